@@ -1,0 +1,194 @@
+package dev.meshkeeper.registry.zookeeper;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The registry server's embedded ZooKeeper server.
+ */
+@ConfigurationProperties("meshkeeper.registry")
+@Validated
+public class RegistryProperties {
+
+    /** ZooKeeper client port; 0 picks a free port. */
+    @Min(0)
+    @Max(65535)
+    private int clientPort = 2181;
+
+    /** Address the client port binds to; 0.0.0.0 for all interfaces. */
+    @NotBlank
+    private String bindAddress = "0.0.0.0";
+
+    /** Directory of snapshots and the transaction log; everything persistent lives here. */
+    @NotNull
+    private Path dataDir = Path.of("data");
+
+    /** ZooKeeper's basic time unit: heartbeats, and the default session timeout bounds (2 and 20 ticks). */
+    @NotNull
+    private Duration tickTime = Duration.ofSeconds(2);
+
+    /** Smallest session timeout a client may negotiate; defaults to 2 × tick time. */
+    private Duration minSessionTimeout;
+
+    /** Largest session timeout a client may negotiate; defaults to 20 × tick time. */
+    private Duration maxSessionTimeout;
+
+    /** Concurrent connections allowed from one client address; 0 for no limit. */
+    @Min(0)
+    private int maxClientConnections = 60;
+
+    /** Snapshots (and their transaction logs) kept when old ones are purged. */
+    @Min(3)
+    private int snapshotRetainCount = 3;
+
+    /** How often old snapshots and logs are purged; 0 never purges. */
+    @NotNull
+    private Duration purgeInterval = Duration.ofHours(1);
+
+    /** How long start-up waits for the ZooKeeper server before it fails. */
+    @NotNull
+    private Duration startupTimeout = Duration.ofSeconds(30);
+
+    /** Membership in a ZooKeeper ensemble; standalone when no members are listed. */
+    @Valid
+    private final Ensemble ensemble = new Ensemble();
+
+    /**
+     * Raw zoo.cfg keys passed to ZooKeeper as they are, for settings not modelled here (e.g. snapCount). Keys keep
+     * ZooKeeper's case even when set through environment variables.
+     */
+    private final Map<String, String> zookeeper = new LinkedHashMap<>();
+
+    /**
+     * JVM-wide system properties set before ZooKeeper's classes load (e.g. jute.maxbuffer, zookeeper.ssl.*,
+     * zookeeper.authProvider.*); a value already set on the command line wins.
+     */
+    private final Map<String, String> systemProperties = new LinkedHashMap<>();
+
+    public int getClientPort() {
+        return this.clientPort;
+    }
+
+    public void setClientPort(int clientPort) {
+        this.clientPort = clientPort;
+    }
+
+    public String getBindAddress() {
+        return this.bindAddress;
+    }
+
+    public void setBindAddress(String bindAddress) {
+        this.bindAddress = bindAddress;
+    }
+
+    public Path getDataDir() {
+        return this.dataDir;
+    }
+
+    public void setDataDir(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public Duration getTickTime() {
+        return this.tickTime;
+    }
+
+    public void setTickTime(Duration tickTime) {
+        this.tickTime = tickTime;
+    }
+
+    public Duration getMinSessionTimeout() {
+        return this.minSessionTimeout;
+    }
+
+    public void setMinSessionTimeout(Duration minSessionTimeout) {
+        this.minSessionTimeout = minSessionTimeout;
+    }
+
+    public Duration getMaxSessionTimeout() {
+        return this.maxSessionTimeout;
+    }
+
+    public void setMaxSessionTimeout(Duration maxSessionTimeout) {
+        this.maxSessionTimeout = maxSessionTimeout;
+    }
+
+    public int getMaxClientConnections() {
+        return this.maxClientConnections;
+    }
+
+    public void setMaxClientConnections(int maxClientConnections) {
+        this.maxClientConnections = maxClientConnections;
+    }
+
+    public int getSnapshotRetainCount() {
+        return this.snapshotRetainCount;
+    }
+
+    public void setSnapshotRetainCount(int snapshotRetainCount) {
+        this.snapshotRetainCount = snapshotRetainCount;
+    }
+
+    public Duration getPurgeInterval() {
+        return this.purgeInterval;
+    }
+
+    public void setPurgeInterval(Duration purgeInterval) {
+        this.purgeInterval = purgeInterval;
+    }
+
+    public Duration getStartupTimeout() {
+        return this.startupTimeout;
+    }
+
+    public void setStartupTimeout(Duration startupTimeout) {
+        this.startupTimeout = startupTimeout;
+    }
+
+    public Ensemble getEnsemble() {
+        return this.ensemble;
+    }
+
+    public Map<String, String> getZookeeper() {
+        return this.zookeeper;
+    }
+
+    public Map<String, String> getSystemProperties() {
+        return this.systemProperties;
+    }
+
+    public static class Ensemble {
+
+        /** This member's id (ZooKeeper's myid), 1..255; required when members are listed. */
+        @Min(1)
+        @Max(255)
+        private Integer myId;
+
+        /**
+         * Every member of the ensemble, this one included, by id, in ZooKeeper's server.N syntax:
+         * host:quorumPort:electionPort[;clientPort].
+         */
+        private final Map<String, String> members = new LinkedHashMap<>();
+
+        public Integer getMyId() {
+            return this.myId;
+        }
+
+        public void setMyId(Integer myId) {
+            this.myId = myId;
+        }
+
+        public Map<String, String> getMembers() {
+            return this.members;
+        }
+    }
+}

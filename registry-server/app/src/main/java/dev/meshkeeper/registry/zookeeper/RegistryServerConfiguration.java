@@ -1,0 +1,72 @@
+package dev.meshkeeper.registry.zookeeper;
+
+import dev.meshkeeper.registry.server.EnsembleMember;
+import dev.meshkeeper.registry.server.RegistryServer;
+import dev.meshkeeper.registry.server.RegistryServerException;
+import dev.meshkeeper.registry.server.RegistryServerSettings;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Map;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The ZooKeeper server of the registry: started when its bean is created (so everything that depends on it finds
+ * it serving), stopped when the context closes, after the web server.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(RegistryProperties.class)
+public class RegistryServerConfiguration {
+
+    @Bean(initMethod = "start", destroyMethod = "stop")
+    RegistryServer registryServer(RegistryProperties properties) {
+        return new RegistryServer(settings(properties));
+    }
+
+    @Bean
+    HealthIndicator zookeeperServerHealthIndicator(RegistryServer registryServer) {
+        return new RegistryServerHealthIndicator(registryServer);
+    }
+
+    @Bean
+    MeterBinder zookeeperServerMetrics(RegistryServer registryServer) {
+        return new RegistryServerMetrics(registryServer);
+    }
+
+    static RegistryServerSettings settings(RegistryProperties properties) {
+        RegistryServerSettings.Builder settings = RegistryServerSettings.builder()
+                .bindAddress(properties.getBindAddress()).clientPort(properties.getClientPort())
+                .dataDir(properties.getDataDir()).tickTime(properties.getTickTime())
+                .minSessionTimeout(properties.getMinSessionTimeout())
+                .maxSessionTimeout(properties.getMaxSessionTimeout())
+                .maxClientConnections(properties.getMaxClientConnections())
+                .snapshotRetainCount(properties.getSnapshotRetainCount())
+                .purgeInterval(properties.getPurgeInterval()).startupTimeout(properties.getStartupTimeout())
+                .myId(properties.getEnsemble().getMyId());
+        for (Map.Entry<String, String> member : properties.getEnsemble().getMembers().entrySet()) {
+            settings.member(member(member.getKey(), member.getValue()));
+        }
+        properties.getZookeeper().forEach(settings::zooKeeperProperty);
+        return settings.build();
+    }
+
+    private static EnsembleMember member(String id, String spec) {
+        String setting = "ensemble.members." + id;
+        int memberId;
+        try {
+            memberId = Integer.parseInt(id.trim());
+        }
+        catch (NumberFormatException ex) {
+            throw new RegistryServerException(setting, spec, "ensemble member id '" + id
+                    + "' is not a number; list members by their numeric id (1..255), e.g. "
+                    + "meshkeeper.registry.ensemble.members.1=127.0.0.1:2888:3888;2181");
+        }
+        try {
+            return EnsembleMember.parse(memberId, spec);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new RegistryServerException(setting, spec, ex.getMessage(), ex);
+        }
+    }
+}
