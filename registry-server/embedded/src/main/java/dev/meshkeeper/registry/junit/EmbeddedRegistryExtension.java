@@ -1,5 +1,8 @@
 package dev.meshkeeper.registry.junit;
 
+import static dev.meshkeeper.registry.junit.EmbeddedRegistryContextCustomizerFactory.CONNECT_STRING_PROPERTY;
+
+import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -16,19 +19,37 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public class EmbeddedRegistryExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         ParameterResolver {
 
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
+            .create(EmbeddedRegistryExtension.class);
+
+    private static final String PREVIOUS_CONNECT_STRING = "previousConnectString";
+
     @Override
     public void beforeAll(ExtensionContext context) {
         Class<?> declaring = declaringClass(context);
-        if (declaring == context.getRequiredTestClass() || isOutermost(context, declaring)) {
+        if (isOutermost(context)) {
             TestRegistries.acquire(declaring);
+            // Spring Cloud Zookeeper resolves spring.config.import=zookeeper: while the environment is prepared,
+            // before any context customizer runs: only a system property reaches it in time.
+            context.getStore(NAMESPACE).put(PREVIOUS_CONNECT_STRING,
+                    Optional.ofNullable(System.getProperty(CONNECT_STRING_PROPERTY)));
+            System.setProperty(CONNECT_STRING_PROPERTY, TestRegistries.handleFor(declaring).connectString());
         }
         TestRegistries.handleFor(declaring);
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void afterAll(ExtensionContext context) {
         Class<?> declaring = declaringClass(context);
-        if (declaring == context.getRequiredTestClass() || isOutermost(context, declaring)) {
+        if (isOutermost(context)) {
+            Optional<String> previous = context.getStore(NAMESPACE).get(PREVIOUS_CONNECT_STRING, Optional.class);
+            if (previous != null && previous.isPresent()) {
+                System.setProperty(CONNECT_STRING_PROPERTY, previous.get());
+            }
+            else {
+                System.clearProperty(CONNECT_STRING_PROPERTY);
+            }
             TestRegistries.release(declaring);
         }
     }
@@ -60,8 +81,8 @@ public class EmbeddedRegistryExtension implements BeforeAllCallback, AfterAllCal
         return declaring;
     }
 
-    /** For a subclass of the declaring class (not nested in it), this class's own lifecycle holds the registry. */
-    private static boolean isOutermost(ExtensionContext context, Class<?> declaring) {
+    /** A nested class runs inside its enclosing class's registry; only the outermost class holds it. */
+    private static boolean isOutermost(ExtensionContext context) {
         return context.getRequiredTestClass().getEnclosingClass() == null
                 || TestRegistries.declaringClass(context.getRequiredTestClass().getEnclosingClass()) == null;
     }

@@ -263,8 +263,6 @@ public final class RegistryServer implements AutoCloseable {
             properties.setProperty(canonical, value);
         });
         properties.putIfAbsent("admin.enableServer", "false");
-        // ZooKeeper warns at every start while no connection limit is set; 0 is its default (no limit).
-        properties.putIfAbsent("maxCnxns", "0");
         properties.setProperty("dataDir", this.settings.dataDir().toAbsolutePath().toString());
         properties.setProperty("clientPort", String.valueOf(this.clientPort));
         properties.setProperty("clientPortAddress", this.settings.bindAddress());
