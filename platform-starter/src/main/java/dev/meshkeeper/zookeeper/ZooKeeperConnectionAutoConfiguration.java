@@ -32,6 +32,13 @@ public class ZooKeeperConnectionAutoConfiguration {
         return new ZooKeeperConnectionMonitor(curator, publisher);
     }
 
+    @Bean
+    @ConditionalOnMissingBean(name = "zooKeeperConnectionEndpointContributor")
+    ZooKeeperConnectionEndpointContributor zooKeeperConnectionEndpointContributor(CuratorFramework curator,
+            ZooKeeperConnectionMonitor monitor) {
+        return new ZooKeeperConnectionEndpointContributor(curator, monitor);
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterBinder.class)
     static class ConnectionMetricsConfiguration {

@@ -3,6 +3,7 @@ package dev.meshkeeper.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meshkeeper.actuate.MeshkeeperEndpoint;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,7 +24,8 @@ import org.springframework.context.event.EventListener;
 
 @EmbeddedRegistry(dedicated = true)
 @SpringBootTest(properties = { "spring.application.name=connection-test",
-        "spring.config.import=optional:zookeeper:", "spring.cloud.zookeeper.discovery.instance-host=127.0.0.1" })
+        "spring.config.import=optional:zookeeper:", "spring.cloud.zookeeper.discovery.instance-host=127.0.0.1",
+        "management.endpoints.web.exposure.include=meshkeeper" })
 @Timeout(120)
 class ZooKeeperConnectionIntegrationTests {
 
@@ -38,11 +41,16 @@ class ZooKeeperConnectionIntegrationTests {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    MeshkeeperEndpoint endpoint;
+
     @Test
     void connectionStateChangesBecomeEventsAndMetersWhenTheServerStopsAndReturns(RegistryHandle registry) {
         assertThat(this.curator.getZookeeperClient().getCurrentConnectionString())
                 .isEqualTo(registry.connectString());
         assertThat(this.monitor.currentState()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(this.endpoint.section("connection")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("state", "CONNECTED").containsEntry("connectString", registry.connectString());
 
         registry.stop();
         await().atMost(Duration.ofSeconds(30))
@@ -62,6 +70,10 @@ class ZooKeeperConnectionIntegrationTests {
                 .isGreaterThanOrEqualTo(1.0);
         assertThat(this.meters.get("meshkeeper.zookeeper.connection").tag("state", "reconnected").gauge().value())
                 .isEqualTo(1.0);
+        assertThat(this.endpoint.meshkeeper()).containsKey("connection");
+        assertThat(this.endpoint.section("connection")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("state", "RECONNECTED").containsEntry("reconnects", this.monitor.reconnects());
+        assertThat(this.endpoint.section("no-such-feature")).isNull();
     }
 
     @Configuration(proxyBeanMethods = false)
