@@ -84,8 +84,11 @@ class RegistryServerLifecycleTest {
             again.setReuseAddress(true);
             again.bind(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
         }
-        assertThat(Thread.getAllStackTraces().keySet()).map(Thread::getName)
-                .noneMatch(name -> name.contains("meshkeeper-registry-purge-" + port));
+        // ZooKeeper's server threads (acceptor, selectors, request processors) end with the server.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                .map(Thread::getName)
+                .noneMatch(name -> name.contains("meshkeeper-registry-purge-" + port) || name.endsWith(":" + port)
+                        || name.contains("cport:" + port + ")")));
     }
 
     @Test
