@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -33,6 +34,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * <li>{@code setData}: one write.</li>
  * <li>{@code getData}: one read.</li>
  * </ul>
+ * {@code forceSync=no} shows what turning off the transaction log's fsync buys (and risks: acknowledged writes can be
+ * lost when the machine, not just the process, dies). It is JVM-wide in ZooKeeper, hence one fork per value.
+ * <p>
  * Run: {@code java -jar benchmarks/target/meshkeeper-benchmarks.jar ZooKeeperRoundTrip -f 1 -wi 2 -w 2s -i 3 -r 3s}
  */
 @State(Scope.Benchmark)
@@ -41,6 +45,10 @@ import org.openjdk.jmh.annotations.TearDown;
 public class ZooKeeperRoundTripBenchmark {
 
     private static final byte[] PAYLOAD = new byte[128];
+
+    /** ZooKeeper's forceSync: fsync the transaction log before acknowledging a write (the default). */
+    @Param({ "yes", "no" })
+    public String forceSync;
 
     private Path dataDir;
 
@@ -52,7 +60,8 @@ public class ZooKeeperRoundTripBenchmark {
     public void start() throws Exception {
         this.dataDir = Files.createTempDirectory("meshkeeper-bench-");
         this.server = new RegistryServer(RegistryServerSettings.builder().bindAddress("127.0.0.1").clientPort(0)
-                .dataDir(this.dataDir).purgeInterval(Duration.ZERO).maxClientConnections(0).build());
+                .dataDir(this.dataDir).purgeInterval(Duration.ZERO).maxClientConnections(0)
+                .zooKeeperProperty("forceSync", this.forceSync).build());
         this.server.start();
         CountDownLatch connected = new CountDownLatch(1);
         this.zk = new ZooKeeper(this.server.connectString(), 30_000, event -> {
