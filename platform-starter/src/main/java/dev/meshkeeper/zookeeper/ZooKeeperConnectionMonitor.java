@@ -1,5 +1,7 @@
 package dev.meshkeeper.zookeeper;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
@@ -13,8 +15,8 @@ import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Watches the application's single {@link CuratorFramework} connection (never opens one of its own): holds its
- * current state, counts suspensions, losses and reconnects, and republishes every change as a
- * {@link ZooKeeperConnectionEvent}.
+ * current state and when the current outage began, counts suspensions, losses and reconnects, and republishes every
+ * change as a {@link ZooKeeperConnectionEvent}.
  */
 public class ZooKeeperConnectionMonitor implements ConnectionStateListener, InitializingBean, DisposableBean {
 
@@ -24,7 +26,10 @@ public class ZooKeeperConnectionMonitor implements ConnectionStateListener, Init
 
     private final ApplicationEventPublisher publisher;
 
-    private final AtomicReference<ConnectionState> state = new AtomicReference<>();
+    private final Clock clock;
+
+    /** The state and the start of the current outage, changed together. */
+    private final AtomicReference<Snapshot> snapshot;
 
     private final AtomicLong suspensions = new AtomicLong();
 
@@ -33,8 +38,15 @@ public class ZooKeeperConnectionMonitor implements ConnectionStateListener, Init
     private final AtomicLong reconnects = new AtomicLong();
 
     public ZooKeeperConnectionMonitor(CuratorFramework curator, ApplicationEventPublisher publisher) {
+        this(curator, publisher, Clock.systemUTC());
+    }
+
+    public ZooKeeperConnectionMonitor(CuratorFramework curator, ApplicationEventPublisher publisher, Clock clock) {
         this.curator = curator;
         this.publisher = publisher;
+        this.clock = clock;
+        // Until the first connection, the application is in an outage that began when it started.
+        this.snapshot = new AtomicReference<>(new Snapshot(null, clock.instant()));
     }
 
     @Override
@@ -42,7 +54,7 @@ public class ZooKeeperConnectionMonitor implements ConnectionStateListener, Init
         this.curator.getConnectionStateListenable().addListener(this);
         // Curator tells listeners only of changes: a client connected before we listened never reports CONNECTED.
         if (this.curator.getZookeeperClient().isConnected()) {
-            this.state.compareAndSet(null, ConnectionState.CONNECTED);
+            this.snapshot.compareAndSet(this.snapshot.get(), new Snapshot(ConnectionState.CONNECTED, null));
         }
     }
 
@@ -53,7 +65,9 @@ public class ZooKeeperConnectionMonitor implements ConnectionStateListener, Init
 
     @Override
     public void stateChanged(CuratorFramework client, ConnectionState newState) {
-        ConnectionState previous = this.state.getAndSet(newState);
+        Instant now = this.clock.instant();
+        Snapshot previous = this.snapshot.getAndUpdate(current -> new Snapshot(newState,
+                newState.isConnected() ? null : (current.outageSince() != null) ? current.outageSince() : now));
         switch (newState) {
             case SUSPENDED -> {
                 this.suspensions.incrementAndGet();
@@ -70,18 +84,26 @@ public class ZooKeeperConnectionMonitor implements ConnectionStateListener, Init
             }
             default -> logger.debug("ZooKeeper connection state {}", newState);
         }
-        this.publisher.publishEvent(new ZooKeeperConnectionEvent(this, previous, newState));
+        this.publisher.publishEvent(new ZooKeeperConnectionEvent(this, previous.state(), newState));
     }
 
     /** The last state Curator reported, or {@code null} before the first connection. */
     public ConnectionState currentState() {
-        return this.state.get();
+        return this.snapshot.get().state();
     }
 
     /** Whether the connection is up now (CONNECTED, RECONNECTED or READ_ONLY). */
     public boolean isConnected() {
-        ConnectionState current = this.state.get();
+        ConnectionState current = currentState();
         return current != null && current.isConnected();
+    }
+
+    /**
+     * When the current outage began (the first SUSPENDED after a connection, or the application's start if it
+     * never connected), or {@code null} while connected.
+     */
+    public Instant outageSince() {
+        return this.snapshot.get().outageSince();
     }
 
     public long suspensions() {
@@ -94,5 +116,8 @@ public class ZooKeeperConnectionMonitor implements ConnectionStateListener, Init
 
     public long reconnects() {
         return this.reconnects.get();
+    }
+
+    private record Snapshot(ConnectionState state, Instant outageSince) {
     }
 }

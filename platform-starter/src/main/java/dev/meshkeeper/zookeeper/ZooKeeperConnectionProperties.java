@@ -1,5 +1,6 @@
 package dev.meshkeeper.zookeeper;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -12,11 +13,25 @@ public class ZooKeeperConnectionProperties {
     /** Whether connection-state events and meters are published. */
     private boolean enabled = true;
 
+    /**
+     * How long a ZooKeeper outage may last before the 'zookeeper' health indicator reports DOWN. Discovery and
+     * configuration keep serving their last values meanwhile; locks and leadership are void from the first moment.
+     */
+    private Duration outageTolerance = Duration.ofSeconds(30);
+
     public boolean isEnabled() {
         return this.enabled;
     }
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public Duration getOutageTolerance() {
+        return this.outageTolerance;
+    }
+
+    public void setOutageTolerance(Duration outageTolerance) {
+        this.outageTolerance = outageTolerance;
     }
 }
