@@ -12,7 +12,7 @@ class RegistryServerFailureAnalyzer extends AbstractFailureAnalyzer<RegistryServ
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, RegistryServerException cause) {
         String setting = cause.getSetting();
-        StringBuilder description = new StringBuilder("The registry server's ZooKeeper server could not start");
+        StringBuilder description = new StringBuilder("The registry server could not start");
         if (setting != null) {
             description.append(" because of meshkeeper.registry.").append(setting);
             if (cause.getValue() != null) {

@@ -42,6 +42,10 @@ class RegistryServerApplicationTest {
         registry.add("meshkeeper.registry.bind-address", () -> "127.0.0.1");
         registry.add("meshkeeper.registry.data-dir", () -> dataDir.toString());
         registry.add("meshkeeper.registry.tick-time", () -> "200ms");
+        registry.add("meshkeeper.registry.security.users.ops.password",
+                () -> "{bcrypt}" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4)
+                        .encode("ops-pw"));
+        registry.add("meshkeeper.registry.security.users.ops.roles", () -> "operator");
     }
 
     @LocalServerPort
@@ -73,10 +77,16 @@ class RegistryServerApplicationTest {
     }
 
     @Test
-    void healthShowsTheZooKeeperServerWithoutCredentials() throws Exception {
-        HttpResponse<String> response = get("/actuator/health");
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"zookeeperServer\"").contains("\"role\":\"standalone\"")
+    void healthShowsTheZooKeeperServerWithoutCredentialsAndItsDetailsWithThem() throws Exception {
+        HttpResponse<String> anonymous = get("/actuator/health");
+        assertThat(anonymous.statusCode()).isEqualTo(200);
+        assertThat(anonymous.body()).contains("\"zookeeperServer\":{\"status\":\"UP\"}");
+        HttpResponse<String> operator = this.http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + this.httpPort + "/actuator/health"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                        .encodeToString("ops:ops-pw".getBytes(StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(operator.body()).contains("\"zookeeperServer\"").contains("\"role\":\"standalone\"")
                 .contains("\"serving\":true").contains("\"clientPort\":" + clientPort);
     }
 

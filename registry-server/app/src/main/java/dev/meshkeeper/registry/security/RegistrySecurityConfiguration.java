@@ -1,0 +1,129 @@
+package dev.meshkeeper.registry.security;
+
+import dev.meshkeeper.registry.security.ApiTokenAuthenticationFilter.ApiToken;
+import dev.meshkeeper.registry.server.RegistryServerException;
+import dev.meshkeeper.registry.zookeeper.RegistryProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The registry server is secure by default: the API needs a user (HTTP Basic) or a bearer token, viewers read and
+ * operators write; the console needs a login and carries CSRF protection; health, info and Prometheus stay open
+ * (health details only for users who authenticate). There is no default password.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(RegistrySecurityProperties.class)
+public class RegistrySecurityConfiguration {
+
+    private static final String VIEWER = RegistryRole.VIEWER.name();
+
+    private static final String OPERATOR = RegistryRole.OPERATOR.name();
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    UserDetailsService registryUsers(RegistrySecurityProperties security, RegistryProperties registry,
+            PasswordEncoder encoder) {
+        List<UserDetails> users = new ArrayList<>();
+        for (Map.Entry<String, RegistrySecurityProperties.User> entry : security.getUsers().entrySet()) {
+            String setting = "security.users." + entry.getKey();
+            String password = entry.getValue().getPassword();
+            if (password == null || !password.startsWith("{bcrypt}")) {
+                // Never echo the value: it may be a clear-text password.
+                throw new RegistryServerException(setting + ".password", null, "the password of user '"
+                        + entry.getKey() + "' must be a {bcrypt} hash, not clear text; e.g. {bcrypt} followed by "
+                        + "the output of: htpasswd -bnBC 12 \"\" 'the-password' | tr -d ':\\n'");
+            }
+            users.add(User.withUsername(entry.getKey()).password(password)
+                    .authorities(RegistryRole.authorities(entry.getValue().getRoles(), setting + ".roles")).build());
+        }
+        if (users.isEmpty()) {
+            users.add(User.withUsername(GeneratedAdminPassword.USER)
+                    .password(GeneratedAdminPassword.hash(registry.getDataDir(), encoder))
+                    .authorities(RegistryRole.authorities(List.of(OPERATOR), "security.users.admin.roles")).build());
+        }
+        return new InMemoryUserDetailsManager(users);
+    }
+
+    @Bean
+    ProblemResponses registryProblemResponses(JsonMapper jsonMapper) {
+        return new ProblemResponses(jsonMapper);
+    }
+
+    /** The API: stateless, HTTP Basic or bearer token, no CSRF (no cookies are involved). */
+    @Bean
+    @Order(1)
+    SecurityFilterChain apiSecurity(HttpSecurity http, RegistrySecurityProperties security,
+            ProblemResponses problems) throws Exception {
+        List<ApiToken> tokens = new ArrayList<>();
+        security.getTokens().forEach((name, token) -> {
+            String setting = "security.tokens." + name;
+            tokens.add(ApiToken.parse(name, token.getHash(),
+                    RegistryRole.authorities(token.getRoles(), setting + ".roles"), setting + ".hash"));
+        });
+        return http.securityMatcher("/api/**")
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(HttpMethod.GET, "/api/**").hasRole(VIEWER)
+                        .requestMatchers(HttpMethod.HEAD, "/api/**").hasRole(VIEWER)
+                        .anyRequest().hasRole(OPERATOR))
+                .httpBasic(basic -> basic.authenticationEntryPoint(problems.unauthorized()))
+                .addFilterBefore(new ApiTokenAuthenticationFilter(tokens, problems.unauthorized()),
+                        BasicAuthenticationFilter.class)
+                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(problems.unauthorized())
+                        .accessDeniedHandler(problems.forbidden()))
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .build();
+    }
+
+    /** Actuator: health, info and Prometheus are open; every other endpoint needs an operator. */
+    @Bean
+    @Order(2)
+    SecurityFilterChain actuatorSecurity(HttpSecurity http, ProblemResponses problems) throws Exception {
+        return http.securityMatcher(EndpointRequest.toAnyEndpoint())
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(EndpointRequest.to("health", "info", "prometheus")).permitAll()
+                        .anyRequest().hasRole(OPERATOR))
+                .httpBasic(basic -> basic.authenticationEntryPoint(problems.unauthorized()))
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .build();
+    }
+
+    /** The console: form login with a session, CSRF protection on. */
+    @Bean
+    @Order(3)
+    SecurityFilterChain consoleSecurity(HttpSecurity http) throws Exception {
+        return http
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/login", "/error", "/favicon.ico", "/console/assets/**").permitAll()
+                        .anyRequest().hasRole(VIEWER))
+                .formLogin(Customizer.withDefaults())
+                .logout(Customizer.withDefaults())
+                .build();
+    }
+}
