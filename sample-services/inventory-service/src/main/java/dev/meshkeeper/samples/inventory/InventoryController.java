@@ -1,6 +1,9 @@
 package dev.meshkeeper.samples.inventory;
 
-import jakarta.validation.constraints.Pattern;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -15,7 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/inventory")
 class InventoryController {
 
-    static final String SKU_PATTERN = "[A-Za-z0-9._-]{1,64}";
+    private static final Pattern SKU = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final InventoryProperties properties;
 
@@ -27,8 +30,17 @@ class InventoryController {
     }
 
     @GetMapping("/{sku}")
-    StockLevel stock(@PathVariable @Pattern(regexp = SKU_PATTERN,
-            message = "must be 1 to 64 letters, digits, '.', '-' or '_'") String sku) {
+    StockLevel stock(@PathVariable String sku) {
+        requireValid(sku);
         return new StockLevel(sku, this.properties.getInitialStock(), this.instance.id(), this.instance.zone());
+    }
+
+    private static void requireValid(String sku) {
+        if (!SKU.matcher(sku).matches()) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "SKU '" + sku + "' is invalid: use 1 to 64 letters, digits, '.', '-' or '_'");
+            problem.setTitle("Invalid SKU");
+            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+        }
     }
 }

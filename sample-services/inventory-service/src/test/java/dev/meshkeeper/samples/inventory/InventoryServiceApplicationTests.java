@@ -74,7 +74,8 @@ class InventoryServiceApplicationTests {
                 type -> assertThat(type).startsWith("application/problem+json"));
         JsonNode problem = this.json.readTree(response.body());
         assertThat(problem.get("status").asInt()).isEqualTo(400);
-        assertThat(problem.get("instance").asString()).isEqualTo("/inventory/no%20spaces!");
+        assertThat(problem.get("detail").asString()).isEqualTo(
+                "SKU 'no spaces!' is invalid: use 1 to 64 letters, digits, '.', '-' or '_'");
     }
 
     @Test

@@ -77,8 +77,8 @@ class OrderServiceBalancingTests {
         JsonNode problem = JSON.readTree(response.body());
         assertThat(problem.get("status").asInt()).isEqualTo(400);
         assertThat(problem.get("title").asString()).isEqualTo("Inventory refused the request");
-        assertThat(problem.get("detail").asString())
-                .startsWith("inventory-service refused SKU 'no spaces!' with 400");
+        assertThat(problem.get("detail").asString()).isEqualTo("inventory-service refused SKU 'no spaces!' with 400: "
+                + "SKU 'no spaces!' is invalid: use 1 to 64 letters, digits, '.', '-' or '_'");
         assertThat(problem.get("service").asString()).isEqualTo("inventory-service");
     }
 
