@@ -348,6 +348,7 @@ case "${1:-}" in
     stop)
         say "Stopping the demo"
         stop_all
+        say "Stopped; logs stay in $LOG_DIR/"
         ;;
     status)
         status || true
