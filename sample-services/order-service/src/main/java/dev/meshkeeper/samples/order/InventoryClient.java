@@ -1,6 +1,9 @@
 package dev.meshkeeper.samples.order;
 
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -46,7 +49,7 @@ class InventoryClient {
         catch (ResourceAccessException ex) {
             throw new InventoryCallException(HttpStatus.SERVICE_UNAVAILABLE, "Inventory unreachable",
                     "No answer from an instance of " + SERVICE_ID + " for SKU '" + sku + "': "
-                            + rootMessage(ex) + "; the instance may have just stopped, try again",
+                            + whyNoAnswer(ex) + "; the instance may have just stopped, try again",
                     ex);
         }
         catch (RestClientException ex) {
@@ -91,12 +94,22 @@ class InventoryClient {
         return "";
     }
 
-    private static String rootMessage(Throwable ex) {
-        Throwable root = ex;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    /** Why an instance did not answer, in words: connection refused, timed out, or the I/O error's own message. */
+    private static String whyNoAnswer(ResourceAccessException ex) {
+        String message = null;
+        for (Throwable cause = ex.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause instanceof ConnectException) {
+                return "connection refused";
+            }
+            if (cause instanceof HttpTimeoutException || cause instanceof SocketTimeoutException) {
+                return "no answer within the timeout (connect " + InventoryClientConfiguration.CONNECT_TIMEOUT
+                        .toSeconds() + " s, read " + InventoryClientConfiguration.READ_TIMEOUT.toSeconds() + " s)";
+            }
+            if (message == null && cause.getMessage() != null) {
+                message = cause.getMessage();
+            }
         }
-        return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
+        return (message != null) ? message : "I/O error";
     }
 
     /** A failed call to inventory, carrying the problem detail the caller receives. */

@@ -32,6 +32,6 @@ class InventoryClientConfiguration {
 
     @Bean
     InventoryClient inventoryClient(@LoadBalanced RestClient.Builder builder) {
-        return new InventoryClient(builder.baseUrl(InventoryClient.BASE_URL).build());
+        return new InventoryClient(builder.clone().baseUrl(InventoryClient.BASE_URL).build());
     }
 }
