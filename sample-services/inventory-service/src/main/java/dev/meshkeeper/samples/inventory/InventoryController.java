@@ -1,0 +1,46 @@
+package dev.meshkeeper.samples.inventory;
+
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /inventory/{sku}}: how many units of a SKU are available, and which instance answered. Every SKU
+ * starts with {@code inventory.initial-stock} units. A SKU that is not 1 to 64 letters, digits, dots, dashes or
+ * underscores is refused with a 400 problem detail naming it.
+ */
+@RestController
+@RequestMapping("/inventory")
+class InventoryController {
+
+    private static final Pattern SKU = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final InventoryProperties properties;
+
+    private final RegisteredInstance instance;
+
+    InventoryController(InventoryProperties properties, RegisteredInstance instance) {
+        this.properties = properties;
+        this.instance = instance;
+    }
+
+    @GetMapping("/{sku}")
+    StockLevel stock(@PathVariable String sku) {
+        requireValid(sku);
+        return new StockLevel(sku, this.properties.getInitialStock(), this.instance.id(), this.instance.zone());
+    }
+
+    private static void requireValid(String sku) {
+        if (!SKU.matcher(sku).matches()) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "SKU '" + sku + "' is invalid: use 1 to 64 letters, digits, '.', '-' or '_'");
+            problem.setTitle("Invalid SKU");
+            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+        }
+    }
+}
