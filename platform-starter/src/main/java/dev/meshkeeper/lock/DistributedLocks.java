@@ -64,7 +64,7 @@ public class DistributedLocks implements ConnectionStateListener, AutoCloseable 
 
     private static final Logger logger = LoggerFactory.getLogger(DistributedLocks.class);
 
-    private static final Duration RELEASE_WAIT = Duration.ofSeconds(10);
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(3);
 
     private final CuratorFramework curator;
 

@@ -2,6 +2,7 @@ package dev.meshkeeper.lock;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.zookeeper.data.Stat;
@@ -28,6 +29,8 @@ final class MutexHold {
     private final long token;
 
     private final long epoch;
+
+    private final AtomicInteger handOffs = new AtomicInteger();
 
     private MutexHold(DistributedLocks locks, RecipeThread thread, HolderMutex mutex, String node, long token,
             long epoch) {
@@ -78,8 +81,13 @@ final class MutexHold {
         return this.epoch;
     }
 
+    int handOffs() {
+        return this.handOffs.get();
+    }
+
     /** Writes the next local holder into the lock node; the write's zxid is its token, {@code null} on failure. */
     Long handOff(byte[] data, long deadline) {
+        this.handOffs.incrementAndGet();
         CompletableFuture<Long> pending = this.thread
                 .submit(() -> this.locks.curator().setData().forPath(this.node, data).getMzxid());
         try {

@@ -14,13 +14,17 @@ import org.slf4j.LoggerFactory;
  * first; only the thread whose turn it is talks to ZooKeeper, so however many threads contend, the process has at
  * most one lock node (and one watch) for the name. While local threads are waiting, the ZooKeeper hold is kept and
  * handed to the next one; each hand-off writes the new holder into the lock node, and the zxid of that write is
- * the new lease's fencing token.
+ * the new lease's fencing token. After {@value #MAX_LOCAL_HAND_OFFS} hand-offs the hold is released so that other
+ * processes queued in ZooKeeper get their turn.
  */
 final class MutexParticipant implements ClusterLock {
 
     private static final Logger logger = LoggerFactory.getLogger(MutexParticipant.class);
 
     private static final Duration BLOCKING_ROUND = Duration.ofSeconds(10);
+
+    /** Local hand-offs before the hold goes back to ZooKeeper, so that other processes get their turn. */
+    static final int MAX_LOCAL_HAND_OFFS = 16;
 
     private final DistributedLocks locks;
 
@@ -153,7 +157,7 @@ final class MutexParticipant implements ClusterLock {
             this.interested--;
             if (turnHeld) {
                 if (this.hold != null && (this.interested == 0 || this.hold.epoch() != this.locks.epoch()
-                        || !this.locks.isConnected())) {
+                        || this.hold.handOffs() >= MAX_LOCAL_HAND_OFFS || !this.locks.isConnected())) {
                     release = this.hold;
                     this.hold = null;
                 }
