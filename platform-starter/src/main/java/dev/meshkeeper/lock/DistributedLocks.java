@@ -106,6 +106,13 @@ public class DistributedLocks implements ConnectionStateListener, AutoCloseable 
             BooleanSupplier connected, ApplicationEventPublisher publisher, MeterRegistry meters) {
         this.curator = curator;
         this.root = properties.getRoot();
+        try {
+            PathUtils.validatePath(this.root);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("meshkeeper.lock.root '" + this.root + "' is not a znode path ("
+                    + ex.getMessage() + "); use an absolute path such as /meshkeeper/locks", ex);
+        }
         this.interruptOnLoss = properties.isInterruptOnLoss();
         this.instanceId = instanceId;
         this.connected = connected;
@@ -127,6 +134,11 @@ public class DistributedLocks implements ConnectionStateListener, AutoCloseable 
      */
     public ClusterLock mutex(String name) {
         return mutex(name, name);
+    }
+
+    /** An idle mutex participant leaves the registry; the next use of the name creates a fresh one. */
+    void forget(String name, MutexParticipant participant) {
+        this.mutexes.remove(name, participant);
     }
 
     ClusterLock mutex(String name, String pattern) {
@@ -205,10 +217,11 @@ public class DistributedLocks implements ConnectionStateListener, AutoCloseable 
             lost.add(lease.name());
             Counter.builder("meshkeeper.lock.lost").description("Lock leases lost to a connection problem")
                     .tag("lock", lease.pattern()).register(this.meters).increment();
+            this.publisher.publishEvent(event);
             if (this.interruptOnLoss) {
+                // last, so that the interrupted holder finds its loss already announced
                 lease.holder().interrupt();
             }
-            this.publisher.publishEvent(event);
         }
         if (!lost.isEmpty()) {
             logger.warn("ZooKeeper connection {}: lock leases {} are no longer valid; their holders must stop "
@@ -348,6 +361,11 @@ public class DistributedLocks implements ConnectionStateListener, AutoCloseable 
             leases.add(entry);
         });
         return leases;
+    }
+
+    /** Mutex participants alive now (idle ones leave). */
+    int participants() {
+        return this.mutexes.size();
     }
 
     Map<String, Integer> waiters() {

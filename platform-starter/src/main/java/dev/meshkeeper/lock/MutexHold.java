@@ -107,7 +107,9 @@ final class MutexHold {
             return null;
         });
         this.thread.finish();
-        this.locks.awaitRelease(released, this.node);
+        if (!this.thread.isCurrent()) {
+            this.locks.awaitRelease(released, this.node);
+        }
     }
 
     static final class HolderMutex extends InterProcessMutex {

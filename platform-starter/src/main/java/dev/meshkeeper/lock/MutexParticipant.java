@@ -42,6 +42,12 @@ final class MutexParticipant implements ClusterLock {
     /** The ZooKeeper lock this process holds, kept between local hand-offs. Guarded by {@code this}. */
     private MutexHold hold;
 
+    /**
+     * Whether this participant went idle and left the registry of {@link DistributedLocks} (so that per-key locks do
+     * not accumulate); callers still holding it are sent to the current one. Guarded by {@code this}.
+     */
+    private boolean retired;
+
     MutexParticipant(DistributedLocks locks, String name, String path, String pattern) {
         this.locks = locks;
         this.name = name;
@@ -79,8 +85,15 @@ final class MutexParticipant implements ClusterLock {
             this.locks.recordAcquire(sample, this.pattern, "unavailable");
             return Optional.empty();
         }
+        boolean retiredAlready;
         synchronized (this) {
-            this.interested++;
+            retiredAlready = this.retired;
+            if (!retiredAlready) {
+                this.interested++;
+            }
+        }
+        if (retiredAlready) {
+            return this.locks.mutex(this.name, this.pattern).tryAcquire(remainingWait(deadline));
         }
         boolean turnHeld = false;
         GrantedLease lease = null;
@@ -181,11 +194,21 @@ final class MutexParticipant implements ClusterLock {
         if (releaseTurn) {
             this.turn.release();
         }
+        synchronized (this) {
+            if (this.interested == 0 && this.hold == null && this.turn.availablePermits() == 1 && !this.retired) {
+                this.retired = true;
+                this.locks.forget(this.name, this);
+            }
+        }
     }
 
     /** Local threads waiting for this lock now. */
     synchronized int waiting() {
         return Math.max(0, this.interested - (this.turn.availablePermits() == 0 ? 1 : 0));
+    }
+
+    private static Duration remainingWait(long deadline) {
+        return Duration.ofNanos(remaining(deadline));
     }
 
     private static long remaining(long deadline) {

@@ -60,7 +60,9 @@ final class RecipeHold {
             return null;
         });
         dropped();
-        this.locks.awaitRelease(released, this.path);
+        if (!this.thread.isCurrent()) {
+            this.locks.awaitRelease(released, this.path);
+        }
     }
 
     private void dropped() {

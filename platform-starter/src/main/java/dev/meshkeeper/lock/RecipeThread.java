@@ -18,6 +18,8 @@ final class RecipeThread {
 
     private final BlockingQueue<Runnable> calls = new LinkedBlockingQueue<>();
 
+    private volatile Thread runner;
+
     RecipeThread(Executor pool) {
         pool.execute(this::run);
     }
@@ -40,7 +42,16 @@ final class RecipeThread {
         this.calls.add(FINISH);
     }
 
+    /**
+     * Whether the caller is this thread (a release triggered by an abandoned acquisition completing here must not
+     * wait for itself).
+     */
+    boolean isCurrent() {
+        return Thread.currentThread() == this.runner;
+    }
+
     private void run() {
+        this.runner = Thread.currentThread();
         while (true) {
             Runnable call;
             try {
@@ -51,6 +62,7 @@ final class RecipeThread {
                 return;
             }
             if (call == FINISH) {
+                this.runner = null;
                 return;
             }
             call.run();
