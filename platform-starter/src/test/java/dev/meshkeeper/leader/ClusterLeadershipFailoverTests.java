@@ -118,6 +118,40 @@ class ClusterLeadershipFailoverTests {
     }
 
     @Test
+    void aCutConnectionRevokesAtOnceAndTheSameLeaderResumesOnceItsLatchNodeIsConfirmed(RegistryHandle registry)
+            throws Exception {
+        ConfigurableApplicationContext leader = awaitSingleLeader();
+        String leaderId = leadership(leader).currentLeader(GROUP).orElseThrow();
+        int grants = (int) LOG.stream().filter(transition -> transition.leading()).count();
+
+        registry.cutConnection(leader.getBean(CuratorFramework.class).getZookeeperClient().getZooKeeper());
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(LOG)
+                .anySatisfy(transition -> assertThat(transition).isEqualTo(new Transition(leaderId, false,
+                        transition.at()))));
+        // same session: the latch node survived, so the same member leads again, after confirming it
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(leadership(leader).isLeader(GROUP)).isTrue();
+            assertThat(LOG.stream().filter(transition -> transition.leading())).hasSize(grants + 1);
+        });
+        assertThat(this.members.stream().filter(member -> leadership(member).isLeader(GROUP))).hasSize(1);
+        assertThat(Intervals.of(LOG).overlapMillis()).isZero();
+    }
+
+    @Test
+    void leaderOnlyJoinsAnUnconfiguredGroupOnFirstUseAndRunsOnExactlyOneMember() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            this.members.forEach(member -> member.getBean(Job.class).adhoc());
+            assertThat(this.members.stream().filter(member -> member.getBean(Job.class).adhocRuns() > 0))
+                    .hasSize(1);
+        });
+        this.members.forEach(member -> assertThat(leadership(member).groups()).contains("adhoc"));
+        ConfigurableApplicationContext runner = this.members.stream()
+                .filter(member -> member.getBean(Job.class).adhocRuns() > 0).findFirst().orElseThrow();
+        assertThat(leadership(runner).isLeader("adhoc")).isTrue();
+    }
+
+    @Test
     void aLeaderThatYieldsOrStopsBeingReadyHandsOverAndRejoinsAtTheBack(RegistryHandle registry) throws Exception {
         ConfigurableApplicationContext first = awaitSingleLeader();
         leadership(first).yield(GROUP);
@@ -232,6 +266,8 @@ class ClusterLeadershipFailoverTests {
 
         final AtomicInteger runs = new AtomicInteger();
 
+        final AtomicInteger adhocRuns = new AtomicInteger();
+
         @LeaderOnly(GROUP)
         public void run() {
             this.runs.incrementAndGet();
@@ -239,6 +275,15 @@ class ClusterLeadershipFailoverTests {
 
         public int runs() {
             return this.runs.get();
+        }
+
+        @LeaderOnly("adhoc")
+        public void adhoc() {
+            this.adhocRuns.incrementAndGet();
+        }
+
+        public int adhocRuns() {
+            return this.adhocRuns.get();
         }
     }
 
