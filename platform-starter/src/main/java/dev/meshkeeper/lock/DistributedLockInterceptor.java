@@ -1,0 +1,118 @@
+package dev.meshkeeper.lock;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.Expression;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+
+/** Applies {@link DistributedLock} to bean methods. */
+final class DistributedLockInterceptor implements MethodInterceptor {
+
+    private static final Logger logger = LoggerFactory.getLogger(DistributedLockInterceptor.class);
+
+    private final DistributedLocks locks;
+
+    private final LockProperties properties;
+
+    private final SpelExpressionParser parser = new SpelExpressionParser();
+
+    private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+    private final Map<Method, Plan> plans = new ConcurrentHashMap<>();
+
+    DistributedLockInterceptor(DistributedLocks locks, LockProperties properties) {
+        this.locks = locks;
+        this.properties = properties;
+    }
+
+    @Override
+    public Object invoke(MethodInvocation invocation) throws Throwable {
+        Class<?> targetClass = (invocation.getThis() != null) ? AopUtils.getTargetClass(invocation.getThis())
+                : invocation.getMethod().getDeclaringClass();
+        Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
+        Plan plan = this.plans.computeIfAbsent(method, this::plan);
+        if (plan == null) {
+            return invocation.proceed();
+        }
+        String name = plan.lockName(method, invocation.getArguments(), this.parameterNames);
+        ClusterLock lock = this.locks.mutex(name, plan.pattern());
+        Optional<LockLease> lease = lock.tryAcquire(plan.waitFor());
+        if (lease.isEmpty()) {
+            if (plan.annotation().onTimeout() == DistributedLock.OnTimeout.SKIP) {
+                if (method.getReturnType().isPrimitive() && method.getReturnType() != void.class) {
+                    throw new LockNotAcquiredException(name, plan.waitFor());
+                }
+                logger.debug("Skipped {}: lock '{}' not acquired within {}", method, name, plan.waitFor());
+                return null;
+            }
+            throw new LockNotAcquiredException(name, plan.waitFor());
+        }
+        try (LockLease held = lease.get()) {
+            return invocation.proceed();
+        }
+    }
+
+    private Plan plan(Method method) {
+        DistributedLock annotation = AnnotatedElementUtils.findMergedAnnotation(method, DistributedLock.class);
+        if (annotation == null) {
+            return null;
+        }
+        Duration wait;
+        try {
+            wait = annotation.waitFor().isBlank() ? this.properties.getDefaultWait()
+                    : DurationStyle.detectAndParse(annotation.waitFor());
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IllegalStateException("@DistributedLock(waitFor = \"" + annotation.waitFor() + "\") on "
+                    + method + " is not a duration; write e.g. \"5s\", \"500ms\" or \"PT1M\"", ex);
+        }
+        String key = annotation.key();
+        Expression expression;
+        try {
+            expression = key.isBlank() ? null : this.parser.parseExpression(key);
+        }
+        catch (RuntimeException ex) {
+            throw new IllegalStateException("@DistributedLock(key = \"" + key + "\") on " + method
+                    + " is not a valid SpEL expression: " + ex.getMessage(), ex);
+        }
+        String pattern = key.isBlank() ? method.getDeclaringClass().getSimpleName() + "." + method.getName() : key;
+        return new Plan(annotation, expression, pattern, wait);
+    }
+
+    private record Plan(DistributedLock annotation, Expression expression, String pattern, Duration waitFor) {
+
+        String lockName(Method method, Object[] arguments, ParameterNameDiscoverer parameterNames) {
+            if (this.expression == null) {
+                return this.pattern;
+            }
+            Object value;
+            try {
+                value = this.expression
+                        .getValue(new MethodBasedEvaluationContext(null, method, arguments, parameterNames));
+            }
+            catch (RuntimeException ex) {
+                throw new IllegalStateException("@DistributedLock(key = \"" + this.annotation.key() + "\") on "
+                        + method + " did not evaluate: " + ex.getMessage()
+                        + "; refer to arguments as #name (compile with -parameters) or #p0, #p1", ex);
+            }
+            if (value == null) {
+                throw new IllegalStateException("@DistributedLock(key = \"" + this.annotation.key() + "\") on "
+                        + method + " evaluated to null; the key must yield a lock name");
+            }
+            return value.toString();
+        }
+    }
+}

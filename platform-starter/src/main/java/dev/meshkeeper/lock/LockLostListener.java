@@ -1,0 +1,8 @@
+package dev.meshkeeper.lock;
+
+/** Hears that a held {@link LockLease} was lost. */
+@FunctionalInterface
+public interface LockLostListener {
+
+    void lockLost(LockLostEvent event);
+}

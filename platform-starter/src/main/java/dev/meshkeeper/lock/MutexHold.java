@@ -1,0 +1,133 @@
+package dev.meshkeeper.lock;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A held Curator {@link InterProcessMutex}, pinned to its {@link RecipeThread}. The fencing token of a fresh hold
+ * is the lock parent's {@code pzxid} read after the lock is granted: it is at least the zxid that deleted the
+ * previous holder's node, hence above every token issued before, and costs one read.
+ */
+final class MutexHold {
+
+    private static final Logger logger = LoggerFactory.getLogger(MutexHold.class);
+
+    private final DistributedLocks locks;
+
+    private final RecipeThread thread;
+
+    private final HolderMutex mutex;
+
+    private final String node;
+
+    private final long token;
+
+    private final long epoch;
+
+    private final AtomicInteger handOffs = new AtomicInteger();
+
+    private MutexHold(DistributedLocks locks, RecipeThread thread, HolderMutex mutex, String node, long token,
+            long epoch) {
+        this.locks = locks;
+        this.thread = thread;
+        this.mutex = mutex;
+        this.node = node;
+        this.token = token;
+        this.epoch = epoch;
+    }
+
+    /** Acquires the ZooKeeper lock before {@code deadline} (nanoTime), or returns {@code null}. */
+    static MutexHold acquire(DistributedLocks locks, String path, byte[] data, long deadline, long epoch)
+            throws Exception {
+        CuratorFramework curator = locks.curator();
+        RecipeThread thread = locks.newRecipeThread();
+        HolderMutex mutex = new HolderMutex(curator, path, data);
+        CompletableFuture<MutexHold> pending = thread.submit(() -> {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0 || !mutex.acquire(remaining, TimeUnit.NANOSECONDS)) {
+                return null;
+            }
+            try {
+                Stat parent = curator.checkExists().forPath(path);
+                if (parent == null) {
+                    throw new IllegalStateException("lock parent " + path + " vanished while its lock was held");
+                }
+                return new MutexHold(locks, thread, mutex, mutex.lockNode(), parent.getPzxid(), epoch);
+            }
+            catch (Exception ex) {
+                mutex.release();
+                throw ex;
+            }
+        });
+        pending.whenComplete((hold, ex) -> {
+            if (hold == null) {
+                thread.finish();
+            }
+        });
+        return DistributedLocks.await(pending, deadline, MutexHold::release);
+    }
+
+    long token() {
+        return this.token;
+    }
+
+    long epoch() {
+        return this.epoch;
+    }
+
+    int handOffs() {
+        return this.handOffs.get();
+    }
+
+    /** Writes the next local holder into the lock node; the write's zxid is its token, {@code null} on failure. */
+    Long handOff(byte[] data, long deadline) {
+        this.handOffs.incrementAndGet();
+        CompletableFuture<Long> pending = this.thread
+                .submit(() -> this.locks.curator().setData().forPath(this.node, data).getMzxid());
+        try {
+            return DistributedLocks.await(pending, deadline, token -> {
+            });
+        }
+        catch (Exception ex) {
+            logger.debug("Hand-off of lock node {} failed, acquiring afresh: {}", this.node, ex.toString());
+            return null;
+        }
+    }
+
+    /** Releases the ZooKeeper lock on its own thread; waits for it only while connected. */
+    void release() {
+        CompletableFuture<Object> released = this.thread.submit(() -> {
+            this.mutex.release();
+            return null;
+        });
+        this.thread.finish();
+        if (!this.thread.isCurrent()) {
+            this.locks.awaitRelease(released, this.node);
+        }
+    }
+
+    static final class HolderMutex extends InterProcessMutex {
+
+        private final byte[] data;
+
+        HolderMutex(CuratorFramework client, String path, byte[] data) {
+            super(client, path);
+            this.data = data;
+        }
+
+        @Override
+        protected byte[] getLockNodeBytes() {
+            return this.data;
+        }
+
+        String lockNode() {
+            return getLockPath();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.meshkeeper.lock;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.recipes.locks.InterProcessLock;
+
+/**
+ * One or more Curator lock holds pinned to one {@link RecipeThread} (a write lock and the read lock it was
+ * downgraded to share the thread, as Curator requires). The thread is freed when the last hold is released.
+ */
+final class RecipeHold {
+
+    private final DistributedLocks locks;
+
+    private final RecipeThread thread;
+
+    private final String path;
+
+    private final AtomicInteger holds = new AtomicInteger();
+
+    RecipeHold(DistributedLocks locks, String path) {
+        this.locks = locks;
+        this.thread = locks.newRecipeThread();
+        this.path = path;
+    }
+
+    /**
+     * Acquires {@code lock} on the pinned thread before {@code deadline} and returns its fencing token: the zxid of
+     * a write to the lock's parent node made after the grant (several holders may share a read lock or a
+     * semaphore, so each needs a write of its own). {@code null} when not granted in time.
+     */
+    Long acquire(InterProcessLock lock, byte[] data, long deadline) throws Exception {
+        this.holds.incrementAndGet();
+        CompletableFuture<Long> pending = this.thread.submit(() -> {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0 || !lock.acquire(remaining, TimeUnit.NANOSECONDS)) {
+                return null;
+            }
+            try {
+                return this.locks.curator().setData().forPath(this.path, data).getMzxid();
+            }
+            catch (Exception ex) {
+                lock.release();
+                throw ex;
+            }
+        });
+        pending.whenComplete((token, ex) -> {
+            if (token == null) {
+                dropped();
+            }
+        });
+        return DistributedLocks.await(pending, deadline, token -> release(lock));
+    }
+
+    /** Releases {@code lock} on the pinned thread; waits for it only while connected. */
+    void release(InterProcessLock lock) {
+        CompletableFuture<Object> released = this.thread.submit(() -> {
+            lock.release();
+            return null;
+        });
+        dropped();
+        if (!this.thread.isCurrent()) {
+            this.locks.awaitRelease(released, this.path);
+        }
+    }
+
+    private void dropped() {
+        if (this.holds.decrementAndGet() == 0) {
+            this.thread.finish();
+        }
+    }
+}

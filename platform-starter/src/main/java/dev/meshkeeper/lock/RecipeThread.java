@@ -1,0 +1,71 @@
+package dev.meshkeeper.lock;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * One pooled thread pinned to one ZooKeeper hold from acquisition to release. Curator's mutexes belong to the
+ * thread that acquired them, while a {@link LockLease} may be closed by any thread (and a mutex hold is handed
+ * between local threads): every recipe call of a hold runs here, so the recipe always sees one thread.
+ */
+final class RecipeThread {
+
+    private static final Runnable FINISH = () -> {
+    };
+
+    private final BlockingQueue<Runnable> calls = new LinkedBlockingQueue<>();
+
+    private volatile Thread runner;
+
+    RecipeThread(Executor pool) {
+        pool.execute(this::run);
+    }
+
+    <T> CompletableFuture<T> submit(Callable<T> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        this.calls.add(() -> {
+            try {
+                result.complete(call.call());
+            }
+            catch (Throwable ex) {
+                result.completeExceptionally(ex);
+            }
+        });
+        return result;
+    }
+
+    /** Frees the thread once the calls submitted so far have run. */
+    void finish() {
+        this.calls.add(FINISH);
+    }
+
+    /**
+     * Whether the caller is this thread (a release triggered by an abandoned acquisition completing here must not
+     * wait for itself).
+     */
+    boolean isCurrent() {
+        return Thread.currentThread() == this.runner;
+    }
+
+    private void run() {
+        this.runner = Thread.currentThread();
+        while (true) {
+            Runnable call;
+            try {
+                call = this.calls.take();
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (call == FINISH) {
+                this.runner = null;
+                return;
+            }
+            call.run();
+        }
+    }
+}
