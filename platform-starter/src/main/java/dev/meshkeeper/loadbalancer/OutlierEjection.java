@@ -96,7 +96,9 @@ public final class OutlierEjection {
             return instances;
         }
         ServiceOutliers outliers = outliers(serviceId);
-        outliers.knownInstances = instances.size();
+        if (outliers.knownInstances != instances.size()) {
+            outliers.knownInstances = instances.size();
+        }
         long now = this.clock.millis();
         if (now >= outliers.latestEjectedUntil) {
             return instances;
