@@ -18,7 +18,8 @@ import reactor.core.publisher.Mono;
 /**
  * The balancer of one called service: takes the instances from the service's {@link ServiceInstanceListSupplier}
  * (whatever the context defines), leaves out ejected instances, prefers the client's zone when configured, and
- * lets the service's {@link BalancingStrategy} pick one. Counts each choice in
+ * lets the service's {@link BalancingStrategy} pick one. The supplier is decorated (zone preference) and the list
+ * filtered (outlier ejection) as {@link ServiceBalancers} decides. Counts each choice in
  * {@code meshkeeper.loadbalancer.choices}.
  */
 final class MeshkeeperLoadBalancer implements ReactorServiceInstanceLoadBalancer {
@@ -31,6 +32,8 @@ final class MeshkeeperLoadBalancer implements ReactorServiceInstanceLoadBalancer
 
     private final UnaryOperator<ServiceInstanceListSupplier> decoration;
 
+    private final UnaryOperator<List<ServiceInstance>> filter;
+
     private final InstanceChooser chooser;
 
     private final Counter choices;
@@ -40,11 +43,13 @@ final class MeshkeeperLoadBalancer implements ReactorServiceInstanceLoadBalancer
 
     MeshkeeperLoadBalancer(String serviceId, BalancingStrategy strategy,
             ObjectProvider<ServiceInstanceListSupplier> suppliers,
-            UnaryOperator<ServiceInstanceListSupplier> decoration, InstanceChooser chooser, Counter choices) {
+            UnaryOperator<ServiceInstanceListSupplier> decoration, UnaryOperator<List<ServiceInstance>> filter,
+            InstanceChooser chooser, Counter choices) {
         this.serviceId = serviceId;
         this.strategy = strategy;
         this.suppliers = suppliers;
         this.decoration = decoration;
+        this.filter = filter;
         this.chooser = chooser;
         this.choices = choices;
     }
@@ -63,7 +68,8 @@ final class MeshkeeperLoadBalancer implements ReactorServiceInstanceLoadBalancer
         return instances.get(request).next().map((list) -> respond(instances, list));
     }
 
-    private Response<ServiceInstance> respond(ServiceInstanceListSupplier instances, List<ServiceInstance> list) {
+    private Response<ServiceInstance> respond(ServiceInstanceListSupplier instances, List<ServiceInstance> offered) {
+        List<ServiceInstance> list = this.filter.apply(offered);
         if (list.isEmpty()) {
             return new EmptyResponse();
         }

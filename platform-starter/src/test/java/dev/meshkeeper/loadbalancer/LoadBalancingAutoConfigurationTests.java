@@ -178,6 +178,44 @@ class LoadBalancingAutoConfigurationTests {
     }
 
     @Test
+    void ejectedInstancesOfThePreferredZoneFallBackToOtherZones() {
+        this.contextRunner.withPropertyValues("spring.cloud.loadbalancer.zone=zone-b").run((context) -> {
+            ReactorLoadBalancer<ServiceInstance> balancer = balancer(context, "inventory-service");
+            assertThat(Mono.from(balancer.choose(new DefaultRequest<>())).block().getServer().getInstanceId())
+                    .isEqualTo("inventory-service-2");
+            OutlierEjection ejection = context.getBean(OutlierEjection.class);
+            ServiceInstance zoneB = TestInstances.instance("inventory-service", 2, "zone", "zone-b");
+            for (int i = 0; i < 5; i++) {
+                ejection.reportFailure(zoneB);
+            }
+            assertThat(ejection.isEjected(zoneB)).isTrue();
+            for (int i = 0; i < 4; i++) {
+                assertThat(Mono.from(balancer.choose(new DefaultRequest<>())).block().getServer().getInstanceId())
+                        .isEqualTo("inventory-service-1");
+            }
+        });
+    }
+
+    @Test
+    void ejectedInstanceIsNotChosenWithoutZonePreference() {
+        this.contextRunner.run((context) -> {
+            ReactorLoadBalancer<ServiceInstance> balancer = balancer(context, "inventory-service");
+            Mono.from(balancer.choose(new DefaultRequest<>())).block();
+            OutlierEjection ejection = context.getBean(OutlierEjection.class);
+            ServiceInstance first = TestInstances.instance("inventory-service", 1);
+            for (int i = 0; i < 5; i++) {
+                ejection.reportFailure(first);
+            }
+            for (int i = 0; i < 4; i++) {
+                assertThat(Mono.from(balancer.choose(new DefaultRequest<>())).block().getServer().getInstanceId())
+                        .isEqualTo("inventory-service-2");
+            }
+            assertThat(context.getBean(MeterRegistry.class).get("meshkeeper.loadbalancer.ejected")
+                    .tag("service", "inventory-service").gauge().value()).isEqualTo(1.0);
+        });
+    }
+
+    @Test
     void zonePreferenceCanBeSwitchedOff() {
         this.contextRunner.withPropertyValues("spring.cloud.loadbalancer.zone=zone-b",
                 "meshkeeper.loadbalancer.zone-preference=false").run((context) -> {
