@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
@@ -20,12 +19,15 @@ final class LeastLoadedChooser implements InstanceChooser {
     /** Added to every latency, so that in-flight requests still count when latencies are tiny or unknown. */
     private static final double BASE_COST_NANOS = 1_000_000;
 
-    /** Every this many choices, figures of instances no longer offered are forgotten. */
+    /** About once in this many choices, figures of idle instances no longer offered are forgotten. */
     private static final int PRUNE_EVERY = 4096;
 
     private final String serviceId;
 
     private final ObservedLoad load;
+
+    /** This service's figures in {@link #load}, looked up once. */
+    private final Map<String, ObservedLoad.InstanceLoad> loads;
 
     private final double loadBias;
 
@@ -33,12 +35,11 @@ final class LeastLoadedChooser implements InstanceChooser {
 
     private final InvalidMetadataWarnings warnings;
 
-    private final AtomicInteger choices = new AtomicInteger();
-
     LeastLoadedChooser(String serviceId, ObservedLoad load, LoadBalancingProperties.LeastLoaded settings,
             InvalidMetadataWarnings warnings) {
         this.serviceId = serviceId;
         this.load = load;
+        this.loads = load.ofService(serviceId);
         this.loadBias = settings.getLoadBias();
         this.loadKey = settings.getLoadMetadataKey();
         this.warnings = warnings;
@@ -47,13 +48,13 @@ final class LeastLoadedChooser implements InstanceChooser {
     @Override
     public ServiceInstance choose(List<ServiceInstance> instances) {
         int size = instances.size();
-        if ((this.choices.incrementAndGet() % PRUNE_EVERY) == 0) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (random.nextInt(PRUNE_EVERY) == 0) {
             prune(instances);
         }
         if (size == 1) {
             return instances.get(0);
         }
-        ThreadLocalRandom random = ThreadLocalRandom.current();
         int first = random.nextInt(size);
         int second = random.nextInt(size - 1);
         if (second >= first) {
@@ -65,9 +66,7 @@ final class LeastLoadedChooser implements InstanceChooser {
     }
 
     double cost(ServiceInstance instance) {
-        String instanceServiceId = instance.getServiceId();
-        ObservedLoad.InstanceLoad observed = this.load.find(
-                (instanceServiceId != null) ? instanceServiceId : this.serviceId, OutlierEjection.instanceKey(instance));
+        ObservedLoad.InstanceLoad observed = this.loads.get(OutlierEjection.instanceKey(instance));
         double cost = (observed != null) ? (observed.inFlight() + 1) * (observed.ewmaNanos() + BASE_COST_NANOS)
                 : BASE_COST_NANOS;
         if (this.loadBias > 0) {

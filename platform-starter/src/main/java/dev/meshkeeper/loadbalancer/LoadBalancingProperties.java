@@ -17,7 +17,7 @@ public class LoadBalancingProperties implements InitializingBean {
     private boolean enabled = true;
 
     /** Strategy for every called service without its own: round-robin, weighted or least-loaded. */
-    private String strategy = BalancingStrategy.ROUND_ROBIN.propertyValue();
+    private String strategy = "round-robin";
 
     /** Per called service (the service id in the URL, e.g. inventory-service): its own balancing settings. */
     private Map<String, Client> clients = new LinkedHashMap<>();

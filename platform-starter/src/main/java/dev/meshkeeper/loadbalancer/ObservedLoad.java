@@ -45,6 +45,11 @@ final class ObservedLoad {
         return (instances != null) ? instances.get(instanceKey) : null;
     }
 
+    /** The load of each called instance of {@code serviceId} (by instance key), kept up to date. */
+    Map<String, InstanceLoad> ofService(String serviceId) {
+        return this.services.computeIfAbsent(serviceId, (id) -> new ConcurrentHashMap<>());
+    }
+
     /** Forgets idle instances of {@code serviceId} that are not in {@code current} (they were deregistered). */
     void retainOnly(String serviceId, Set<String> current) {
         Map<String, InstanceLoad> instances = this.services.get(serviceId);
@@ -68,8 +73,7 @@ final class ObservedLoad {
     }
 
     private InstanceLoad load(String serviceId, String instanceKey) {
-        return this.services.computeIfAbsent(serviceId, (id) -> new ConcurrentHashMap<>())
-                .computeIfAbsent(instanceKey, (key) -> new InstanceLoad());
+        return ofService(serviceId).computeIfAbsent(instanceKey, (key) -> new InstanceLoad());
     }
 
     /** Requests in flight to one instance and their smoothed latency. */

@@ -11,7 +11,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.client.ServiceInstance;
@@ -41,7 +43,15 @@ public final class OutlierEjection {
 
     private final Map<String, ServiceOutliers> services = new ConcurrentHashMap<>();
 
-    OutlierEjection(LoadBalancingProperties.OutlierEjection settings, Clock clock, MeterRegistry meterRegistry) {
+    /**
+     * Ejection state for one application.
+     * @param settings the {@code meshkeeper.loadbalancer.outlier-ejection.*} settings, read on every report
+     * @param clock the time source of ejection periods
+     * @param meterRegistry where the {@code meshkeeper.loadbalancer.ejections} counter and
+     * {@code meshkeeper.loadbalancer.ejected} gauge of each service are registered
+     */
+    public OutlierEjection(LoadBalancingProperties.OutlierEjection settings, Clock clock,
+            MeterRegistry meterRegistry) {
         this.settings = settings;
         this.clock = clock;
         this.meterRegistry = meterRegistry;
@@ -83,7 +93,7 @@ public final class OutlierEjection {
     }
 
     /** Services this application has reported calls to. */
-    java.util.Set<String> services() {
+    Set<String> services() {
         return this.services.keySet();
     }
 
@@ -92,15 +102,28 @@ public final class OutlierEjection {
      * than the max-ejected-percent of them.
      */
     List<ServiceInstance> filter(String serviceId, List<ServiceInstance> instances) {
+        return filterFor(serviceId).apply(instances);
+    }
+
+    /** {@link #filter(String, List)} bound to one service, for a balancer to call on every choice. */
+    UnaryOperator<List<ServiceInstance>> filterFor(String serviceId) {
+        ServiceOutliers outliers = outliers(serviceId);
+        return (instances) -> withoutEjected(outliers, instances);
+    }
+
+    private List<ServiceInstance> withoutEjected(ServiceOutliers outliers, List<ServiceInstance> instances) {
         if (!this.settings.isEnabled() || instances.isEmpty()) {
             return instances;
         }
-        ServiceOutliers outliers = outliers(serviceId);
         if (outliers.knownInstances != instances.size()) {
             outliers.knownInstances = instances.size();
         }
+        long latest = outliers.latestEjectedUntil;
+        if (latest == 0) {
+            return instances;
+        }
         long now = this.clock.millis();
-        if (now >= outliers.latestEjectedUntil) {
+        if (now >= latest) {
             return instances;
         }
         List<ServiceInstance> ejected = new ArrayList<>();

@@ -69,7 +69,7 @@ final class ServiceBalancers {
         else {
             // A filter step on the chosen list costs less than one more reactive operator per choice.
             decoration = UnaryOperator.identity();
-            filter = (instances) -> this.outlierEjection.filter(serviceId, instances);
+            filter = this.outlierEjection.filterFor(serviceId);
         }
         Counter choices = Counter.builder("meshkeeper.loadbalancer.choices")
                 .description("Instances chosen by the balancer")

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -220,7 +222,7 @@ class LoadBalancingAutoConfigurationTests {
         this.contextRunner.withPropertyValues("spring.cloud.loadbalancer.zone=zone-b",
                 "meshkeeper.loadbalancer.zone-preference=false").run((context) -> {
                     ReactorLoadBalancer<ServiceInstance> balancer = balancer(context, "inventory-service");
-                    java.util.Set<String> zones = new java.util.HashSet<>();
+                    Set<String> zones = new HashSet<>();
                     for (int i = 0; i < 6; i++) {
                         zones.add(Mono.from(balancer.choose(new DefaultRequest<>())).block().getServer()
                                 .getMetadata().get("zone"));
@@ -240,9 +242,9 @@ class LoadBalancingAutoConfigurationTests {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> section = (Map<String, Object>) contributor.describe();
                     assertThat(section).extractingByKey("services").asInstanceOf(
-                            org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                            InstanceOfAssertFactories.MAP)
                             .extractingByKey("inventory-service")
-                            .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                            .asInstanceOf(InstanceOfAssertFactories.MAP)
                             .containsEntry("strategy", "least-loaded")
                             .containsKeys("ejected", "load");
                 });

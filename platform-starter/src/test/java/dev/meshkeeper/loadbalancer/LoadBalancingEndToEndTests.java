@@ -127,7 +127,7 @@ class LoadBalancingEndToEndTests {
         }
 
         failing.getBean(Who.class).failing.set(false);
-        consumer.getBean(OutlierEjectionTests.MutableClock.class).advance(Duration.ofSeconds(31));
+        consumer.getBean(MutableClock.class).advance(Duration.ofSeconds(31));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
                 restClient.get().uri("http://" + FLAKY + "/who").retrieve().body(String.class))
                 .isEqualTo(failingPort));
@@ -190,8 +190,8 @@ class LoadBalancingEndToEndTests {
         }
 
         @Bean
-        OutlierEjectionTests.MutableClock clock() {
-            return new OutlierEjectionTests.MutableClock(Instant.now());
+        MutableClock clock() {
+            return new MutableClock(Instant.now());
         }
     }
 }
