@@ -48,15 +48,17 @@ final class LeastLoadedChooser implements InstanceChooser {
     @Override
     public ServiceInstance choose(List<ServiceInstance> instances) {
         int size = instances.size();
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        if (random.nextInt(PRUNE_EVERY) == 0) {
+        // One random draw for everything: the high half picks the first candidate, the low half the second, and
+        // twelve of its bits that are all zero about once in PRUNE_EVERY choices trigger a prune.
+        long bits = ThreadLocalRandom.current().nextLong();
+        if (((bits >>> 20) & (PRUNE_EVERY - 1)) == 0) {
             prune(instances);
         }
         if (size == 1) {
             return instances.get(0);
         }
-        int first = random.nextInt(size);
-        int second = random.nextInt(size - 1);
+        int first = (int) ((bits >>> 32) % size);
+        int second = (int) ((bits & 0xFFFFFFFFL) % (size - 1));
         if (second >= first) {
             second++;
         }
