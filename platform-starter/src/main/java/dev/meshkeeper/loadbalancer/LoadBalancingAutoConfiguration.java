@@ -23,6 +23,9 @@ import org.springframework.context.annotation.Bean;
  * every called service's child context gets a Meshkeeper balancer (unless the application defines its own), over
  * the {@code ServiceInstanceListSupplier} that context has. Works with {@code @LoadBalanced RestClient.Builder},
  * {@code RestTemplate} and {@code WebClient.Builder}.
+ * <p>
+ * A choice reads only memory: while ZooKeeper is unreachable the balancers keep choosing from whatever list the
+ * supplier still offers, and ejections and observed load (held by each application for itself) are unaffected.
  */
 @AutoConfiguration(after = LoadBalancerAutoConfiguration.class)
 @ConditionalOnClass({ ReactorServiceInstanceLoadBalancer.class, LoadBalancerClientFactory.class })
