@@ -27,6 +27,7 @@ import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.cloud.loadbalancer.support.ServiceInstanceListSuppliers;
+import org.springframework.cloud.loadbalancer.support.SimpleObjectProvider;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -157,6 +158,14 @@ class LoadBalancingAutoConfigurationTests {
         this.contextRunner.withUserConfiguration(UserBalancerForInventory.class).run((context) -> {
             assertThat(balancer(context, "inventory-service")).isInstanceOf(RandomLoadBalancer.class);
             assertThat(balancer(context, "order-service")).isInstanceOf(MeshkeeperLoadBalancer.class);
+        });
+    }
+
+    @Test
+    void backsOffForABalancerTheUserDefinesForEveryService() {
+        this.contextRunner.withUserConfiguration(UserBalancerForAll.class).run((context) -> {
+            assertThat(balancer(context, "inventory-service")).isSameAs(context.getBean("userBalancer"));
+            assertThat(balancer(context, "order-service")).isSameAs(context.getBean("userBalancer"));
         });
     }
 
@@ -304,6 +313,16 @@ class LoadBalancingAutoConfigurationTests {
                 LoadBalancerClientFactory factory) {
             String name = LoadBalancerClientFactory.getName(environment);
             return new RandomLoadBalancer(factory.getLazyProvider(name, ServiceInstanceListSupplier.class), name);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserBalancerForAll {
+
+        @Bean
+        ReactorLoadBalancer<ServiceInstance> userBalancer() {
+            return new RoundRobinLoadBalancer(new SimpleObjectProvider<>(
+                    ServiceInstanceListSuppliers.from("any", TestInstances.instance("any", 1))), "any");
         }
     }
 
