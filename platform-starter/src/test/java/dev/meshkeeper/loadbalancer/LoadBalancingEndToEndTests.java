@@ -47,6 +47,8 @@ class LoadBalancingEndToEndTests {
 
     private static final String FLAKY = "lb-e2e-flaky";
 
+    private static final String LATENCY = "lb-e2e-latency";
+
     private static final List<ConfigurableApplicationContext> providers = new ArrayList<>();
 
     private static ConfigurableApplicationContext consumer;
@@ -59,6 +61,8 @@ class LoadBalancingEndToEndTests {
 
     private static ConfigurableApplicationContext failing;
 
+    private static ConfigurableApplicationContext slow;
+
     @BeforeAll
     static void startApplications(RegistryHandle registry) {
         heavy = provider(registry, WEIGHTED, "3", false);
@@ -66,12 +70,15 @@ class LoadBalancingEndToEndTests {
         provider(registry, FLAKY, "1", false);
         provider(registry, FLAKY, "1", false);
         failing = provider(registry, FLAKY, "1", true);
+        slow = provider(registry, LATENCY, "1", false, "--e2e.delay-ms=150");
+        provider(registry, LATENCY, "1", false);
         consumer = new SpringApplicationBuilder(Consumer.class).web(WebApplicationType.NONE).run(
                 "--spring.application.name=lb-e2e-consumer",
                 "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
                 "--spring.config.import=optional:zookeeper:", "--spring.cloud.zookeeper.discovery.register=false",
                 "--spring.cloud.loadbalancer.cache.enabled=false",
                 "--meshkeeper.loadbalancer.clients." + WEIGHTED + ".strategy=weighted",
+                "--meshkeeper.loadbalancer.clients." + LATENCY + ".strategy=least-loaded",
                 "--meshkeeper.loadbalancer.outlier-ejection.consecutive-failures=3",
                 "--meshkeeper.loadbalancer.outlier-ejection.base-ejection-time=30s");
         restClient = consumer.getBean(RestClient.Builder.class).build();
@@ -79,6 +86,7 @@ class LoadBalancingEndToEndTests {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(discovery.getInstances(WEIGHTED)).hasSize(2);
             assertThat(discovery.getInstances(FLAKY)).hasSize(3);
+            assertThat(discovery.getInstances(LATENCY)).hasSize(2);
         });
     }
 
@@ -135,14 +143,31 @@ class LoadBalancingEndToEndTests {
                 .isEqualTo(0.0);
     }
 
+    @Test
+    void leastLoadedAvoidsTheInstanceThatAnswersSlowly() {
+        String slowPort = port(slow);
+        Map<String, Integer> servedBy = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            String port = restClient.get().uri("http://" + LATENCY + "/who").retrieve().body(String.class);
+            servedBy.merge(port, 1, Integer::sum);
+        }
+        // Until it has answered once its latency is unknown; after that the fast instance is always cheaper.
+        assertThat(servedBy.getOrDefault(slowPort, 0)).isBetween(0, 2);
+        assertThat(servedBy.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
+        assertThat(consumer.getBean(LoadBalancingEndpointContributor.class).describe()).asString()
+                .contains(LATENCY + "={strategy=least-loaded", "latencyEwmaMillis");
+    }
+
     private static ConfigurableApplicationContext provider(RegistryHandle registry, String service, String weight,
-            boolean failing) {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(Provider.class).run(
-                "--spring.application.name=" + service, "--server.port=0",
+            boolean failing, String... extraArguments) {
+        List<String> arguments = new ArrayList<>(List.of("--spring.application.name=" + service, "--server.port=0",
                 "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
                 "--spring.config.import=optional:zookeeper:",
                 "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1",
-                "--spring.cloud.zookeeper.discovery.metadata.weight=" + weight, "--e2e.failing=" + failing);
+                "--spring.cloud.zookeeper.discovery.metadata.weight=" + weight, "--e2e.failing=" + failing));
+        arguments.addAll(List.of(extraArguments));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(Provider.class)
+                .run(arguments.toArray(new String[0]));
         providers.add(context);
         return context;
     }
@@ -163,15 +188,23 @@ class LoadBalancingEndToEndTests {
 
         final AtomicBoolean failing;
 
+        private final long delayMillis;
+
         private final Environment environment;
 
-        Who(@Value("${e2e.failing:false}") boolean failing, Environment environment) {
+        Who(@Value("${e2e.failing:false}") boolean failing, @Value("${e2e.delay-ms:0}") long delayMillis,
+                Environment environment) {
             this.failing = new AtomicBoolean(failing);
+            this.delayMillis = delayMillis;
             this.environment = environment;
         }
 
         @GetMapping("/who")
-        ResponseEntity<String> who() {
+        ResponseEntity<String> who() throws InterruptedException {
+            if (this.delayMillis > 0) {
+                // A slow instance: the consumer measures this as latency.
+                Thread.sleep(this.delayMillis);
+            }
             if (this.failing.get()) {
                 return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body("unavailable");
             }
