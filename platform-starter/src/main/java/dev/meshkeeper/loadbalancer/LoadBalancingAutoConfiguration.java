@@ -1,0 +1,72 @@
+package dev.meshkeeper.loadbalancer;
+
+import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerZoneConfig;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Meshkeeper's balancing strategies, zone preference and passive outlier ejection on Spring Cloud LoadBalancer:
+ * every called service's child context gets a Meshkeeper balancer (unless the application defines its own), over
+ * the {@code ServiceInstanceListSupplier} that context has. Works with {@code @LoadBalanced RestClient.Builder},
+ * {@code RestTemplate} and {@code WebClient.Builder}.
+ * <p>
+ * A choice reads only memory: while ZooKeeper is unreachable the balancers keep choosing from whatever list the
+ * supplier still offers, and ejections and observed load (held by each application for itself) are unaffected.
+ */
+@AutoConfiguration(after = LoadBalancerAutoConfiguration.class)
+@ConditionalOnClass({ ReactorServiceInstanceLoadBalancer.class, LoadBalancerClientFactory.class })
+@ConditionalOnBean(LoadBalancerClientFactory.class)
+@ConditionalOnMeshkeeperEnabled
+@ConditionalOnBooleanProperty(name = "meshkeeper.loadbalancer.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(LoadBalancingProperties.class)
+@LoadBalancerClients(defaultConfiguration = BalancingClientConfiguration.class)
+public class LoadBalancingAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    OutlierEjection outlierEjection(LoadBalancingProperties properties, ObjectProvider<Clock> clock,
+            ObjectProvider<MeterRegistry> meterRegistry) {
+        return new OutlierEjection(properties.getOutlierEjection(), clock.getIfAvailable(Clock::systemUTC),
+                meterRegistry.getIfAvailable(CompositeMeterRegistry::new));
+    }
+
+    @Bean
+    ObservedLoad meshkeeperObservedLoad(LoadBalancingProperties properties) {
+        return new ObservedLoad(properties.getLeastLoaded().getLatencySmoothing());
+    }
+
+    @Bean
+    ObservingLoadBalancerLifecycle meshkeeperObservingLoadBalancerLifecycle(ObservedLoad observedLoad,
+            OutlierEjection outlierEjection) {
+        return new ObservingLoadBalancerLifecycle(observedLoad, outlierEjection);
+    }
+
+    @Bean
+    ServiceBalancers meshkeeperServiceBalancers(LoadBalancingProperties properties, OutlierEjection outlierEjection,
+            ObservedLoad observedLoad, ObjectProvider<LoadBalancerZoneConfig> zoneConfig,
+            ObjectProvider<MeterRegistry> meterRegistry) {
+        return new ServiceBalancers(properties, outlierEjection, observedLoad, zoneConfig.getIfAvailable(),
+                meterRegistry.getIfAvailable(CompositeMeterRegistry::new));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "loadBalancingEndpointContributor")
+    LoadBalancingEndpointContributor loadBalancingEndpointContributor(LoadBalancingProperties properties,
+            ServiceBalancers serviceBalancers, OutlierEjection outlierEjection, ObservedLoad observedLoad) {
+        return new LoadBalancingEndpointContributor(properties, serviceBalancers, outlierEjection, observedLoad);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.meshkeeper.loadbalancer;
+
+import io.micrometer.core.instrument.Counter;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.DefaultResponse;
+import org.springframework.cloud.client.loadbalancer.EmptyResponse;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.loadbalancer.core.NoopServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+import org.springframework.cloud.loadbalancer.core.SelectedInstanceCallback;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import reactor.core.publisher.Mono;
+
+/**
+ * The balancer of one called service: takes the instances from the service's {@link ServiceInstanceListSupplier}
+ * (whatever the context defines), leaves out ejected instances, prefers the client's zone when configured, and
+ * lets the service's {@link BalancingStrategy} pick one. The supplier is decorated (zone preference) and the list
+ * filtered (outlier ejection) as {@link ServiceBalancers} decides. Counts each choice in
+ * {@code meshkeeper.loadbalancer.choices}.
+ */
+final class MeshkeeperLoadBalancer implements ReactorServiceInstanceLoadBalancer {
+
+    private final String serviceId;
+
+    private final BalancingStrategy strategy;
+
+    private final ObjectProvider<ServiceInstanceListSupplier> suppliers;
+
+    private final UnaryOperator<ServiceInstanceListSupplier> decoration;
+
+    private final UnaryOperator<List<ServiceInstance>> filter;
+
+    private final InstanceChooser chooser;
+
+    private final Counter choices;
+
+    /** The decorated supplier, built on first use (the supplier bean may not exist before). */
+    private volatile ServiceInstanceListSupplier supplier;
+
+    MeshkeeperLoadBalancer(String serviceId, BalancingStrategy strategy,
+            ObjectProvider<ServiceInstanceListSupplier> suppliers,
+            UnaryOperator<ServiceInstanceListSupplier> decoration, UnaryOperator<List<ServiceInstance>> filter,
+            InstanceChooser chooser, Counter choices) {
+        this.serviceId = serviceId;
+        this.strategy = strategy;
+        this.suppliers = suppliers;
+        this.decoration = decoration;
+        this.filter = filter;
+        this.chooser = chooser;
+        this.choices = choices;
+    }
+
+    String serviceId() {
+        return this.serviceId;
+    }
+
+    BalancingStrategy strategy() {
+        return this.strategy;
+    }
+
+    @Override
+    public Mono<Response<ServiceInstance>> choose(Request request) {
+        ServiceInstanceListSupplier instances = supplier();
+        return instances.get(request).next().map((list) -> respond(instances, list));
+    }
+
+    private Response<ServiceInstance> respond(ServiceInstanceListSupplier instances, List<ServiceInstance> offered) {
+        List<ServiceInstance> list = this.filter.apply(offered);
+        if (list.isEmpty()) {
+            return new EmptyResponse();
+        }
+        ServiceInstance chosen = this.chooser.choose(list);
+        if (instances instanceof SelectedInstanceCallback callback) {
+            callback.selectedServiceInstance(chosen);
+        }
+        this.choices.increment();
+        return new DefaultResponse(chosen);
+    }
+
+    private ServiceInstanceListSupplier supplier() {
+        ServiceInstanceListSupplier current = this.supplier;
+        if (current == null) {
+            ServiceInstanceListSupplier base = this.suppliers.getIfAvailable();
+            if (base == null) {
+                return new NoopServiceInstanceListSupplier();
+            }
+            current = this.decoration.apply(base);
+            this.supplier = current;
+        }
+        return current;
+    }
+}

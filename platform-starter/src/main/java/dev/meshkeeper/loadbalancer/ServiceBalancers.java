@@ -1,0 +1,94 @@
+package dev.meshkeeper.loadbalancer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerZoneConfig;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.ZonePreferenceServiceInstanceListSupplier;
+import org.springframework.util.StringUtils;
+
+/**
+ * Builds the balancer of each called service (in the service's Spring Cloud LoadBalancer child context) from the
+ * application's settings, and remembers which services have one and with which strategy.
+ */
+final class ServiceBalancers {
+
+    private final LoadBalancingProperties properties;
+
+    private final OutlierEjection outlierEjection;
+
+    private final ObservedLoad observedLoad;
+
+    private final LoadBalancerZoneConfig zoneConfig;
+
+    private final MeterRegistry meterRegistry;
+
+    private final InvalidMetadataWarnings warnings = new InvalidMetadataWarnings();
+
+    private final Map<String, BalancingStrategy> strategies = new ConcurrentHashMap<>();
+
+    ServiceBalancers(LoadBalancingProperties properties, OutlierEjection outlierEjection, ObservedLoad observedLoad,
+            LoadBalancerZoneConfig zoneConfig, MeterRegistry meterRegistry) {
+        this.properties = properties;
+        this.outlierEjection = outlierEjection;
+        this.observedLoad = observedLoad;
+        this.zoneConfig = zoneConfig;
+        this.meterRegistry = meterRegistry;
+    }
+
+    MeshkeeperLoadBalancer create(String serviceId, ObjectProvider<ServiceInstanceListSupplier> suppliers,
+            ReactiveLoadBalancer.Factory<ServiceInstance> factory) {
+        BalancingStrategy strategy = this.properties.strategyFor(serviceId);
+        InstanceChooser chooser = switch (strategy) {
+            case ROUND_ROBIN -> new RoundRobinChooser();
+            case WEIGHTED -> new SmoothWeightedChooser(this.warnings);
+            case LEAST_LOADED -> new LeastLoadedChooser(serviceId, this.observedLoad,
+                    this.properties.getLeastLoaded(), this.warnings);
+        };
+        UnaryOperator<ServiceInstanceListSupplier> decoration;
+        UnaryOperator<List<ServiceInstance>> filter;
+        if (zonePreference()) {
+            // Ejection below the zone supplier, so that a zone whose instances are all ejected falls back to others.
+            decoration = (base) -> {
+                ServiceInstanceListSupplier withoutEjected = new OutlierEjectingServiceInstanceListSupplier(base,
+                        this.outlierEjection);
+                return (factory != null)
+                        ? new ZonePreferenceServiceInstanceListSupplier(withoutEjected, this.zoneConfig, factory)
+                        : new ZonePreferenceServiceInstanceListSupplier(withoutEjected, this.zoneConfig);
+            };
+            filter = UnaryOperator.identity();
+        }
+        else {
+            // A filter step on the chosen list costs less than one more reactive operator per choice.
+            decoration = UnaryOperator.identity();
+            filter = this.outlierEjection.filterFor(serviceId);
+        }
+        Counter choices = Counter.builder("meshkeeper.loadbalancer.choices")
+                .description("Instances chosen by the balancer")
+                .tag("service", serviceId)
+                .tag("strategy", strategy.propertyValue())
+                .register(this.meterRegistry);
+        this.strategies.put(serviceId, strategy);
+        return new MeshkeeperLoadBalancer(serviceId, strategy, suppliers, decoration, filter, chooser, choices);
+    }
+
+    /** Whether instances in the client's own zone are preferred: as configured, else when a zone is set. */
+    boolean zonePreference() {
+        Boolean configured = this.properties.getZonePreference();
+        boolean zoneSet = this.zoneConfig != null && StringUtils.hasText(this.zoneConfig.getZone());
+        return (configured != null) ? configured && this.zoneConfig != null : zoneSet;
+    }
+
+    /** Services with a balancer, by service id, and their strategy. */
+    Map<String, BalancingStrategy> strategies() {
+        return new TreeMap<>(this.strategies);
+    }
+}
