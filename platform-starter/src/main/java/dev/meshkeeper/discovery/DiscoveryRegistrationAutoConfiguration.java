@@ -11,11 +11,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryProperties;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperRegistration;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * This instance's side of discovery, on top of Spring Cloud Zookeeper's registration: zone, weight and version in
@@ -32,8 +34,10 @@ public class DiscoveryRegistrationAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     InstanceRegistration instanceRegistration(ZookeeperRegistration registration,
-            ServiceDiscovery<ZookeeperInstance> serviceDiscovery, MeshkeeperDiscoveryProperties properties) {
-        return new InstanceRegistration(registration, serviceDiscovery, properties);
+            ServiceDiscovery<ZookeeperInstance> serviceDiscovery, ZookeeperDiscoveryProperties zookeeperProperties,
+            Environment environment, MeshkeeperDiscoveryProperties properties) {
+        return new InstanceRegistration(registration, serviceDiscovery, zookeeperProperties,
+                environment.getProperty("spring.application.name", "application"), properties);
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")

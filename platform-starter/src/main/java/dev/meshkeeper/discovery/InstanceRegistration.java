@@ -12,6 +12,7 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.zookeeper.KeeperException;
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryProperties;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperRegistration;
 import org.springframework.cloud.zookeeper.support.StatusConstants;
@@ -55,19 +56,29 @@ public class InstanceRegistration {
 
     private final ServiceDiscovery<ZookeeperInstance> serviceDiscovery;
 
+    private final ZookeeperDiscoveryProperties zookeeperProperties;
+
+    private final String serviceId;
+
     private final Deque<Map<String, String>> pendingWrites = new ConcurrentLinkedDeque<>();
 
     private final Object writeLock = new Object();
 
     /**
      * @param registration the application's registration (its metadata already carries the initial status)
-     * @param serviceDiscovery the Curator service discovery that registered it
+     * @param serviceDiscovery the Curator service discovery that registers it
+     * @param zookeeperProperties Spring Cloud Zookeeper's discovery properties, whose metadata the registration is
+     * built with
+     * @param serviceId the service name the registration uses ({@code spring.application.name})
      * @param properties zone, weight and version to add to the metadata
      */
     public InstanceRegistration(ZookeeperRegistration registration, ServiceDiscovery<ZookeeperInstance> serviceDiscovery,
+            ZookeeperDiscoveryProperties zookeeperProperties, String serviceId,
             MeshkeeperDiscoveryProperties properties) {
         this.registration = registration;
         this.serviceDiscovery = serviceDiscovery;
+        this.zookeeperProperties = zookeeperProperties;
+        this.serviceId = serviceId;
         Map<String, String> metadata = new LinkedHashMap<>(currentMetadata());
         if (properties.getZone() != null && !properties.getZone().isBlank()) {
             metadata.put(ZONE_KEY, properties.getZone());
@@ -77,17 +88,26 @@ public class InstanceRegistration {
             metadata.put(VERSION_KEY, properties.getVersion());
         }
         metadata.putIfAbsent(STATUS_KEY, UP);
-        payload().setMetadata(metadata);
+        replaceMetadata(metadata);
     }
 
-    /** The instance id, the node's name under {@code <root>/<service>/}. */
+    /**
+     * The instance id, the node's name under {@code <root>/<service>/}; before registration it is
+     * {@code spring.cloud.zookeeper.discovery.instance-id}, possibly {@code null}.
+     */
     public String instanceId() {
-        return this.registration.getServiceInstance().getId();
+        return isBuilt() ? this.registration.getServiceInstance().getId() : this.zookeeperProperties.getInstanceId();
     }
 
     /** The service this instance is registered under ({@code spring.application.name}). */
     public String serviceId() {
-        return this.registration.getServiceInstance().getName();
+        return this.serviceId;
+    }
+
+    /** Whether the registration has been built with its port, i.e. registration has started. */
+    boolean isBuilt() {
+        // Spring Cloud Zookeeper builds the registration once the port is known; building it earlier breaks it.
+        return this.registration.getServiceId() != null;
     }
 
     /** The status as last written or adopted: {@link #UP}, {@link #OUT_OF_SERVICE} or whatever an operator set. */
@@ -181,11 +201,16 @@ public class InstanceRegistration {
             if (metadata.equals(currentMetadata())) {
                 return;
             }
+            if (!isBuilt()) {
+                replaceMetadata(metadata);
+                logger.debug("Instance is not registered yet; it will register with " + metadata);
+                return;
+            }
             this.pendingWrites.addLast(Map.copyOf(metadata));
             while (this.pendingWrites.size() > MAX_PENDING_WRITES) {
                 this.pendingWrites.pollFirst();
             }
-            payload().setMetadata(metadata);
+            replaceMetadata(metadata);
             try {
                 this.serviceDiscovery.updateService(this.registration.getServiceInstance());
                 logger.debug("Wrote metadata of " + instanceId() + ": " + metadata);
@@ -225,7 +250,7 @@ public class InstanceRegistration {
                 }
             }
             this.pendingWrites.clear();
-            payload().setMetadata(new LinkedHashMap<>(seen));
+            replaceMetadata(new LinkedHashMap<>(seen));
             logger.info("Instance " + instanceId() + " follows its node in ZooKeeper, changed by someone else: "
                     + STATUS_KEY + "=" + status());
             return true;
@@ -237,8 +262,25 @@ public class InstanceRegistration {
     }
 
     private Map<String, String> currentMetadata() {
-        Map<String, String> metadata = payload().getMetadata();
+        Map<String, String> metadata = isBuilt() ? payload().getMetadata() : this.zookeeperProperties.getMetadata();
         return (metadata != null) ? metadata : Map.of();
+    }
+
+    /**
+     * Before registration the registration's payload shares Spring Cloud Zookeeper's metadata map, which is changed
+     * in place; afterwards the payload gets a new map, so that a serialization running concurrently (Curator
+     * re-registering on reconnect) sees either the old or the new metadata, never a half-changed one.
+     */
+    private void replaceMetadata(Map<String, String> metadata) {
+        if (isBuilt()) {
+            payload().setMetadata(metadata);
+        }
+        else {
+            Map<String, String> shared = this.zookeeperProperties.getMetadata();
+            Map<String, String> copy = new LinkedHashMap<>(metadata);
+            shared.clear();
+            shared.putAll(copy);
+        }
     }
 
     private ZookeeperInstance payload() {
