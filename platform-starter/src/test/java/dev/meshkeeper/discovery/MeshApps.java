@@ -42,8 +42,7 @@ final class MeshApps {
         List<String> properties = new ArrayList<>(List.of("spring.application.name=" + service,
                 "spring.config.import=optional:zookeeper:", "spring.cloud.zookeeper.connect-string=" + connectString,
                 "spring.cloud.zookeeper.discovery.instance-host=127.0.0.1", "spring.main.banner-mode=off",
-                "management.endpoints.web.exposure.include=health,meshkeeper",
-                "meshkeeper.discovery.propagation-delay=500ms"));
+                "management.endpoints.web.exposure.include=health,meshkeeper"));
         return properties.toArray(String[]::new);
     }
 
