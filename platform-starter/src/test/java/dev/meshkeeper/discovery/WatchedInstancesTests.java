@@ -51,7 +51,8 @@ class WatchedInstancesTests {
         JsonInstanceSerializer<ZookeeperInstance> serializer = new JsonInstanceSerializer<>(ZookeeperInstance.class);
         this.discovery = ServiceDiscoveryBuilder.builder(ZookeeperInstance.class).client(this.curator).basePath(ROOT)
                 .serializer(serializer).build();
-        this.discovery.start();
+        // Not started: a started ServiceDiscovery re-creates its instances' nodes when its connection event
+        // arrives, which would race the lookups under test.
         this.instances = new WatchedInstances(this.curator, ROOT, serializer, Duration.ofSeconds(10));
         this.logs.start();
         ((Logger) LoggerFactory.getLogger(WatchedInstances.class)).addAppender(this.logs);
