@@ -40,7 +40,7 @@ public class DiscoveryRegistrationAutoConfiguration {
                 environment.getProperty("spring.application.name", "application"), properties);
     }
 
-    @Bean(initMethod = "start", destroyMethod = "stop")
+    @Bean
     @ConditionalOnMissingBean
     RegistrationStatusDriver registrationStatusDriver(InstanceRegistration registration, WatchedInstances instances,
             MeshkeeperDiscoveryProperties properties, ObjectProvider<HealthStatusSource> health) {
@@ -76,8 +76,7 @@ public class DiscoveryRegistrationAutoConfiguration {
     static class HealthDrivenStatusConfiguration {
 
         @Bean
-        @ConditionalOnBean(HealthEndpoint.class)
-        HealthStatusSource meshkeeperHealthStatusSource(HealthEndpoint endpoint) {
+        HealthStatusSource meshkeeperHealthStatusSource(ObjectProvider<HealthEndpoint> endpoint) {
             return new HealthStatusSource(endpoint);
         }
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
@@ -11,6 +12,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.SmartLifecycle;
 
 /**
  * Drives this instance's status from its readiness and, when {@code meshkeeper.discovery.health-drives-status} is
@@ -18,11 +20,16 @@ import org.springframework.context.ApplicationListener;
  * {@code UP}. It writes on changes only: the first derived value leaves the initial status alone unless it is
  * OUT_OF_SERVICE, and a status an operator set in ZooKeeper stays until readiness or health next changes.
  */
-class RegistrationStatusDriver implements ApplicationListener<AvailabilityChangeEvent<?>> {
+class RegistrationStatusDriver implements ApplicationListener<AvailabilityChangeEvent<?>>, SmartLifecycle {
+
+    /** Starts after the web server and the registration, stops before graceful deregistration. */
+    static final int PHASE = GracefulDeregistration.PHASE + 256;
 
     private static final Log logger = LogFactory.getLog(RegistrationStatusDriver.class);
 
     private final InstanceRegistration registration;
+
+    private final WatchedInstances instances;
 
     private final Supplier<String> health;
 
@@ -32,6 +39,8 @@ class RegistrationStatusDriver implements ApplicationListener<AvailabilityChange
 
     private final AtomicReference<ScheduledExecutorService> poller = new AtomicReference<>();
 
+    private final AtomicBoolean running = new AtomicBoolean();
+
     /**
      * @param health the aggregate health status code, or {@code null} when health does not drive the status
      */
@@ -39,20 +48,32 @@ class RegistrationStatusDriver implements ApplicationListener<AvailabilityChange
             Duration healthInterval) {
         this.registration = registration;
         this.instances = instances;
+        instances.addListener((service, all) -> {
+            if (service.equals(registration.serviceId())) {
+                all.stream().filter(instance -> instance.getInstanceId().equals(registration.instanceId()))
+                        .findFirst().ifPresent(registration::follow);
+            }
+        });
         this.health = health;
         this.healthInterval = healthInterval;
     }
 
-    private final WatchedInstances instances;
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
 
-    void start() {
+    @Override
+    public boolean isRunning() {
+        return this.running.get();
+    }
+
+    @Override
+    public void start() {
+        if (!this.running.compareAndSet(false, true)) {
+            return;
+        }
         String serviceId = this.registration.serviceId();
-        this.instances.addListener((service, all) -> {
-            if (service.equals(serviceId)) {
-                all.stream().filter(instance -> this.registration.instanceId().equals(instance.getInstanceId()))
-                        .findFirst().ifPresent(this.registration::follow);
-            }
-        });
         // Watch our own node from the start: an operator's change is followed, and shutdown sees its own status.
         this.instances.allInstances(serviceId);
         if (this.health == null) {
@@ -72,7 +93,9 @@ class RegistrationStatusDriver implements ApplicationListener<AvailabilityChange
         }
     }
 
-    void stop() {
+    @Override
+    public void stop() {
+        this.running.set(false);
         ScheduledExecutorService executor = this.poller.getAndSet(null);
         if (executor != null) {
             executor.shutdownNow();

@@ -2,10 +2,18 @@ package dev.meshkeeper.discovery;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
+import org.apache.zookeeper.KeeperException;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperRegistration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -34,6 +42,18 @@ final class MeshApps {
                 .properties(common(connectString, service)).properties(properties).run();
     }
 
+    /** The registration of an instance as ZooKeeper holds it, or {@code null} when its node is absent. */
+    static ServiceInstance<ZookeeperInstance> node(CuratorFramework curator, String service, String id)
+            throws Exception {
+        try {
+            return new JsonInstanceSerializer<>(ZookeeperInstance.class)
+                    .deserialize(curator.getData().forPath("/services/" + service + "/" + id));
+        }
+        catch (KeeperException.NoNodeException ex) {
+            return null;
+        }
+    }
+
     static String instanceId(ConfigurableApplicationContext provider) {
         return provider.getBean(ZookeeperRegistration.class).getServiceInstance().getId();
     }
@@ -53,6 +73,26 @@ final class MeshApps {
         @Bean
         WhoAmI whoAmI(ZookeeperRegistration registration) {
             return new WhoAmI(registration);
+        }
+
+        @Bean
+        SwitchableHealth switchableHealth() {
+            return new SwitchableHealth();
+        }
+    }
+
+    /** A health contributor a test can turn DOWN and UP again. */
+    static class SwitchableHealth implements HealthIndicator {
+
+        private final AtomicBoolean up = new AtomicBoolean(true);
+
+        void set(boolean up) {
+            this.up.set(up);
+        }
+
+        @Override
+        public Health health() {
+            return this.up.get() ? Health.up().build() : Health.down().build();
         }
     }
 
