@@ -155,7 +155,7 @@ public class InstanceRegistration {
         write(entries, List.of());
     }
 
-    /** Removes metadata keys (the status, zone and weight keys cannot be removed) and writes the result. */
+    /** Removes metadata keys and writes the result; the status and weight keys cannot be removed. */
     public void removeMetadata(String... keys) {
         for (String key : keys) {
             if (STATUS_KEY.equals(key) || WEIGHT_KEY.equals(key)) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -62,6 +63,8 @@ public class WatchedInstances implements Closeable {
 
     private final AtomicReference<List<String>> serviceNames = new AtomicReference<>();
 
+    private final AtomicLong serviceNamesGeneration = new AtomicLong();
+
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
 
     private enum State {
@@ -109,10 +112,14 @@ public class WatchedInstances implements Closeable {
         if (names != null) {
             return names;
         }
+        long generation = this.serviceNamesGeneration.get();
         try {
-            List<String> read = List.copyOf(this.curator.getChildren().usingWatcher((org.apache.zookeeper.Watcher) this::servicesChanged)
-                    .forPath(this.root));
-            this.serviceNames.compareAndSet(null, read);
+            List<String> read = List.copyOf(this.curator.getChildren()
+                    .usingWatcher((org.apache.zookeeper.Watcher) this::servicesChanged).forPath(this.root));
+            // Keep the list only if no change was reported while it was being read.
+            if (this.serviceNamesGeneration.get() == generation) {
+                this.serviceNames.compareAndSet(null, read);
+            }
             return read;
         }
         catch (KeeperException.NoNodeException ex) {
@@ -154,6 +161,7 @@ public class WatchedInstances implements Closeable {
     }
 
     private void servicesChanged(WatchedEvent event) {
+        this.serviceNamesGeneration.incrementAndGet();
         this.serviceNames.set(null);
     }
 

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,6 +68,7 @@ class GracefulDeregistrationTests {
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         AtomicBoolean sending = new AtomicBoolean(true);
         AtomicLong sent = new AtomicLong();
+        ExecutorService senderThreads = Executors.newFixedThreadPool(2);
         List<CompletableFuture<Void>> senders = List.of(1, 2).stream().map(n -> CompletableFuture.runAsync(() -> {
             while (sending.get()) {
                 try {
@@ -80,7 +83,7 @@ class GracefulDeregistrationTests {
                 // A steady stream, paced so two cores also serve the applications under test.
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
-        })).toList();
+        }, senderThreads)).toList();
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(served.getOrDefault(firstId, new AtomicLong()).get()).isGreaterThan(10);
@@ -93,6 +96,7 @@ class GracefulDeregistrationTests {
         await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() > sentAtClose + 50);
         sending.set(false);
         CompletableFuture.allOf(senders.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        senderThreads.shutdown();
 
         assertThat(failures).as("failed requests").isEmpty();
         assertThat(served.get(firstId).get()).isEqualTo(firstServedAtClose);

@@ -144,6 +144,17 @@ class WatchedInstancesTests {
     }
 
     @Test
+    void lastKnownInstancesStayThroughAConnectionCutAndChangesArriveAfterIt(RegistryHandle registry) throws Exception {
+        register("cut", "cut-1", 8071, "UP");
+        assertThat(this.instances.instances("cut")).hasSize(1);
+        registry.cutConnection(this.curator.getZookeeperClient().getZooKeeper());
+        assertThat(this.instances.instances("cut")).hasSize(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> this.curator.getZookeeperClient().isConnected());
+        register("cut", "cut-2", 8072, "UP");
+        await().atMost(Duration.ofSeconds(20)).until(() -> this.instances.instances("cut").size() == 2);
+    }
+
+    @Test
     void closedCacheAnswersEmpty() throws Exception {
         register("closing", "closing-1", 8061, "UP");
         assertThat(this.instances.instances("closing")).hasSize(1);
