@@ -3,9 +3,11 @@ package dev.meshkeeper.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.SpringApplication;
 import org.springframework.mock.env.MockEnvironment;
 
+@Timeout(30)
 class DiscoveryEnvironmentDefaultsTests {
 
     private final DiscoveryEnvironmentDefaults defaults = new DiscoveryEnvironmentDefaults();
