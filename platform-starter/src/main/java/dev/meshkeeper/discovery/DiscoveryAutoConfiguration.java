@@ -1,0 +1,93 @@
+package dev.meshkeeper.discovery;
+
+import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.x.discovery.ServiceDiscovery;
+import org.apache.curator.x.discovery.details.InstanceSerializer;
+import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.ConditionalOnBlockingDiscoveryEnabled;
+import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.zookeeper.discovery.ConditionalOnZookeeperDiscoveryEnabled;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClient;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryProperties;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The watched instance cache ({@link WatchedInstances}) over Spring Cloud Zookeeper's registrations, and what reads
+ * from it: the {@code DiscoveryClient} (replacing {@link ZookeeperDiscoveryClient}), the LoadBalancer's instance
+ * list supplier (replacing Spring Cloud Zookeeper's, without the TTL cache), the
+ * {@code meshkeeper.discovery.instances} gauge and the {@code discovery} section of the {@code meshkeeper} endpoint.
+ */
+@AutoConfiguration(afterName = "org.springframework.cloud.zookeeper.ZookeeperAutoConfiguration", beforeName = {
+        "org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClientConfiguration",
+        "org.springframework.cloud.zookeeper.discovery.reactive.ZookeeperReactiveDiscoveryClientConfiguration" })
+@ConditionalOnClass({ CuratorFramework.class, ZookeeperDiscoveryClient.class })
+@ConditionalOnBean(CuratorFramework.class)
+@ConditionalOnMeshkeeperEnabled
+@ConditionalOnBooleanProperty(name = "meshkeeper.discovery.enabled", matchIfMissing = true)
+@ConditionalOnDiscoveryEnabled
+@ConditionalOnZookeeperDiscoveryEnabled
+@EnableConfigurationProperties(MeshkeeperDiscoveryProperties.class)
+public class DiscoveryAutoConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    WatchedInstances watchedInstances(CuratorFramework curator, ZookeeperDiscoveryProperties zookeeperProperties,
+            ObjectProvider<InstanceSerializer<ZookeeperInstance>> serializer,
+            MeshkeeperDiscoveryProperties properties) {
+        return new WatchedInstances(curator, zookeeperProperties.getRoot(),
+                serializer.getIfAvailable(() -> new JsonInstanceSerializer<>(ZookeeperInstance.class)),
+                properties.getCacheStartTimeout());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "discoveryEndpointContributor")
+    DiscoveryEndpointContributor discoveryEndpointContributor(WatchedInstances instances,
+            ObjectProvider<InstanceRegistration> registration) {
+        return new DiscoveryEndpointContributor(instances, registration);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBlockingDiscoveryEnabled
+    static class WatchedDiscoveryClientConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(ZookeeperDiscoveryClient.class)
+        WatchedDiscoveryClient watchedDiscoveryClient(ServiceDiscovery<ZookeeperInstance> serviceDiscovery,
+                ZookeeperDiscoveryProperties zookeeperProperties, WatchedInstances instances,
+                MeshkeeperDiscoveryProperties properties) {
+            return new WatchedDiscoveryClient(serviceDiscovery, zookeeperProperties, instances,
+                    properties.isOnlyUpInstances());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(ServiceInstanceListSupplier.class)
+    @LoadBalancerClients(defaultConfiguration = WatchedLoadBalancerClientConfiguration.class)
+    static class WatchedLoadBalancerConfiguration {
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterBinder.class)
+    static class DiscoveryMetricsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "discoveryMetrics")
+        MeterBinder discoveryMetrics(WatchedInstances instances) {
+            return new DiscoveryMetrics(instances);
+        }
+    }
+}

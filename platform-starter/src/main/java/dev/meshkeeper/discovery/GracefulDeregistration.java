@@ -1,0 +1,162 @@
+package dev.meshkeeper.discovery;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegistry;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Takes this instance out of the registry before the web server stops: marks it OUT_OF_SERVICE, waits until its
+ * own watch shows the change in ZooKeeper (callers' watches fire at the same moment) and then
+ * {@code propagation-delay} more, waits for in-flight server requests to finish, and deregisters — all within
+ * {@code drain-timeout}. Its phase stops it before Spring Boot's web server graceful shutdown
+ * ({@code WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE}), so the server still serves every request a
+ * caller sent before it saw the status. Spring Cloud's own deregistration, later at bean destruction, then finds
+ * nothing left to do.
+ * <p>
+ * Connection loss: when ZooKeeper is unreachable the OUT_OF_SERVICE write cannot land; the wait is bounded by the
+ * drain timeout, and the ephemeral node goes with the session when the application closes its client.
+ */
+class GracefulDeregistration implements SmartLifecycle {
+
+    /** Stops before the web server's graceful shutdown (Integer.MAX_VALUE - 1024) and after nothing else of ours. */
+    static final int PHASE = Integer.MAX_VALUE - 512;
+
+    private static final Log logger = LogFactory.getLog(GracefulDeregistration.class);
+
+    private final InstanceRegistration registration;
+
+    private final ZookeeperServiceRegistry serviceRegistry;
+
+    private final WatchedInstances instances;
+
+    private final InFlightRequests inFlight;
+
+    private final Duration drainTimeout;
+
+    private final Duration propagationDelay;
+
+    private final AtomicReference<State> state = new AtomicReference<>(State.STOPPED);
+
+    private final Object changes = new Object();
+
+    private enum State {
+        STOPPED, RUNNING, DRAINING
+    }
+
+    GracefulDeregistration(InstanceRegistration registration, ZookeeperServiceRegistry serviceRegistry,
+            WatchedInstances instances, InFlightRequests inFlight, Duration drainTimeout, Duration propagationDelay) {
+        this.registration = registration;
+        this.serviceRegistry = serviceRegistry;
+        this.instances = instances;
+        this.inFlight = inFlight;
+        this.drainTimeout = drainTimeout;
+        this.propagationDelay = propagationDelay;
+        this.instances.addListener((serviceId, all) -> {
+            synchronized (this.changes) {
+                this.changes.notifyAll();
+            }
+        });
+    }
+
+    @Override
+    public void start() {
+        this.state.compareAndSet(State.STOPPED, State.RUNNING);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.state.get() == State.RUNNING;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    @Override
+    public void stop() {
+        if (!this.state.compareAndSet(State.RUNNING, State.DRAINING)) {
+            return;
+        }
+        try {
+            drainAndDeregister();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            logger.warn("Interrupted while draining " + this.registration.instanceId() + "; deregistering now");
+            deregister();
+        }
+        finally {
+            this.state.set(State.STOPPED);
+        }
+    }
+
+    private void drainAndDeregister() throws InterruptedException {
+        if (ownNode() == null) {
+            logger.debug("Instance " + this.registration.instanceId() + " is not registered; nothing to drain");
+            return;
+        }
+        long start = System.nanoTime();
+        long deadline = start + this.drainTimeout.toNanos();
+        this.registration.markOutOfService();
+        boolean seen = await(() -> {
+            ServiceInstance own = ownNode();
+            return own == null || !WatchedInstances.isUp(own);
+        }, deadline);
+        if (!seen) {
+            logger.warn("OUT_OF_SERVICE of " + this.registration.instanceId() + " was not confirmed by ZooKeeper "
+                    + "within meshkeeper.discovery.drain-timeout (" + this.drainTimeout + "); deregistering anyway");
+        }
+        else {
+            long propagated = Math.min(deadline, System.nanoTime() + this.propagationDelay.toNanos());
+            await(() -> false, propagated);
+        }
+        boolean idle = true;
+        if (this.inFlight != null) {
+            long left = deadline - System.nanoTime();
+            idle = this.inFlight.awaitIdle(Duration.ofNanos(Math.max(0, left)));
+            if (!idle) {
+                logger.warn(this.inFlight.current() + " request(s) still in progress on "
+                        + this.registration.instanceId() + " after meshkeeper.discovery.drain-timeout ("
+                        + this.drainTimeout + "); deregistering anyway");
+            }
+        }
+        deregister();
+        logger.info("Deregistered " + this.registration.instanceId() + " after draining for "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+    }
+
+    private void deregister() {
+        try {
+            this.serviceRegistry.deregister(this.registration.registration());
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Could not deregister " + this.registration.instanceId() + " (" + ex.getMessage()
+                    + "); its node goes with the ZooKeeper session when the application closes");
+        }
+    }
+
+    private ServiceInstance ownNode() {
+        return this.instances.allInstances(this.registration.serviceId()).stream()
+                .filter(instance -> this.registration.instanceId().equals(instance.getInstanceId())).findFirst()
+                .orElse(null);
+    }
+
+    private boolean await(java.util.function.BooleanSupplier condition, long deadline) throws InterruptedException {
+        synchronized (this.changes) {
+            while (!condition.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this.changes, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return true;
+        }
+    }
+}

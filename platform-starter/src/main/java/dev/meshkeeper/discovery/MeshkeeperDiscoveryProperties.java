@@ -1,0 +1,146 @@
+package dev.meshkeeper.discovery;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Meshkeeper discovery: the watched instance cache behind {@code DiscoveryClient} and the LoadBalancer, the status
+ * this instance publishes, its metadata and its graceful deregistration. Registration itself stays Spring Cloud
+ * Zookeeper's ({@code spring.cloud.zookeeper.discovery.*}: root, instance host/port/id, initial status).
+ */
+@ConfigurationProperties("meshkeeper.discovery")
+public class MeshkeeperDiscoveryProperties {
+
+    /** Whether Meshkeeper discovery (watched cache, status, metadata, graceful deregistration) is on. */
+    private boolean enabled = true;
+
+    /** Whether instances get a readable id (application-host-port) unless spring.cloud.zookeeper.discovery.instance-id is set. */
+    private boolean readableInstanceId = true;
+
+    /** Zone of this instance, written as the 'zone' metadata key and used as spring.cloud.loadbalancer.zone unless that is set. */
+    private String zone;
+
+    /** Relative weight of this instance for weighted balancing, written as the 'weight' metadata key (1 or more). */
+    private int weight = 1;
+
+    /** Version of this instance, written as the 'version' metadata key (e.g. for version splits). */
+    private String version;
+
+    /** Longest time between marking this instance OUT_OF_SERVICE on shutdown and deregistering it. */
+    private Duration drainTimeout = Duration.ofSeconds(10);
+
+    /** Time callers are given to see OUT_OF_SERVICE before deregistration proceeds (within the drain timeout). */
+    private Duration propagationDelay = Duration.ofSeconds(2);
+
+    /** Whether the aggregate actuator health status (not only readiness) drives instance_status: UP or OUT_OF_SERVICE. */
+    private boolean healthDrivesStatus = false;
+
+    /** How often the health status is read when health-drives-status is true. */
+    private Duration healthCheckInterval = Duration.ofSeconds(5);
+
+    /** Longest time the first lookup of a service waits for its cache to load; later lookups never wait. */
+    private Duration cacheStartTimeout = Duration.ofSeconds(5);
+
+    /** Whether DiscoveryClient.getInstances returns only UP instances (false: every registered instance, as upstream). */
+    private boolean onlyUpInstances = true;
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public boolean isReadableInstanceId() {
+        return this.readableInstanceId;
+    }
+
+    public void setReadableInstanceId(boolean readableInstanceId) {
+        this.readableInstanceId = readableInstanceId;
+    }
+
+    public String getZone() {
+        return this.zone;
+    }
+
+    public void setZone(String zone) {
+        this.zone = zone;
+    }
+
+    public int getWeight() {
+        return this.weight;
+    }
+
+    public void setWeight(int weight) {
+        if (weight < 1) {
+            throw new IllegalArgumentException("meshkeeper.discovery.weight must be 1 or more but was " + weight
+                    + "; set a positive integer (1 is the default weight)");
+        }
+        this.weight = weight;
+    }
+
+    public String getVersion() {
+        return this.version;
+    }
+
+    public void setVersion(String version) {
+        this.version = version;
+    }
+
+    public Duration getDrainTimeout() {
+        return this.drainTimeout;
+    }
+
+    public void setDrainTimeout(Duration drainTimeout) {
+        this.drainTimeout = nonNegative("meshkeeper.discovery.drain-timeout", drainTimeout);
+    }
+
+    public Duration getPropagationDelay() {
+        return this.propagationDelay;
+    }
+
+    public void setPropagationDelay(Duration propagationDelay) {
+        this.propagationDelay = nonNegative("meshkeeper.discovery.propagation-delay", propagationDelay);
+    }
+
+    public boolean isHealthDrivesStatus() {
+        return this.healthDrivesStatus;
+    }
+
+    public void setHealthDrivesStatus(boolean healthDrivesStatus) {
+        this.healthDrivesStatus = healthDrivesStatus;
+    }
+
+    public Duration getHealthCheckInterval() {
+        return this.healthCheckInterval;
+    }
+
+    public void setHealthCheckInterval(Duration healthCheckInterval) {
+        this.healthCheckInterval = nonNegative("meshkeeper.discovery.health-check-interval", healthCheckInterval);
+    }
+
+    public Duration getCacheStartTimeout() {
+        return this.cacheStartTimeout;
+    }
+
+    public void setCacheStartTimeout(Duration cacheStartTimeout) {
+        this.cacheStartTimeout = nonNegative("meshkeeper.discovery.cache-start-timeout", cacheStartTimeout);
+    }
+
+    public boolean isOnlyUpInstances() {
+        return this.onlyUpInstances;
+    }
+
+    public void setOnlyUpInstances(boolean onlyUpInstances) {
+        this.onlyUpInstances = onlyUpInstances;
+    }
+
+    private static Duration nonNegative(String key, Duration value) {
+        if (value == null || value.isNegative()) {
+            throw new IllegalArgumentException(key + " must be zero or a positive duration but was " + value
+                    + "; write e.g. 10s or 500ms");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,344 @@
+package dev.meshkeeper.discovery;
+
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.curator.x.discovery.details.InstanceSerializer;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperServiceInstance;
+import org.springframework.cloud.zookeeper.support.StatusConstants;
+
+/**
+ * The registered instances of every service this application looks up, held in memory and kept current by
+ * ZooKeeper watches (one Curator {@link CuratorCache} per service under {@code <root>/<service>}, opened on the
+ * service's first lookup). Reads never touch ZooKeeper, except the first lookup of a service, which waits up to
+ * {@code meshkeeper.discovery.cache-start-timeout} for the cache to load.
+ * <p>
+ * Registrations are read in Spring Cloud Zookeeper's format (Curator {@code ServiceInstance} JSON with a
+ * {@link ZookeeperInstance} payload). A node that cannot be read as one — bad JSON, no address, no port — is left
+ * out with one WARN naming its path; it never breaks the cache. Unknown metadata keys are kept as they are.
+ * <p>
+ * On connection loss the last known instances stay visible (Curator keeps the cache and resynchronises it on
+ * reconnect); they are not cleared, because a partitioned consumer is better served by a slightly stale list than
+ * by none.
+ */
+public class WatchedInstances implements Closeable {
+
+    /** The metadata key holding an instance's status, as Spring Cloud Zookeeper writes it. */
+    public static final String STATUS_KEY = StatusConstants.INSTANCE_STATUS_KEY;
+
+    private static final Log logger = LogFactory.getLog(WatchedInstances.class);
+
+    private final CuratorFramework curator;
+
+    private final String root;
+
+    private final InstanceSerializer<ZookeeperInstance> serializer;
+
+    private final Duration startTimeout;
+
+    private final Map<String, WatchedService> services = new ConcurrentHashMap<>();
+
+    private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
+
+    private final AtomicReference<List<String>> serviceNames = new AtomicReference<>();
+
+    private final AtomicLong serviceNamesGeneration = new AtomicLong();
+
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+
+    private enum State {
+        OPEN, CLOSED
+    }
+
+    /**
+     * @param curator the application's (started) client
+     * @param root the services root, {@code spring.cloud.zookeeper.discovery.root}
+     * @param serializer how registrations are read, the application's {@code InstanceSerializer}
+     * @param startTimeout how long a service's first lookup waits for its cache to load
+     */
+    public WatchedInstances(CuratorFramework curator, String root, InstanceSerializer<ZookeeperInstance> serializer,
+            Duration startTimeout) {
+        this.curator = curator;
+        this.root = root.startsWith("/") ? root : "/" + root;
+        this.serializer = serializer;
+        this.startTimeout = startTimeout;
+    }
+
+    /**
+     * The instances of the service whose status is {@code UP} (an instance without a status counts as UP, as in
+     * Spring Cloud Zookeeper). Starts watching the service on its first call.
+     * @return an immutable snapshot, empty when none is registered
+     */
+    public List<ServiceInstance> instances(String serviceId) {
+        return allInstances(serviceId).stream().filter(WatchedInstances::isUp).toList();
+    }
+
+    /**
+     * Every well-formed registered instance of the service, whatever its status. Starts watching the service on its
+     * first call.
+     * @return an immutable snapshot, empty when none is registered
+     */
+    public List<ServiceInstance> allInstances(String serviceId) {
+        return watch(serviceId).instances.get();
+    }
+
+    /**
+     * The services registered under the root. Read from ZooKeeper once and again only after a watch on the root
+     * reported a change (services are added or removed rarely).
+     */
+    public List<String> services() {
+        List<String> names = this.serviceNames.get();
+        if (names != null) {
+            return names;
+        }
+        long generation = this.serviceNamesGeneration.get();
+        try {
+            List<String> read = List.copyOf(this.curator.getChildren()
+                    .usingWatcher((org.apache.zookeeper.Watcher) this::servicesChanged).forPath(this.root));
+            // Keep the list only if no change was reported while it was being read.
+            if (this.serviceNamesGeneration.get() == generation) {
+                this.serviceNames.compareAndSet(null, read);
+            }
+            return read;
+        }
+        catch (KeeperException.NoNodeException ex) {
+            return List.of();
+        }
+        catch (Exception ex) {
+            logger.debug("Could not read the services under " + this.root, ex);
+            return List.of();
+        }
+    }
+
+    /** The services whose instances are watched, i.e. those looked up at least once. */
+    public List<String> watchedServices() {
+        return List.copyOf(this.services.keySet());
+    }
+
+    /** Adds a listener for every watched service, present and future. */
+    public void addListener(MembershipListener listener) {
+        this.listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(MembershipListener listener) {
+        this.listeners.remove(listener);
+    }
+
+    /** Whether the instance's {@link #STATUS_KEY} is UP or absent. */
+    public static boolean isUp(ServiceInstance instance) {
+        String status = (instance.getMetadata() != null) ? instance.getMetadata().get(STATUS_KEY) : null;
+        return status == null || status.isBlank() || StatusConstants.STATUS_UP.equalsIgnoreCase(status);
+    }
+
+    /** Stops every watch. Later lookups return empty lists. */
+    @Override
+    public void close() {
+        if (this.state.compareAndSet(State.OPEN, State.CLOSED)) {
+            this.services.values().forEach(WatchedService::close);
+            this.services.clear();
+        }
+    }
+
+    private void servicesChanged(WatchedEvent event) {
+        this.serviceNamesGeneration.incrementAndGet();
+        this.serviceNames.set(null);
+    }
+
+    private WatchedService watch(String serviceId) {
+        if (this.state.get() == State.CLOSED) {
+            return WatchedService.EMPTY;
+        }
+        WatchedService service = this.services.computeIfAbsent(serviceId, this::open);
+        service.awaitLoaded(this.startTimeout);
+        return service;
+    }
+
+    private WatchedService open(String serviceId) {
+        String path = ZKPaths.makePath(this.root, serviceId);
+        WatchedService service = new WatchedService(serviceId, path, CuratorCache.build(this.curator, path));
+        service.cache.listenable().addListener(CuratorCacheListener.builder()
+                .forAll((type, oldData, data) -> changed(service, type, oldData, data))
+                .forInitialized(() -> {
+                    service.loaded();
+                    notifyListeners(serviceId, service.instances.get());
+                }).build());
+        service.cache.start();
+        logger.debug("Watching instances of " + serviceId + " under " + path);
+        return service;
+    }
+
+    private void changed(WatchedService service, CuratorCacheListener.Type type, ChildData oldData, ChildData data) {
+        ChildData node = (data != null) ? data : oldData;
+        if (node == null || !service.path.equals(ZKPaths.getPathAndNode(node.getPath()).getPath())) {
+            return;
+        }
+        String id = ZKPaths.getNodeFromPath(node.getPath());
+        if (type == CuratorCacheListener.Type.NODE_DELETED) {
+            service.byId.remove(id);
+            service.warned.remove(node.getPath());
+        }
+        else {
+            ServiceInstance instance = read(service, node);
+            if (instance != null) {
+                service.byId.put(id, instance);
+            }
+            else {
+                service.byId.remove(id);
+            }
+        }
+        List<ServiceInstance> snapshot = new ArrayList<>(service.byId.values());
+        snapshot.sort((a, b) -> a.getInstanceId().compareTo(b.getInstanceId()));
+        List<ServiceInstance> published = Collections.unmodifiableList(snapshot);
+        service.instances.set(published);
+        if (service.isLoaded()) {
+            notifyListeners(service.serviceId, published);
+        }
+    }
+
+    private ServiceInstance read(WatchedService service, ChildData node) {
+        String problem;
+        try {
+            byte[] bytes = node.getData();
+            if (bytes == null || bytes.length == 0) {
+                problem = "it is empty";
+            }
+            else {
+                org.apache.curator.x.discovery.ServiceInstance<ZookeeperInstance> instance = this.serializer
+                        .deserialize(bytes);
+                problem = problemWith(instance);
+                if (problem == null) {
+                    service.warned.remove(node.getPath());
+                    return new ZookeeperServiceInstance(service.serviceId, instance);
+                }
+            }
+        }
+        catch (Exception ex) {
+            problem = "it is not a Spring Cloud Zookeeper registration (" + ex.getClass().getSimpleName() + ": "
+                    + firstLine(ex.getMessage()) + ")";
+        }
+        if (!problem.equals(service.warned.put(node.getPath(), problem))) {
+            logger.warn("Skipping the registration at " + node.getPath() + ": " + problem
+                    + ". Other instances are unaffected; rewrite or delete that node to fix it.");
+        }
+        return null;
+    }
+
+    private static String problemWith(org.apache.curator.x.discovery.ServiceInstance<ZookeeperInstance> instance) {
+        if (instance.getId() == null || instance.getId().isBlank()) {
+            return "it has no id";
+        }
+        if (instance.getAddress() == null || instance.getAddress().isBlank()) {
+            return "it has no address";
+        }
+        if (instance.getPort() == null && instance.getSslPort() == null) {
+            return "it has no port";
+        }
+        try {
+            instance.buildUriSpec();
+        }
+        catch (RuntimeException ex) {
+            return "its uriSpec cannot be built (" + firstLine(ex.getMessage()) + ")";
+        }
+        return null;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        int newline = message.indexOf('\n');
+        return (newline < 0) ? message : message.substring(0, newline);
+    }
+
+    private void notifyListeners(String serviceId, List<ServiceInstance> instances) {
+        for (MembershipListener listener : this.listeners) {
+            try {
+                listener.membershipChanged(serviceId, instances);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("Membership listener " + listener + " failed for service " + serviceId, ex);
+            }
+        }
+    }
+
+    /** One watched service: its cache and the instances read from it. */
+    private static final class WatchedService {
+
+        static final WatchedService EMPTY = new WatchedService("", "", null);
+
+        final String serviceId;
+
+        final String path;
+
+        final CuratorCache cache;
+
+        final Map<String, ServiceInstance> byId = new ConcurrentHashMap<>();
+
+        final Map<String, String> warned = new ConcurrentHashMap<>();
+
+        final AtomicReference<List<ServiceInstance>> instances = new AtomicReference<>(List.of());
+
+        final CountDownLatch loaded;
+
+        final AtomicReference<Boolean> gaveUpWaiting = new AtomicReference<>(false);
+
+        WatchedService(String serviceId, String path, CuratorCache cache) {
+            this.serviceId = serviceId;
+            this.path = path;
+            this.cache = cache;
+            this.loaded = new CountDownLatch((cache != null) ? 1 : 0);
+        }
+
+        void loaded() {
+            this.loaded.countDown();
+        }
+
+        boolean isLoaded() {
+            return this.loaded.getCount() == 0;
+        }
+
+        void awaitLoaded(Duration timeout) {
+            if (isLoaded() || this.gaveUpWaiting.get()) {
+                return;
+            }
+            try {
+                if (!this.loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        && this.gaveUpWaiting.compareAndSet(false, true)) {
+                    logger.warn("The instances of " + this.serviceId + " under " + this.path
+                            + " did not load within " + timeout + " (is ZooKeeper reachable?); returning what is "
+                            + "known so far. Raise meshkeeper.discovery.cache-start-timeout if ZooKeeper is slow.");
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void close() {
+            if (this.cache != null) {
+                this.cache.close();
+            }
+        }
+    }
+}
