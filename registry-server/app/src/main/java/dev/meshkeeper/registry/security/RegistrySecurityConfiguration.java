@@ -24,6 +24,10 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.context.DelegatingSecurityContextRepository;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -74,7 +78,10 @@ public class RegistrySecurityConfiguration {
         return new ProblemResponses(jsonMapper);
     }
 
-    /** The API: stateless, HTTP Basic or bearer token, no CSRF (no cookies are involved). */
+    /**
+     * The API: HTTP Basic or a bearer token (stateless: no session is created, no CSRF token needed), or the
+     * console's login session — then, as for every cookie-authenticated change, with the CSRF token.
+     */
     @Bean
     @Order(1)
     SecurityFilterChain apiSecurity(HttpSecurity http, RegistrySecurityProperties security,
@@ -95,9 +102,17 @@ public class RegistrySecurityConfiguration {
                         BasicAuthenticationFilter.class)
                 .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(problems.unauthorized())
                         .accessDeniedHandler(problems.forbidden()))
-                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.disable())
+                .securityContext(context -> context.securityContextRepository(consoleSessionOrRequest()))
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.NEVER))
+                .csrf(csrf -> csrf.spa().ignoringRequestMatchers(request -> request.getHeader("Authorization") != null))
                 .build();
+    }
+
+    /** Reads the console's session (never creates one): API calls with credentials stay stateless. */
+    private static SecurityContextRepository consoleSessionOrRequest() {
+        HttpSessionSecurityContextRepository session = new HttpSessionSecurityContextRepository();
+        session.setAllowSessionCreation(false);
+        return new DelegatingSecurityContextRepository(new RequestAttributeSecurityContextRepository(), session);
     }
 
     /** Actuator: health, info and Prometheus are open; every other endpoint needs an operator. */
@@ -124,6 +139,8 @@ public class RegistrySecurityConfiguration {
                         .anyRequest().hasRole(VIEWER))
                 .formLogin(Customizer.withDefaults())
                 .logout(Customizer.withDefaults())
+                // The console's scripts send the token from the XSRF-TOKEN cookie as X-XSRF-TOKEN; forms send _csrf.
+                .csrf(csrf -> csrf.spa())
                 .build();
     }
 }

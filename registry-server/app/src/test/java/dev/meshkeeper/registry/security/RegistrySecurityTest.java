@@ -106,6 +106,41 @@ class RegistrySecurityTest {
         assertThat(forged.statusCode()).isEqualTo(403);
     }
 
+    @Test
+    void theConsoleSessionMayCallTheApiWithItsCsrfToken() throws Exception {
+        java.net.CookieManager cookies = new java.net.CookieManager();
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).build();
+        String page = browser.send(HttpRequest.newBuilder(uri("/login")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        java.util.regex.Matcher field = java.util.regex.Pattern
+                .compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(page);
+        assertThat(field.find()).as("the login form carries a CSRF token").isTrue();
+        HttpResponse<String> login = browser.send(HttpRequest.newBuilder(uri("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=otto&password=otto-pw&_csrf="
+                        + java.net.URLEncoder.encode(field.group(1), StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).isEqualTo(302);
+        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).doesNotContain("error"));
+
+        assertThat(browser.send(HttpRequest.newBuilder(uri("/api/v1/probe")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("read by otto");
+        HttpResponse<String> withoutToken = browser.send(HttpRequest.newBuilder(uri("/api/v1/probe"))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(withoutToken.statusCode()).isEqualTo(403);
+        HttpResponse<String> withToken = browser.send(HttpRequest.newBuilder(uri("/api/v1/probe"))
+                .header("X-XSRF-TOKEN", xsrf(cookies)).PUT(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(withToken.statusCode()).isEqualTo(200);
+        assertThat(withToken.body()).isEqualTo("written by otto");
+    }
+
+    private static String xsrf(java.net.CookieManager cookies) {
+        return cookies.getCookieStore().getCookies().stream().filter(cookie -> cookie.getName().equals("XSRF-TOKEN"))
+                .reduce((first, second) -> second).orElseThrow().getValue();
+    }
+
     private HttpResponse<String> send(String method, String path, String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).method(method,
                 HttpRequest.BodyPublishers.noBody());
