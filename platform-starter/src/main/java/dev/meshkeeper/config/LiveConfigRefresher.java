@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,6 +40,7 @@ import org.springframework.boot.context.properties.bind.handler.IgnoreTopLevelCo
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
@@ -315,7 +317,6 @@ public final class LiveConfigRefresher implements SmartLifecycle {
         if (!this.properties.isValidate()) {
             return rejected;
         }
-        MutablePropertySources candidate = candidateSources(changes);
         Binder binder = null;
         for (PropertiesTarget target : this.targets.values()) {
             List<Change> covered = changes.stream().filter((change) -> target.covers(change.key)).toList();
@@ -323,8 +324,8 @@ public final class LiveConfigRefresher implements SmartLifecycle {
                 continue;
             }
             if (binder == null) {
-                binder = new Binder(ConfigurationPropertySources.from(candidate),
-                        new PropertySourcesPlaceholdersResolver(candidate), conversionService(), null);
+                binder = new Binder(candidateSources(changes), new PropertySourcesPlaceholdersResolver(environment()),
+                        conversionService(), null);
             }
             String reason = bindAndValidate(binder, target);
             if (reason != null) {
@@ -338,10 +339,22 @@ public final class LiveConfigRefresher implements SmartLifecycle {
         return rejected;
     }
 
-    private MutablePropertySources candidateSources(List<Change> changes) {
-        MutablePropertySources candidate = new MutablePropertySources(environment().getPropertySources());
-        candidate.remove("configurationProperties");
+    /**
+     * The environment as it would be with the changes applied: the application's own (cached) configuration
+     * property sources, with each watched ZooKeeper source replaced by its candidate values.
+     */
+    private List<ConfigurationPropertySource> candidateSources(List<Change> changes) {
+        Map<PropertySource<?>, WatchedContext> watched = new HashMap<>();
         for (WatchedContext context : this.contexts) {
+            watched.put(context.source, context);
+        }
+        List<ConfigurationPropertySource> candidate = new ArrayList<>();
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment())) {
+            WatchedContext context = watched.get(source.getUnderlyingSource());
+            if (context == null) {
+                candidate.add(source);
+                continue;
+            }
             Map<String, Object> next = new LinkedHashMap<>(context.source.values());
             for (Change change : changes) {
                 if (change.context == context) {
@@ -353,9 +366,7 @@ public final class LiveConfigRefresher implements SmartLifecycle {
                     }
                 }
             }
-            if (candidate.contains(context.source.getName())) {
-                candidate.replace(context.source.getName(), new MapPropertySource(context.source.getName(), next));
-            }
+            candidate.add(ConfigurationPropertySource.from(new MapPropertySource(context.source.getName(), next)));
         }
         return candidate;
     }

@@ -1,6 +1,7 @@
 package dev.meshkeeper.registry.api;
 
 import dev.meshkeeper.registry.server.RegistryServer;
+import dev.meshkeeper.registry.server.RegistryServerException;
 import java.time.Clock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -35,9 +36,10 @@ public class ConfigApiConfiguration {
         long limit = Integer.getInteger("jute.maxbuffer", DEFAULT_JUTE_MAX_BUFFER);
         long maxValueSize = properties.getMaxValueSize().toBytes();
         if (maxValueSize <= 0 || maxValueSize >= limit / 2) {
-            throw new IllegalStateException("meshkeeper.registry.config.max-value-size=" + properties.getMaxValueSize()
-                    + " must be above 0 and below half of ZooKeeper's jute.maxbuffer (" + limit + " bytes), so that "
-                    + "a value and its history record fit in one transaction; use e.g. 64KB");
+            throw new RegistryServerException("config.max-value-size", properties.getMaxValueSize(),
+                    "meshkeeper.registry.config.max-value-size must be above 0 and below half of ZooKeeper's "
+                            + "jute.maxbuffer (" + limit + " bytes), so that a value and its history record fit in "
+                            + "one transaction; use e.g. 64KB");
         }
         return new ConfigStore(configApiCurator, properties, JsonMapper.builder().build(), Clock.systemUTC());
     }
