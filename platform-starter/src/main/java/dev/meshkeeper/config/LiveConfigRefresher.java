@@ -242,6 +242,7 @@ public final class LiveConfigRefresher implements SmartLifecycle {
 
     private void refresh() {
         long startedAt = System.nanoTime();
+        adoptReloadedSources();
         List<Change> changes = new ArrayList<>();
         Map<WatchedContext, Map<String, String>> read = new LinkedHashMap<>();
         for (WatchedContext context : this.contexts) {
@@ -309,6 +310,21 @@ public final class LiveConfigRefresher implements SmartLifecycle {
             Timer.builder("meshkeeper.config.refresh")
                     .description("Time to validate and apply one coalesced burst of config changes")
                     .register(this.meters).record(System.nanoTime() - startedAt, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * A full {@code ContextRefresher.refresh()} (e.g. {@code POST /actuator/refresh}) reloads the config data and puts
+     * new ZooKeeper property sources into the environment; take their values and put the live source back.
+     */
+    private void adoptReloadedSources() {
+        MutablePropertySources sources = environment().getPropertySources();
+        for (WatchedContext context : this.contexts) {
+            PropertySource<?> current = sources.get(context.source.getName());
+            if (current != context.source && current instanceof AbstractZookeeperPropertySource reloaded) {
+                context.source.replace(valuesOf(reloaded));
+                sources.replace(context.source.getName(), context.source);
+            }
         }
     }
 

@@ -41,6 +41,6 @@ public class ConfigApiConfiguration {
                             + "jute.maxbuffer (" + limit + " bytes), so that a value and its history record fit in "
                             + "one transaction; use e.g. 64KB");
         }
-        return new ConfigStore(configApiCurator, properties, JsonMapper.builder().build(), Clock.systemUTC());
+        return new ConfigStore(configApiCurator, properties, JsonMapper.builder().build(), Clock.systemUTC(), limit);
     }
 }

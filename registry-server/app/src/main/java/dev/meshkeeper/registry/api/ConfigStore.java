@@ -51,11 +51,15 @@ final class ConfigStore {
 
     private final Clock clock;
 
-    ConfigStore(CuratorFramework curator, ConfigApiProperties properties, JsonMapper json, Clock clock) {
+    private final long maxTransactionBytes;
+
+    ConfigStore(CuratorFramework curator, ConfigApiProperties properties, JsonMapper json, Clock clock,
+            long juteMaxBuffer) {
         this.curator = curator;
         this.properties = properties;
         this.json = json;
         this.clock = clock;
+        this.maxTransactionBytes = juteMaxBuffer - 16 * 1024;
     }
 
     /** Every context under the config root, with its version and number of keys. */
@@ -178,6 +182,7 @@ final class ConfigStore {
             if (changes.isEmpty()) {
                 return null;
             }
+            checkTransactionSize(context, changes);
             long version = snapshot.version() + 1;
             Change change = new Change(version, who, Instant.now(this.clock).toString(), operation, rollbackOf,
                     changes);
@@ -360,6 +365,22 @@ final class ConfigStore {
         }
         for (String key : deletes) {
             validateKey(key, "key");
+        }
+    }
+
+    /** One multi() is one ZooKeeper request: with its history record it must stay below jute.maxbuffer. */
+    private void checkTransactionSize(String context, List<KeyChange> changes) {
+        long estimate = 4096;
+        for (KeyChange change : changes) {
+            long oldBytes = (change.oldValue() != null) ? change.oldValue().getBytes(StandardCharsets.UTF_8).length : 0;
+            long newBytes = (change.newValue() != null) ? change.newValue().getBytes(StandardCharsets.UTF_8).length : 0;
+            estimate += 2 * newBytes + oldBytes + 3L * change.key().length() + 128;
+        }
+        if (estimate > this.maxTransactionBytes) {
+            throw ConfigApiException.badRequest("properties", "this change to config context '" + context + "' ("
+                    + changes.size() + " keys, about " + estimate + " bytes with its history record) is larger than "
+                    + "one ZooKeeper transaction may be (" + this.maxTransactionBytes + " bytes, from jute.maxbuffer); "
+                    + "split it into smaller writes");
         }
     }
 

@@ -144,6 +144,22 @@ class ConfigApiIntegrationTests {
     }
 
     @Test
+    void writeLargerThanOneZooKeeperTransactionIsRejectedWith400() throws Exception {
+        StringBuilder body = new StringBuilder("{\"properties\":{");
+        for (int i = 0; i < 1200; i++) {
+            body.append(i > 0 ? "," : "").append("\"key").append(i).append("\":\"").append("v".repeat(1000))
+                    .append('"');
+        }
+        body.append("}}");
+
+        HttpResponse<String> tooLarge = put("/api/v1/config/huge-api", body.toString(), null);
+
+        assertProblem(tooLarge, 400, "properties");
+        assertThat(tooLarge.body()).contains("split it");
+        assertThat(this.curator.checkExists().forPath("/config/huge-api")).isNull();
+    }
+
+    @Test
     void malformedRequestsAreProblemsNeverServerErrors() throws Exception {
         assertProblem(put("/api/v1/config/bad-api", "{not json", null), 400, null);
         assertProblem(put("/api/v1/config/bad-api", "{}", null), 400, "properties");
