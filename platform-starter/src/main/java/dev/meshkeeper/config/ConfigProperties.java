@@ -14,7 +14,7 @@ public class ConfigProperties {
     private boolean enabled = true;
 
     /** How long to wait after a change for more changes before applying them all in one refresh. */
-    private Duration coalesceWindow = Duration.ofMillis(10);
+    private Duration coalesceWindow = Duration.ofMillis(5);
 
     /** Whether a changed value is bound and validated into a fresh instance of each affected @ConfigurationProperties bean before it is applied. */
     private boolean validate = true;

@@ -30,7 +30,7 @@ class ConfigAutoConfigurationTests {
             assertThat(context).hasSingleBean(LiveConfigRefresher.class);
             assertThat(context).hasBean("configEndpointContributor");
             assertThat(context).hasSingleBean(ConfigValueMask.class);
-            assertThat(context.getBean(ConfigProperties.class).getCoalesceWindow().toMillis()).isEqualTo(10);
+            assertThat(context.getBean(ConfigProperties.class).getCoalesceWindow().toMillis()).isEqualTo(5);
         });
     }
 

@@ -32,12 +32,17 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.cloud.context.config.annotation.RefreshScope;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.context.scope.refresh.RefreshScopeRefreshedEvent;
+import org.springframework.cloud.zookeeper.config.AbstractZookeeperPropertySource;
 import org.springframework.cloud.zookeeper.config.ConfigWatcher;
+import org.springframework.cloud.zookeeper.config.ZookeeperPropertySource;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
 
 @EmbeddedRegistry
 @SpringBootTest(properties = { "spring.application.name=live-config-test",
@@ -78,6 +83,7 @@ class LiveConfigRefreshIntegrationTests {
 
     @Autowired
     Greeting greeting;
+
 
     @BeforeAll
     static void seed(RegistryHandle registry) throws Exception {
@@ -212,6 +218,24 @@ class LiveConfigRefreshIntegrationTests {
                 "inventory.warehouse");
         assertThat(counter("applied")).isEqualTo(appliedBefore + 2);
         assertThat(this.meters.get("meshkeeper.config.refresh").timer().count()).isPositive();
+    }
+
+    @Test
+    void liveRefreshKeepsWorkingAfterAFullRefreshReloadedThePropertySource() throws Exception {
+        write(CONTEXT + "/inventory/warehouse", "east");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "east".equals(this.inventory.getWarehouse()));
+        // What a full ContextRefresher.refresh() does: reload the context into a new source under the same name.
+        MutablePropertySources sources = ((ConfigurableEnvironment) this.environment).getPropertySources();
+        PropertySource<?> live = sources.stream()
+                .filter((source) -> source instanceof AbstractZookeeperPropertySource zookeeper
+                        && zookeeper.getContext().equals(CONTEXT))
+                .findFirst().orElseThrow();
+        sources.replace(live.getName(), new ZookeeperPropertySource(live.getName(), writer));
+
+        write(CONTEXT + "/inventory/warehouse", "west");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "west".equals(this.inventory.getWarehouse()));
+        assertThat(this.environment.getProperty("inventory.warehouse")).isEqualTo("west");
     }
 
     @Test
