@@ -10,13 +10,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("meshkeeper.config")
 public class ConfigProperties {
 
-    /** Whether changes under the application's config contexts are applied live (and Spring Cloud Zookeeper's own watcher is switched off). */
+    /** Whether changes in ZooKeeper are applied live; also switches Spring Cloud Zookeeper's own watcher off. */
     private boolean enabled = true;
 
     /** How long to wait after a change for more changes before applying them all in one refresh. */
     private Duration coalesceWindow = Duration.ofMillis(5);
 
-    /** Whether a changed value is bound and validated into a fresh instance of each affected @ConfigurationProperties bean before it is applied. */
+    /** Whether changes are bound and validated into a fresh instance of each affected bean before being applied. */
     private boolean validate = true;
 
     /** Whether @RefreshScope beans are refreshed (recreated on next use) after a change was applied. */

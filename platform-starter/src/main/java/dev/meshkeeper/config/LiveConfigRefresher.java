@@ -291,7 +291,8 @@ public final class LiveConfigRefresher implements SmartLifecycle {
             }
         }
         if (!applied.isEmpty()) {
-            Set<String> keys = applied.stream().map((change) -> change.key).collect(Collectors.toCollection(LinkedHashSet::new));
+            Set<String> keys = applied.stream().map((change) -> change.key)
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
             for (Change change : applied) {
                 this.rejections.remove(change.id());
             }

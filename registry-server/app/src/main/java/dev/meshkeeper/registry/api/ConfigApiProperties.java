@@ -19,7 +19,7 @@ public class ConfigApiProperties {
     /** Whether the config API is served. */
     private boolean enabled = true;
 
-    /** ZooKeeper path under which config contexts live (Spring Cloud Zookeeper's spring.cloud.zookeeper.config.root). */
+    /** ZooKeeper path of the config contexts (Spring Cloud Zookeeper's spring.cloud.zookeeper.config.root). */
     @NotNull
     @Pattern(regexp = "/[^/]+(/[^/]+)*", message = "must be an absolute ZooKeeper path such as /config")
     private String root = "/config";
