@@ -1,0 +1,56 @@
+package dev.meshkeeper.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Live configuration from ZooKeeper: Spring Cloud Zookeeper loads the contexts ({@code spring.config.import=
+ * optional:zookeeper:}), Meshkeeper watches them and applies changes to the running application.
+ */
+@ConfigurationProperties("meshkeeper.config")
+public class ConfigProperties {
+
+    /** Whether changes in ZooKeeper are applied live; also switches Spring Cloud Zookeeper's own watcher off. */
+    private boolean enabled = true;
+
+    /** How long to wait after a change for more changes before applying them all in one refresh. */
+    private Duration coalesceWindow = Duration.ofMillis(5);
+
+    /** Whether changes are bound and validated into a fresh instance of each affected bean before being applied. */
+    private boolean validate = true;
+
+    /** Whether @RefreshScope beans are refreshed (recreated on next use) after a change was applied. */
+    private boolean refreshScope = true;
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Duration getCoalesceWindow() {
+        return this.coalesceWindow;
+    }
+
+    public void setCoalesceWindow(Duration coalesceWindow) {
+        this.coalesceWindow = coalesceWindow;
+    }
+
+    public boolean isValidate() {
+        return this.validate;
+    }
+
+    public void setValidate(boolean validate) {
+        this.validate = validate;
+    }
+
+    public boolean isRefreshScope() {
+        return this.refreshScope;
+    }
+
+    public void setRefreshScope(boolean refreshScope) {
+        this.refreshScope = refreshScope;
+    }
+}
