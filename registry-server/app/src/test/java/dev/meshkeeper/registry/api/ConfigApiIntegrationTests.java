@@ -3,16 +3,12 @@ package dev.meshkeeper.registry.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
-import jakarta.servlet.Filter;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,17 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
-import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-@SpringBootTest(classes = { RegistryServerApplication.class, ConfigApiIntegrationTests.TestPrincipal.class },
-        webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = RegistryServerApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
 @Timeout(120)
 class ConfigApiIntegrationTests {
 
@@ -52,6 +44,11 @@ class ConfigApiIntegrationTests {
         registry.add("meshkeeper.registry.data-dir", () -> dataDir.toString());
         registry.add("meshkeeper.registry.tick-time", () -> "200ms");
         registry.add("meshkeeper.registry.config.max-value-size", () -> "1KB");
+        for (String user : new String[] { "tester", "alice" }) {
+            registry.add("meshkeeper.registry.security.users." + user + ".password", () -> "{bcrypt}"
+                    + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4).encode(user + "-pw"));
+            registry.add("meshkeeper.registry.security.users." + user + ".roles", () -> "operator");
+        }
     }
 
     @LocalServerPort
@@ -82,7 +79,7 @@ class ConfigApiIntegrationTests {
         assertThat(put.headers().firstValue("ETag")).hasValue("\"1\"");
         JsonNode body = this.json.readTree(put.body());
         assertThat(body.get("version").asLong()).isEqualTo(1);
-        assertThat(body.get("change").get("who").asString()).isEqualTo("anonymous");
+        assertThat(body.get("change").get("who").asString()).isEqualTo("tester");
         assertThat(new String(this.curator.getData().forPath("/config/orders-api/orders.max-quantity"),
                 StandardCharsets.UTF_8)).isEqualTo("20");
 
@@ -348,7 +345,7 @@ class ConfigApiIntegrationTests {
     }
 
     private HttpResponse<String> putAs(String path, String body, String user) throws Exception {
-        return send(request(path).header("Content-Type", "application/json").header("X-Test-User", user)
+        return send(request(path).header("Content-Type", "application/json").setHeader("Authorization", basic(user))
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
@@ -364,33 +361,15 @@ class ConfigApiIntegrationTests {
 
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + path))
-                .timeout(Duration.ofSeconds(20));
+                .timeout(Duration.ofSeconds(20)).header("Authorization", basic("tester"));
+    }
+
+    private static String basic(String user) {
+        return "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + user + "-pw").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private HttpResponse<String> send(HttpRequest request) throws Exception {
         return this.http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Stands in for authentication: the X-Test-User header becomes the request's principal. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class TestPrincipal {
-
-        @Bean
-        FilterRegistrationBean<Filter> testPrincipalFilter() {
-            Filter filter = (request, response, chain) -> {
-                String user = ((HttpServletRequest) request).getHeader("X-Test-User");
-                if (user == null) {
-                    chain.doFilter(request, response);
-                    return;
-                }
-                chain.doFilter(new HttpServletRequestWrapper((HttpServletRequest) request) {
-                    @Override
-                    public Principal getUserPrincipal() {
-                        return () -> user;
-                    }
-                }, response);
-            };
-            return new FilterRegistrationBean<>(filter);
-        }
     }
 }
