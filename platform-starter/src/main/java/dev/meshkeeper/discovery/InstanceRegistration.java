@@ -83,7 +83,10 @@ public class InstanceRegistration {
         if (properties.getZone() != null && !properties.getZone().isBlank()) {
             metadata.put(ZONE_KEY, properties.getZone());
         }
-        metadata.put(WEIGHT_KEY, Integer.toString(properties.getWeight()));
+        if (properties.getWeight() != null) {
+            metadata.put(WEIGHT_KEY, Integer.toString(properties.getWeight()));
+        }
+        metadata.putIfAbsent(WEIGHT_KEY, "1");
         if (properties.getVersion() != null && !properties.getVersion().isBlank()) {
             metadata.put(VERSION_KEY, properties.getVersion());
         }

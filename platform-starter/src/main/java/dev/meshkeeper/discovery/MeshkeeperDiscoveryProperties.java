@@ -20,8 +20,11 @@ public class MeshkeeperDiscoveryProperties {
     /** Zone of this instance, written as the 'zone' metadata key and used as spring.cloud.loadbalancer.zone unless that is set. */
     private String zone;
 
-    /** Relative weight of this instance for weighted balancing, written as the 'weight' metadata key (1 or more). */
-    private int weight = 1;
+    /**
+     * Relative weight of this instance for weighted balancing, written as the 'weight' metadata key (1 or more);
+     * unset keeps a 'weight' given in spring.cloud.zookeeper.discovery.metadata, else 1.
+     */
+    private Integer weight;
 
     /** Version of this instance, written as the 'version' metadata key (e.g. for version splits). */
     private String version;
@@ -68,12 +71,12 @@ public class MeshkeeperDiscoveryProperties {
         this.zone = zone;
     }
 
-    public int getWeight() {
+    public Integer getWeight() {
         return this.weight;
     }
 
-    public void setWeight(int weight) {
-        if (weight < 1) {
+    public void setWeight(Integer weight) {
+        if (weight != null && weight < 1) {
             throw new IllegalArgumentException("meshkeeper.discovery.weight must be 1 or more but was " + weight
                     + "; set a positive integer (1 is the default weight)");
         }
