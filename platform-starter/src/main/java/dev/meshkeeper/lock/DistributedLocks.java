@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +62,9 @@ import org.springframework.context.ApplicationEventPublisher;
  * Lock names are single znode names: not empty, no {@code /}.
  */
 public class DistributedLocks implements ConnectionStateListener, AutoCloseable {
+
+    /** How long one round of a blocking acquire waits before it checks the connection and interruption again. */
+    private static final Duration BLOCKING_ROUND = Duration.ofSeconds(10);
 
     private static final Logger logger = LoggerFactory.getLogger(DistributedLocks.class);
 
@@ -247,6 +251,26 @@ public class DistributedLocks implements ConnectionStateListener, AutoCloseable 
 
     long epoch() {
         return this.epoch.get();
+    }
+
+    /**
+     * The blocking acquire of every lock: bounded {@code tryAcquire} rounds while connected, waiting for the
+     * connection while it is down, until granted or interrupted.
+     */
+    LockLease acquireBlocking(ClusterLock lock) throws InterruptedException {
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for lock '" + lock.name() + "'");
+            }
+            if (!isConnected()) {
+                awaitConnected(Duration.ofSeconds(1));
+                continue;
+            }
+            Optional<LockLease> lease = lock.tryAcquire(BLOCKING_ROUND);
+            if (lease.isPresent()) {
+                return lease.get();
+            }
+        }
     }
 
     boolean isConnected() {

@@ -21,7 +21,6 @@ final class MutexParticipant implements ClusterLock {
 
     private static final Logger logger = LoggerFactory.getLogger(MutexParticipant.class);
 
-    private static final Duration BLOCKING_ROUND = Duration.ofSeconds(10);
 
     /** Local hand-offs before the hold goes back to ZooKeeper, so that other processes get their turn. */
     static final int MAX_LOCAL_HAND_OFFS = 16;
@@ -62,19 +61,7 @@ final class MutexParticipant implements ClusterLock {
 
     @Override
     public LockLease acquire() throws InterruptedException {
-        while (true) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException("interrupted while waiting for lock '" + this.name + "'");
-            }
-            if (!this.locks.isConnected()) {
-                this.locks.awaitConnected(Duration.ofSeconds(1));
-                continue;
-            }
-            Optional<LockLease> lease = tryAcquire(BLOCKING_ROUND);
-            if (lease.isPresent()) {
-                return lease.get();
-            }
-        }
+        return this.locks.acquireBlocking(this);
     }
 
     @Override

@@ -47,19 +47,7 @@ final class RecipeLock implements ClusterLock {
 
     @Override
     public LockLease acquire() throws InterruptedException {
-        while (true) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException("interrupted while waiting for lock '" + this.name + "'");
-            }
-            if (!this.locks.isConnected()) {
-                this.locks.awaitConnected(Duration.ofSeconds(1));
-                continue;
-            }
-            Optional<LockLease> lease = tryAcquire(Duration.ofSeconds(10));
-            if (lease.isPresent()) {
-                return lease.get();
-            }
-        }
+        return this.locks.acquireBlocking(this);
     }
 
     @Override
