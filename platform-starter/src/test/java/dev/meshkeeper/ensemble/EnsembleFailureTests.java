@@ -210,11 +210,13 @@ class EnsembleFailureTests {
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(leadership.isLeader(GROUP)).as("leader again").isTrue());
         figure("leadership regained after quorum returned", restartedAt);
+        long tokenBefore = lastToken;
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
             lastToken = lockAndRelease();
             return true;
         });
         figure("lock granted again after quorum returned", restartedAt);
+        assertThat(lastToken).as("fencing token after the quorum returned").isGreaterThan(tokenBefore);
         assertThat(requests.failuresIn(phase)).as("failed requests around the loss of the quorum").isEmpty();
     }
 

@@ -35,7 +35,8 @@ import org.springframework.web.client.RestClient;
  * The providers' sessions (10 s) outlast the outages made here; the consumer's (2 s) does not, so the consumer sees
  * LOST and comes back with a new session. What is asserted about requests: every request of a steady stream first
  * finds a non-empty instance list and then gets an answer from a provider; not one fails, before, during or after
- * an outage.
+ * an outage. The lists the consumer's cache publishes are never empty (one instance may be missing for an instant
+ * when the providers re-register on reconnect, which Curator's {@code ServiceDiscovery} does by delete and create).
  */
 @EmbeddedRegistry(dedicated = true)
 @Timeout(120)
@@ -148,7 +149,10 @@ class StaticStabilityTests {
         assertThat(consumer.getBean(WatchedInstances.class).instances(SERVICE)).hasSize(2);
         assertThat(greeting()).isEqualTo("last-known");
         assertThat(requests.failures()).as("failed requests").isEmpty();
-        assertThat(smallestNotifiedList.get()).as("smallest instance list notified").isGreaterThanOrEqualTo(2);
+        // On reconnect, Curator's ServiceDiscovery re-registers each provider by deleting and re-creating its node,
+        // so one instance may be missing for an instant; the list is never empty.
+        assertThat(smallestNotifiedList.get()).as("smallest instance list notified").isGreaterThanOrEqualTo(1);
+        System.out.println("STABILITY-FIGURE smallest instance list notified " + smallestNotifiedList.get());
         System.out.println("STABILITY-FIGURE registry stopped: answers " + requests.answersIn(phase)
                 + ", restarted: answers " + requests.answersIn(after) + ", failed " + requests.failures().size());
     }
@@ -172,7 +176,7 @@ class StaticStabilityTests {
         await().atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> assertThat(requests.answersIn(phase)).containsOnlyKeys(providerIds));
         assertThat(consumer.getBean(WatchedInstances.class).instances(SERVICE)).hasSize(2);
-        assertThat(smallestNotifiedList.get()).as("smallest instance list notified").isGreaterThanOrEqualTo(2);
+        assertThat(smallestNotifiedList.get()).as("smallest instance list notified").isGreaterThanOrEqualTo(1);
         assertThat(requests.failures()).as("failed requests").isEmpty();
     }
 
