@@ -1,0 +1,362 @@
+package dev.meshkeeper.ensemble;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meshkeeper.leader.ClusterLeadership;
+import dev.meshkeeper.lock.DistributedLocks;
+import dev.meshkeeper.lock.LockLease;
+import dev.meshkeeper.registry.server.EnsembleMember;
+import dev.meshkeeper.registry.server.RegistryServer;
+import dev.meshkeeper.registry.server.RegistryServerSettings;
+import dev.meshkeeper.registry.server.ServerRole;
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryForever;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Three real ZooKeeper quorum peers (registry servers) on loopback, two provider applications and a consumer attached
+ * with the full connect string. Members are stopped and started again while a steady stream of load-balanced
+ * requests runs, the consumer takes locks, leads a group and reads live configuration.
+ * <p>
+ * What is asserted about requests: not one request of the stream fails in any phase (including the moments when
+ * the clients are reconnecting or have no quorum at all), and both providers keep answering in every phase. The
+ * tests run in order; each starts from the state the previous one left.
+ */
+@Timeout(150)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EnsembleFailureTests {
+
+    private static final String SERVICE = "ensemble-provider";
+
+    private static final String CONSUMER = "ensemble-consumer";
+
+    private static final String LOCK = "ensemble-lock";
+
+    private static final String GROUP = "ensemble-group";
+
+    private static final String GREETING_PATH = "/config/" + CONSUMER + "/ensemble.greeting";
+
+    private static Path dataDir;
+
+    private static final List<RegistryServer> members = new ArrayList<>();
+
+    private static final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+
+    private static String connectString;
+
+    private static CuratorFramework operator;
+
+    private static ConfigurableApplicationContext consumer;
+
+    private static Set<String> providerIds;
+
+    private static RequestLoop requests;
+
+    private static long lastToken;
+
+    @BeforeAll
+    static void startEnsembleAndApplications() throws Exception {
+        dataDir = Files.createTempDirectory("meshkeeper-ensemble");
+        int[] ports = freePorts(9);
+        List<EnsembleMember> ensemble = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            int base = (id - 1) * 3;
+            ensemble.add(new EnsembleMember(id, "127.0.0.1", ports[base], ports[base + 1], ports[base + 2]));
+        }
+        for (EnsembleMember me : ensemble) {
+            RegistryServerSettings.Builder settings = RegistryServerSettings.builder().bindAddress("127.0.0.1")
+                    .clientPort(me.clientPort()).dataDir(dataDir.resolve("member-" + me.id()))
+                    .tickTime(Duration.ofMillis(200)).maxSessionTimeout(Duration.ofSeconds(20))
+                    .purgeInterval(Duration.ZERO).myId(me.id()).startupTimeout(Duration.ofSeconds(30));
+            ensemble.forEach(settings::member);
+            members.add(new RegistryServer(settings.build()));
+        }
+        members.forEach(RegistryServer::start);
+        awaitQuorum();
+        connectString = members.get(0).ensembleConnectString();
+        // spring.config.import=zookeeper: is resolved before any context customizer: it reads the system property.
+        System.setProperty("spring.cloud.zookeeper.connect-string", connectString);
+
+        operator = CuratorFrameworkFactory.newClient(connectString, 20_000, 5_000, new RetryForever(100));
+        operator.start();
+        operator.blockUntilConnected();
+        operator.create().creatingParentsIfNeeded().forPath(GREETING_PATH, bytes("v1"));
+
+        String[] client = { "spring.cloud.zookeeper.session-timeout=20s",
+                "spring.cloud.zookeeper.connection-timeout=5s" };
+        ConfigurableApplicationContext first = EnsembleApps.provider(connectString, SERVICE, client);
+        apps.add(first);
+        ConfigurableApplicationContext second = EnsembleApps.provider(connectString, SERVICE, client);
+        apps.add(second);
+        providerIds = Set.of(first.getBean(EnsembleApps.WhoAmI.class).whoAmI(),
+                second.getBean(EnsembleApps.WhoAmI.class).whoAmI());
+        consumer = EnsembleApps.consumer(connectString, CONSUMER, client);
+        apps.add(consumer);
+        consumer.getBean(ClusterLeadership.class).join(GROUP);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(consumer.getBean(ClusterLeadership.class).isLeader(GROUP)).isTrue());
+        assertThat(greeting()).isEqualTo("v1");
+
+        RestClient rest = consumer.getBean(RestClient.Builder.class).build();
+        requests = new RequestLoop("ensemble-requests",
+                () -> rest.get().uri("http://" + SERVICE + "/whoami").retrieve().body(String.class),
+                Duration.ofMillis(20));
+        requests.phase("all members up");
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(requests.answersIn("all members up")).containsOnlyKeys(providerIds));
+        lastToken = lockAndRelease();
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        if (requests != null) {
+            requests.close();
+        }
+        for (int i = apps.size() - 1; i >= 0; i--) {
+            apps.get(i).close();
+        }
+        if (operator != null) {
+            operator.close();
+        }
+        members.forEach(RegistryServer::close);
+        System.clearProperty("spring.cloud.zookeeper.connect-string");
+    }
+
+    @Test
+    @Order(1)
+    void losingAFollowerKeepsDiscoveryConfigAndLocksWorkingWithoutOneFailedRequest() throws Exception {
+        RegistryServer follower = consumerMemberIf(ServerRole.FOLLOWER)
+                .orElseGet(() -> members.stream().filter(m -> m.status().role() == ServerRole.FOLLOWER).findFirst()
+                        .orElseThrow());
+        survivesLosing(follower, "follower down", "v2");
+    }
+
+    @Test
+    @Order(2)
+    void losingTheLeaderKeepsDiscoveryConfigAndLocksWorkingWithoutOneFailedRequest() throws Exception {
+        RegistryServer leader = members.stream().filter(m -> m.status().role() == ServerRole.LEADER).findFirst()
+                .orElseThrow();
+        survivesLosing(leader, "leader down", "v3");
+    }
+
+    @Test
+    @Order(3)
+    void losingTwoOfThreeFailsLocksAndLeadershipClosedWhileDiscoveryKeepsServing() {
+        String phase = "quorum lost";
+        EnsembleApps.Revocations revocations = consumer.getBean(EnsembleApps.Revocations.class);
+        int revokedBefore = revocations.events.size();
+        requests.phase(phase);
+        long stoppedAt = System.nanoTime();
+        RegistryServer leader = members.stream().filter(m -> m.status().role() == ServerRole.LEADER).findFirst()
+                .orElseThrow();
+        RegistryServer follower = members.stream().filter(m -> m.status().role() == ServerRole.FOLLOWER)
+                .findFirst().orElseThrow();
+        leader.stop();
+        follower.stop();
+
+        ClusterLeadership leadership = consumer.getBean(ClusterLeadership.class);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(leadership.isLeader(GROUP)).isFalse();
+            assertThat(revocations.events.subList(revokedBefore, revocations.events.size()))
+                    .anySatisfy(event -> assertThat(event.getGroup()).isEqualTo(GROUP));
+        });
+        figure("leadership revoked after losing quorum", stoppedAt);
+
+        DistributedLocks locks = consumer.getBean(DistributedLocks.class);
+        long asked = System.nanoTime();
+        Optional<LockLease> lease = locks.mutex(LOCK).tryAcquire(Duration.ofMillis(500));
+        Duration took = Duration.ofNanos(System.nanoTime() - asked);
+        lease.ifPresent(LockLease::close);
+        assertThat(lease).as("a lock granted without a quorum").isEmpty();
+        assertThat(took).as("tryAcquire without a quorum does not hang").isLessThan(Duration.ofSeconds(10));
+        System.out.println("ENSEMBLE-FIGURE tryAcquire(500ms) without quorum returned empty in " + took.toMillis()
+                + " ms");
+
+        // Static stability: the requests keep reaching both providers from the last known instances.
+        long before = requests.requests();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(requests.requests() - before).isGreaterThan(50);
+            assertThat(requests.answersIn(phase)).containsOnlyKeys(providerIds);
+        });
+        assertThat(requests.failuresIn(phase)).as("failed requests while the quorum is lost").isEmpty();
+
+        long restartedAt = System.nanoTime();
+        leader.start();
+        follower.start();
+        awaitQuorum();
+        figure("quorum back after restart", restartedAt);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(leadership.isLeader(GROUP)).as("leader again").isTrue());
+        figure("leadership regained after quorum returned", restartedAt);
+        long tokenBefore = lastToken;
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            lastToken = lockAndRelease();
+            return true;
+        });
+        figure("lock granted again after quorum returned", restartedAt);
+        assertThat(lastToken).as("fencing token after the quorum returned").isGreaterThan(tokenBefore);
+        assertThat(requests.failuresIn(phase)).as("failed requests around the loss of the quorum").isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void afterTheQuorumReturnsConfigDiscoveryAndLocksWorkAsBefore() throws Exception {
+        String phase = "recovered";
+        requests.phase(phase);
+        operator.setData().forPath(GREETING_PATH, bytes("v4"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(greeting()).isEqualTo("v4"));
+        long token = lockAndRelease();
+        assertThat(token).isGreaterThan(lastToken);
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(requests.answersIn(phase)).containsOnlyKeys(providerIds));
+        assertThat(consumer.getBean(ZooKeeperConnectionMonitor.class).isConnected()).isTrue();
+        assertThat(requests.failures()).as("failed requests over the whole run").isEmpty();
+        System.out.println("ENSEMBLE-FIGURE requests sent " + requests.requests() + ", failed "
+                + requests.failures().size());
+    }
+
+    private static void survivesLosing(RegistryServer member, String phase, String newGreeting) throws Exception {
+        ZooKeeperConnectionMonitor monitor = consumer.getBean(ZooKeeperConnectionMonitor.class);
+        boolean consumerWasOnIt = consumerMember().filter(member::equals).isPresent();
+        long reconnectsBefore = monitor.reconnects();
+        requests.phase(phase);
+        long stoppedAt = System.nanoTime();
+        member.stop();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                members.stream().filter(RegistryServer::isRunning).filter(m -> m.status().serving()).count())
+                .isEqualTo(2));
+        figure(phase + ": the two others serve", stoppedAt);
+        if (consumerWasOnIt) {
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(monitor.reconnects()).isGreaterThan(reconnectsBefore));
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(monitor.isConnected()).isTrue());
+        figure(phase + ": consumer connected (its member was stopped: " + consumerWasOnIt + ", suspensions "
+                + monitor.suspensions() + ", reconnects " + monitor.reconnects() + ")", stoppedAt);
+
+        // Locks: acquired and released again, tokens still only grow.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            long token = lockAndRelease();
+            assertThat(token).isGreaterThan(lastToken);
+            lastToken = token;
+        });
+        for (int i = 0; i < 3; i++) {
+            long token = lockAndRelease();
+            assertThat(token).isGreaterThan(lastToken);
+            lastToken = token;
+        }
+        figure(phase + ": lock granted", stoppedAt);
+
+        // Config: a change written now reaches the consumer's @ConfigurationProperties.
+        long writtenAt = System.nanoTime();
+        operator.setData().forPath(GREETING_PATH, bytes(newGreeting));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(greeting()).isEqualTo(newGreeting));
+        figure(phase + ": config change applied", writtenAt);
+
+        // Discovery: both providers keep answering.
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(requests.answersIn(phase)).containsOnlyKeys(providerIds));
+        assertThat(consumer.getBean(ClusterLeadership.class).isLeader(GROUP)).isTrue();
+
+        long restartedAt = System.nanoTime();
+        member.start();
+        awaitQuorum();
+        figure(phase + ": member back in the ensemble", restartedAt);
+        assertThat(requests.failuresIn(phase)).as("failed requests while " + phase).isEmpty();
+        System.out.println("ENSEMBLE-FIGURE " + phase + ": answers " + requests.answersIn(phase) + ", failed "
+                + requests.failuresIn(phase).size());
+    }
+
+    private static long lockAndRelease() {
+        try (LockLease lease = consumer.getBean(DistributedLocks.class).mutex(LOCK)
+                .tryAcquire(Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("lock not granted"))) {
+            assertThat(lease.isValid()).isTrue();
+            return lease.fencingToken();
+        }
+    }
+
+    private static String greeting() {
+        return consumer.getBean(EnsembleApps.Greeting.class).getGreeting();
+    }
+
+    /** The member the consumer's ZooKeeper client is connected to, if it has the role. */
+    private static Optional<RegistryServer> consumerMemberIf(ServerRole role) {
+        return consumerMember().filter(member -> member.status().role() == role);
+    }
+
+    private static Optional<RegistryServer> consumerMember() {
+        try {
+            // ZooKeeper's client names the server it talks to in its description: "remoteserver:<host>/<ip>:<port>".
+            String description = consumer.getBean(CuratorFramework.class).getZookeeperClient().getZooKeeper()
+                    .toString();
+            int at = description.indexOf("remoteserver:");
+            if (at < 0) {
+                return Optional.empty();
+            }
+            int end = description.indexOf(' ', at);
+            String remote = description.substring(at, (end < 0) ? description.length() : end);
+            return members.stream().filter(member -> remote.endsWith(":" + member.clientPort())).findFirst();
+        }
+        catch (Exception ex) {
+            return Optional.empty();
+        }
+    }
+
+    private static void awaitQuorum() {
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+            List<RegistryServer> running = members.stream().filter(RegistryServer::isRunning).toList();
+            assertThat(running).allSatisfy(member -> assertThat(member.status().serving()).isTrue());
+            assertThat(running).filteredOn(member -> member.status().role() == ServerRole.LEADER).hasSize(1);
+        });
+    }
+
+    private static void figure(String what, long sinceNanos) {
+        System.out.println("ENSEMBLE-FIGURE " + what + " after "
+                + Duration.ofNanos(System.nanoTime() - sinceNanos).toMillis() + " ms");
+    }
+
+    private static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        }
+        finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+}
