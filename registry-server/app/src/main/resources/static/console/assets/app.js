@@ -8,11 +8,17 @@ const state = { user: null, roles: [], route: null, lastData: null, live: 'polli
 
 // ---------- HTTP ----------
 
+const STATUS_TITLES = {
+  400: 'Invalid request', 401: 'Not signed in', 403: 'Not allowed', 404: 'Not available', 409: 'Conflict',
+  410: 'No longer in the history', 412: 'Changed meanwhile', 428: 'Version needed', 500: 'Server error',
+  503: 'ZooKeeper unreachable',
+};
+
 class ApiError extends Error {
   constructor(status, problem) {
     super(problem.detail || problem.title || `HTTP ${status}`);
     this.status = status;
-    this.title = problem.title || `HTTP ${status}`;
+    this.title = problem.title || STATUS_TITLES[status] || `HTTP ${status}`;
     this.detail = problem.detail || null;
     this.field = problem.field || null;
   }
@@ -72,7 +78,7 @@ async function api(method, path, { json, text, headers = {} } = {}) {
       problem.detail = 'You are signed in as a viewer: this needs the operator role.';
     }
     if (response.status === 404 && !problem.detail) {
-      problem.detail = `${path} is not served by this registry server.`;
+      problem.detail = `${path} is not available on this registry server (HTTP 404).`;
     }
     throw new ApiError(response.status, problem);
   }
@@ -145,6 +151,14 @@ async function write(slot, action, success) {
     }
     return result;
   } catch (error) {
+    if (error.status === 412) {
+      // Someone else changed it: show the current values, and say why nothing was written.
+      state.lastData = null;
+      await refresh();
+      const target = document.getElementById('flash');
+      (target || slot).replaceChildren(errorBox({ ...error, detail: `${error.detail} The page now shows the current values: check them and try again.` }));
+      return null;
+    }
     slot.replaceChildren(errorBox(error));
     return null;
   }
