@@ -143,8 +143,8 @@ async function write(slot, action, success) {
   slot.replaceChildren();
   try {
     const result = await action();
-    state.lastData = null;
-    await refresh();
+    state.editing = false;
+    await refresh(true);
     if (success) {
       const target = document.getElementById('flash');
       if (target) target.replaceChildren(h('div', { class: 'ok-msg', role: 'status' }, success));
@@ -153,8 +153,8 @@ async function write(slot, action, success) {
   } catch (error) {
     if (error.status === 412) {
       // Someone else changed it: show the current values, and say why nothing was written.
-      state.lastData = null;
-      await refresh();
+      state.editing = false;
+      await refresh(true);
       const target = document.getElementById('flash');
       (target || slot).replaceChildren(errorBox({ ...error, detail: `${error.detail} The page now shows the current values: check them and try again.` }));
       return null;
@@ -318,7 +318,7 @@ function contextView(data, slot) {
       const input = h('input', { type: 'text', name: 'value', value });
       const form = h('form', { class: 'inline' }, input,
         h('button', { type: 'submit', class: 'small', dataset: { action: 'save' } }, 'Save'),
-        h('button', { type: 'button', class: 'small secondary', onclick: () => { state.editing = false; state.lastData = null; refresh(); } }, 'Cancel'));
+        h('button', { type: 'button', class: 'small secondary', onclick: () => { state.editing = false; refresh(true); } }, 'Cancel'));
       form.addEventListener('submit', event => {
         event.preventDefault();
         state.editing = false;
@@ -461,16 +461,23 @@ function parseRoute() {
 
 let rendering = Promise.resolve();
 
-function refresh() {
-  rendering = rendering.then(render, render);
+/** Reloads the current page's data; a background refresh leaves a page alone while the user is typing into it. */
+function refresh(force = false) {
+  const run = () => render(force);
+  rendering = rendering.then(run, run);
   return rendering;
 }
 
-async function render() {
+function typing() {
+  const focused = document.activeElement;
+  return state.editing || (main.contains(focused) && ['INPUT', 'TEXTAREA', 'SELECT'].includes(focused.tagName));
+}
+
+async function render(force) {
   const route = parseRoute();
   const page = pages[route.name];
   const changedRoute = state.route !== route.key;
-  if (!changedRoute && state.editing) return; // never replace a form the user is typing into
+  if (!changedRoute && !force && typing()) return; // never replace a form the user is typing into
   let data;
   let failure = null;
   try {
@@ -479,7 +486,7 @@ async function render() {
     failure = error;
   }
   const signature = failure ? `error:${failure.status}:${failure.detail}` : JSON.stringify(data);
-  if (!changedRoute && signature === state.lastData) return;
+  if (!changedRoute && !force && signature === state.lastData) return;
   if (parseRoute().key !== route.key) return; // the user moved on meanwhile
   state.route = route.key;
   state.lastData = signature;
@@ -531,7 +538,7 @@ async function start() {
   document.getElementById('user').replaceChildren(h('span', { id: 'user-name' }, state.user),
     ...state.roles.filter(r => r === 'operator' || state.roles.length === 1).map(r => h('span', { class: 'role' }, r)));
   document.getElementById('logout').addEventListener('click', logout);
-  window.addEventListener('hashchange', () => { state.editing = false; refresh(); });
+  window.addEventListener('hashchange', () => { state.editing = false; refresh(true); });
   await refresh();
   startLiveUpdates();
 }
