@@ -1,6 +1,7 @@
 package dev.meshkeeper.registry.console;
 
 import dev.meshkeeper.registry.security.RegistrySecurityProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.stereotype.Controller;
@@ -16,9 +17,9 @@ import org.springframework.web.util.HtmlUtils;
 @Controller
 class LoginPageController {
 
-    private final RegistrySecurityProperties security;
+    private final ObjectProvider<RegistrySecurityProperties> security;
 
-    LoginPageController(RegistrySecurityProperties security) {
+    LoginPageController(ObjectProvider<RegistrySecurityProperties> security) {
         this.security = security;
     }
 
@@ -33,7 +34,8 @@ class LoginPageController {
         else if (logout != null) {
             message = "<div class=\"ok-msg\" role=\"status\">You are signed out.</div>";
         }
-        String firstStart = this.security.getUsers().isEmpty()
+        RegistrySecurityProperties security = this.security.getIfAvailable();
+        String firstStart = (security != null && security.getUsers().isEmpty())
                 ? "<p class=\"muted hint\">No users are configured: sign in as <code>admin</code> with the password the "
                         + "server printed once in its log at first start (the line saying it generated a password "
                         + "for user 'admin'). Configure users with <code>meshkeeper.registry.security.users.*</code>.</p>"
