@@ -137,7 +137,8 @@ public class RegistrySecurityConfiguration {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/login", "/error", "/favicon.ico", "/console/assets/**").permitAll()
                         .anyRequest().hasRole(VIEWER))
-                .formLogin(Customizer.withDefaults())
+                // The console's own login page (LoginPageController); Spring Security still processes POST /login.
+                .formLogin(form -> form.loginPage("/login"))
                 .logout(Customizer.withDefaults())
                 // The console's scripts send the token from the XSRF-TOKEN cookie as X-XSRF-TOKEN; forms send _csrf.
                 .csrf(csrf -> csrf.spa())

@@ -1,0 +1,289 @@
+package dev.meshkeeper.registry.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meshkeeper.registry.RegistryServerApplication;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.TakesScreenshot;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Drives the web console in a real headless Chromium against a registry server holding instances registered in
+ * Spring Cloud Zookeeper's format and a config context. Screenshots of the main pages go to {@code docs/images/}.
+ */
+@SpringBootTest(classes = RegistryServerApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+@Timeout(180)
+class ConsoleBrowserTest {
+
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+
+    private static final Path SCREENSHOTS = Path.of("../../docs/images");
+
+    private static final Duration UI_WAIT = Duration.ofSeconds(15);
+
+    @TempDir
+    static Path dataDir;
+
+    @TempDir
+    Path browserProfile;
+
+    @DynamicPropertySource
+    static void registry(DynamicPropertyRegistry registry) {
+        BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
+        registry.add("meshkeeper.registry.client-port", () -> 0);
+        registry.add("meshkeeper.registry.bind-address", () -> "127.0.0.1");
+        registry.add("meshkeeper.registry.data-dir", () -> dataDir.toString());
+        registry.add("meshkeeper.registry.tick-time", () -> "200ms");
+        registry.add("meshkeeper.registry.security.users.otto.password", () -> "{bcrypt}" + bcrypt.encode("otto-pw"));
+        registry.add("meshkeeper.registry.security.users.otto.roles", () -> "operator");
+        registry.add("meshkeeper.registry.security.users.vera.password", () -> "{bcrypt}" + bcrypt.encode("vera-pw"));
+        registry.add("meshkeeper.registry.security.users.vera.roles", () -> "viewer");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CuratorFramework serverClient;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private CuratorFramework application;
+
+    private WebDriver browser;
+
+    @BeforeEach
+    void startBrowserAndRegisterInstances() throws Exception {
+        Assumptions.assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+                "Chromium or ChromeDriver not found at /usr/bin/chromium and /usr/bin/chromedriver: install the Debian "
+                        + "packages chromium and chromium-driver to run the console browser test");
+        // An application's own ZooKeeper client registers its instances, exactly as Spring Cloud Zookeeper does.
+        this.application = CuratorFrameworkFactory.newClient(
+                this.serverClient.getZookeeperClient().getCurrentConnectionString(), 10_000, 5_000,
+                new ExponentialBackoffRetry(100, 3));
+        this.application.start();
+        assertThat(this.application.blockUntilConnected(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        register("inventory-service", 8081, "zone-a", "3", "v1");
+        register("inventory-service", 8082, "zone-b", "1", "v2");
+        register("order-service", 8090, "zone-a", "1", "v1");
+
+        HttpResponse<String> created = this.http.send(HttpRequest.newBuilder(uri("/api/v1/config/order-service"))
+                .header("Authorization", basic("otto", "otto-pw")).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"properties\":{\"orders.max-quantity\":\"20\",\"orders.express-shipping\":\"true\"}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.getAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new",
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + this.browserProfile, "--window-size=1400,900");
+        this.browser = new ChromeDriver(service, options);
+        this.browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (this.browser != null) {
+            this.browser.quit();
+        }
+        if (this.application != null) {
+            this.application.delete().deletingChildrenIfNeeded().forPath("/services");
+            this.application.close();
+        }
+        if (this.serverClient != null) {
+            this.serverClient.delete().deletingChildrenIfNeeded().forPath("/config/order-service");
+            this.serverClient.delete().deletingChildrenIfNeeded().forPath("/meshkeeper/config/order-service");
+        }
+    }
+
+    @Test
+    void operatorLogsInSeesServicesChangesAConfigValueRollsItBackAndLogsOut() throws Exception {
+        this.browser.get(url("/"));
+        await().atMost(UI_WAIT).untilAsserted(() -> assertThat(this.browser.getCurrentUrl()).contains("/login"));
+        screenshot("console-login.png");
+        logIn("otto", "otto-pw");
+
+        // Overview: counts from the config API at least; other sources may answer or be shown as unavailable.
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+            assertThat(this.browser.getCurrentUrl()).contains("/console/");
+            assertThat(text("#user-name")).isEqualTo("otto");
+            assertThat(text("main h1")).isEqualTo("Overview");
+            assertThat(text("main")).contains("Config contexts");
+        });
+        screenshot("console-overview.png");
+
+        // Services: listed when the services API answers, otherwise an inline error in words (never a broken page).
+        boolean servicesApi = apiAnswers("/api/v1/services");
+        this.browser.get(url("/console/#/services"));
+        if (servicesApi) {
+            await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> assertThat(text("#services"))
+                    .contains("inventory-service").contains("order-service"));
+            click("#services a[href='#/services/inventory-service']");
+            await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+                assertThat(this.browser.findElements(By.cssSelector("#instances tbody tr"))).hasSize(2);
+                assertThat(text("#instances")).contains("127.0.0.1:8081").contains("zone-b").contains("UP");
+            });
+        }
+        else {
+            await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+                assertThat(text("main h1")).isEqualTo("Services");
+                assertThat(text("main .error")).contains("could not be loaded");
+            });
+        }
+        screenshot("console-services.png");
+
+        // Config: edit a value.
+        this.browser.get(url("/console/#/config/order-service"));
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> assertThat(
+                text("#properties tr[data-key='orders.max-quantity']")).contains("20"));
+        click("#properties tr[data-key='orders.max-quantity'] button[data-action='edit']");
+        WebElement input = await().atMost(UI_WAIT).ignoreExceptions().until(
+                () -> this.browser.findElement(By.cssSelector("#properties tr[data-key='orders.max-quantity'] input")),
+                element -> element != null);
+        input.clear();
+        input.sendKeys("50");
+        click("#properties tr[data-key='orders.max-quantity'] button[data-action='save']");
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+            assertThat(text("#properties tr[data-key='orders.max-quantity'] td.value-cell")).isEqualTo("50");
+            assertThat(text("#history tr[data-version='2']")).contains("orders.max-quantity=20")
+                    .contains("orders.max-quantity=50").contains("otto");
+        });
+        assertThat(apiGet("/api/v1/config/order-service")).contains("\"orders.max-quantity\":\"50\"")
+                .contains("\"version\":2");
+        screenshot("console-config.png");
+
+        // Roll back to version 1: the old value returns, recorded as a new change.
+        click("#history tr[data-version='1'] button[data-action='rollback']");
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+            assertThat(text("#properties tr[data-key='orders.max-quantity'] td.value-cell")).isEqualTo("20");
+            assertThat(text("#history tr[data-version='3']")).contains("rollback").contains("back to v1");
+        });
+        assertThat(apiGet("/api/v1/config/order-service")).contains("\"orders.max-quantity\":\"20\"")
+                .contains("\"version\":3");
+
+        // Log out: the session ends, the console asks for a login again.
+        click("#logout");
+        await().atMost(UI_WAIT).untilAsserted(() -> assertThat(this.browser.getCurrentUrl()).contains("/login"));
+        this.browser.get(url("/console/"));
+        await().atMost(UI_WAIT).untilAsserted(() -> assertThat(this.browser.getCurrentUrl()).contains("/login"));
+    }
+
+    @Test
+    void viewerSeesWriteControlsDisabled() {
+        this.browser.get(url("/console/"));
+        logIn("vera", "vera-pw");
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> assertThat(text("#user-name")).isEqualTo("vera"));
+        this.browser.get(url("/console/#/config/order-service"));
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+            WebElement edit = this.browser.findElement(
+                    By.cssSelector("#properties tr[data-key='orders.max-quantity'] button[data-action='edit']"));
+            assertThat(edit.isEnabled()).isFalse();
+            assertThat(this.browser.findElement(By.cssSelector("#add-key button")).isEnabled()).isFalse();
+        });
+    }
+
+    private void logIn(String user, String password) {
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+            assertThat(this.browser.getCurrentUrl()).contains("/login");
+            this.browser.findElement(By.id("username")).clear();
+            this.browser.findElement(By.id("username")).sendKeys(user);
+        });
+        this.browser.findElement(By.id("password")).sendKeys(password);
+        this.browser.findElement(By.cssSelector("form button[type='submit']")).click();
+    }
+
+    private void click(String css) {
+        await().atMost(UI_WAIT).ignoreExceptions()
+                .untilAsserted(() -> this.browser.findElement(By.cssSelector(css)).click());
+    }
+
+    private String text(String css) {
+        return this.browser.findElement(By.cssSelector(css)).getText();
+    }
+
+    private void screenshot(String name) throws IOException {
+        byte[] png = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SCREENSHOTS.resolve(name), png);
+    }
+
+    private void register(String service, int port, String zone, String weight, String version) throws Exception {
+        String id = service + "-127.0.0.1-" + port;
+        String json = """
+                {"name":"%1$s","id":"%2$s","address":"127.0.0.1","port":%3$d,"sslPort":null,
+                 "payload":{"@class":"org.springframework.cloud.zookeeper.discovery.ZookeeperInstance",
+                   "id":"%1$s","name":"%1$s","metadata":{"zone":"%4$s","weight":"%5$s","version":"%6$s",
+                   "instance_status":"UP"}},
+                 "registrationTimeUTC":%7$d,"serviceType":"DYNAMIC",
+                 "uriSpec":{"parts":[{"value":"scheme","variable":true},{"value":"://","variable":false},
+                   {"value":"address","variable":true},{"value":":","variable":false},
+                   {"value":"port","variable":true}]}}
+                """.formatted(service, id, port, zone, weight, version, System.currentTimeMillis());
+        this.application.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath("/services/" + service + "/" + id, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private boolean apiAnswers(String path) throws Exception {
+        return this.http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", basic("otto", "otto-pw"))
+                .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    }
+
+    private String apiGet(String path) throws Exception {
+        HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri(path))
+                .header("Authorization", basic("otto", "otto-pw")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + this.port + path;
+    }
+
+    private URI uri(String path) {
+        return URI.create(url(path));
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+}
