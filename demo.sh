@@ -537,7 +537,7 @@ case "${1:-}" in
         status || true
         ;;
     -h | --help | help)
-        sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
         ;;
     *)
         start "$@"
