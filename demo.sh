@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Meshkeeper demo: the registry server, two inventory-service instances and one order-service, each its own
-# process on 127.0.0.1. Shows requests balanced across the inventory instances, stops one of them gracefully
-# while requests keep flowing, and leaves the stack running.
+# Meshkeeper demo: the registry server, two inventory-service instances and two order-service instances, each its
+# own process on 127.0.0.1. Shows requests balanced across the inventory instances, stops one of them gracefully
+# while requests keep flowing, reserves shared stock under a distributed lock with fencing tokens, moves the
+# leadership of order-service's scheduled job by stopping its leader, changes order-service's config live (and has
+# an invalid value rejected), and leaves the stack running.
 #
-#   ./demo.sh            build, start everything, show balancing and a graceful stop, leave it running
+#   ./demo.sh            build, start everything, show it all, leave it running
 #   ./demo.sh --no-build the same with the jars already built
 #   ./demo.sh status     what is running
 #   ./demo.sh stop       stop everything the demo started
@@ -23,15 +25,19 @@ ZOOKEEPER_PORT=2181
 ORDER_PORT=8080
 INVENTORY_1_PORT=8081
 INVENTORY_2_PORT=8082
-PORTS=("$ZOOKEEPER_PORT" "$REGISTRY_HTTP_PORT" "$ORDER_PORT" "$INVENTORY_1_PORT" "$INVENTORY_2_PORT")
+ORDER_2_PORT=8083
+PORTS=("$ZOOKEEPER_PORT" "$REGISTRY_HTTP_PORT" "$ORDER_PORT" "$INVENTORY_1_PORT" "$INVENTORY_2_PORT" "$ORDER_2_PORT")
 
 # Stop order: consumers first, the registry last.
-SERVICES=(order-service inventory-2 inventory-1 registry-server)
+SERVICES=(order-service-2 order-service inventory-2 inventory-1 registry-server)
 
 START_TIMEOUT="${DEMO_START_TIMEOUT:-240}"
 STOP_TIMEOUT="${DEMO_STOP_TIMEOUT:-60}"
 JAVA_OPTS_DEMO="${DEMO_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 SKU=DEMO-1
+# Reservations use a SKU of their own per run: the stock is kept in ZooKeeper (the registry's data dir) across runs.
+RESERVE_SKU="DEMO-R$(date +%s)"
+MAX_QUANTITY_PATH=/config/order-service/orders/max-quantity
 STREAM_PID=
 
 say() { printf '%s\n' "$*"; }
@@ -136,6 +142,14 @@ start_inventory() {
         --server.address="$HOST" --server.port="$port" \
         --spring.cloud.zookeeper.connect-string="$HOST:$ZOOKEEPER_PORT" \
         --meshkeeper.discovery.zone="$zone" --meshkeeper.discovery.weight="$weight"
+}
+
+start_order() {
+    local name="$1" port="$2"
+    start_java "$name" "$ORDER_JAR" \
+        --server.address="$HOST" --server.port="$port" \
+        --spring.cloud.zookeeper.connect-string="$HOST:$ZOOKEEPER_PORT" \
+        --meshkeeper.loadbalancer.strategy=weighted
 }
 
 # Waits until a service reports ready (/actuator/health/readiness is UP), or fails naming it and its log.
@@ -254,8 +268,164 @@ graceful_stop_under_load() {
     print_phase "$results" stopped "after inventory-2 exited"
     say "    failed quotes: $errors of $total"
     if [[ "$errors" != 0 ]]; then
-        say "    The failed quotes were sent to inventory-2 after it stopped answering: order-service's load balancer"
-        say "    still listed it (Spring Cloud LoadBalancer caches instance lists, 35 s by default)."
+        say "    Expected none: a stopping instance leaves the balancer's choice before it drains and deregisters."
+        say "    The failed quotes are in $results (with their phase); the cause is in $LOG_DIR/order-service.log."
+    fi
+}
+
+reserve() {
+    local port="$1" response body code
+    response="$(curl -s --max-time 5 -X POST -w '\n%{http_code}' \
+        "http://$HOST:$port/inventory/$RESERVE_SKU/reserve?quantity=$2" || printf '\n000')"
+    body="${response%$'\n'*}"
+    code="${response##*$'\n'}"
+    printf '    POST :%s/inventory/%s/reserve?quantity=%s -> %s %s\n' "$port" "$RESERVE_SKU" "$2" "$code" "$body"
+}
+
+show_reservations() {
+    local i port
+    say "    SKU $RESERVE_SKU starts with inventory.initial-stock units, shared by both instances in ZooKeeper"
+    say "    (/meshkeeper/samples/inventory/stock/$RESERVE_SKU); each reservation runs under the lock"
+    say "    inventory-stock-$RESERVE_SKU and writes the stock with its lease's fencing token:"
+    for i in 1 2 3 4 5 6; do
+        if (( i % 2 )); then port=$INVENTORY_1_PORT; else port=$INVENTORY_2_PORT; fi
+        reserve "$port" 7
+    done
+    say "    more than is left is refused:"
+    reserve "$INVENTORY_2_PORT" 99
+    say "    GET :$INVENTORY_1_PORT/inventory/$RESERVE_SKU -> $(curl -s --max-time 5 "http://$HOST:$INVENTORY_1_PORT/inventory/$RESERVE_SKU")"
+}
+
+order_leader() {
+    curl -s --max-time 5 "http://$HOST:$1/orders/leader" || true
+}
+
+print_leaders() {
+    local body
+    for name_port in "order-service:$ORDER_PORT" "order-service-2:$ORDER_2_PORT"; do
+        if running_pid "${name_port%%:*}" >/dev/null; then
+            body="$(order_leader "${name_port##*:}")"
+            printf '    %-16s GET :%s/orders/leader -> %s\n' "${name_port%%:*}" "${name_port##*:}" "${body:-no answer}"
+        else
+            printf '    %-16s stopped\n' "${name_port%%:*}"
+        fi
+    done
+}
+
+# Stops the order-service instance that leads the reconciliation group, shows the other one taking over, and
+# starts the stopped one again (it rejoins as a follower).
+leadership_moves() {
+    local leader_name leader_port other_port deadline started
+    print_leaders
+    if [[ "$(order_leader "$ORDER_PORT")" == *'"leader":true'* ]]; then
+        leader_name=order-service; leader_port=$ORDER_PORT; other_port=$ORDER_2_PORT
+    elif [[ "$(order_leader "$ORDER_2_PORT")" == *'"leader":true'* ]]; then
+        leader_name=order-service-2; leader_port=$ORDER_2_PORT; other_port=$ORDER_PORT
+    else
+        say "    neither instance reports leadership right now; skipping the failover"
+        return 0
+    fi
+    say "    $leader_name leads; its log shows the job's runs:"
+    { grep 'Reconciliation run' "$LOG_DIR/$leader_name.log" || true; } | tail -n 2 | sed 's/^/      /'
+    say "    stopping $leader_name gracefully (SIGTERM)"
+    started=$SECONDS
+    stop_service "$leader_name"
+    deadline=$((SECONDS + 20))
+    while (( SECONDS < deadline )) && [[ "$(order_leader "$other_port")" != *'"leader":true'* ]]; do
+        sleep 0.2
+    done
+    say "    about $((SECONDS - started))s after SIGTERM:"
+    print_leaders
+    say "    starting $leader_name again: it rejoins the group behind the new leader"
+    start_order "$leader_name" "$leader_port"
+    wait_ready "$leader_name" "$leader_port"
+    print_leaders
+}
+
+# ZooKeeper's own command-line client, from the registry server's jar.
+zk_cli() {
+    printf '==== %s: ZooKeeperMain %s\n' "$(date '+%F %T')" "$*" >>"$LOG_DIR/zk-cli.log"
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS_DEMO -cp "$REGISTRY_JAR" -Dloader.main=org.apache.zookeeper.ZooKeeperMain \
+        org.springframework.boot.loader.launch.PropertiesLauncher -server "$HOST:$ZOOKEEPER_PORT" "$@" \
+        >>"$LOG_DIR/zk-cli.log" 2>&1 </dev/null || true
+}
+
+settings() {
+    curl -s --max-time 5 "http://$HOST:$1/orders/settings" || true
+}
+
+# Waits (bounded) until both order-service instances report the expected settings fragment.
+await_settings() {
+    local expected="$1" deadline=$((SECONDS + 15))
+    while (( SECONDS < deadline )); do
+        if [[ "$(settings "$ORDER_PORT")" == *"$expected"* && "$(settings "$ORDER_2_PORT")" == *"$expected"* ]]; then
+            return 0
+        fi
+        sleep 0.2
+    done
+    return 1
+}
+
+print_settings() {
+    say "    GET :$ORDER_PORT/orders/settings -> $(settings "$ORDER_PORT")"
+    say "    GET :$ORDER_2_PORT/orders/settings -> $(settings "$ORDER_2_PORT")"
+}
+
+live_config() {
+    local cli="java -cp $(basename "$REGISTRY_JAR") -Dloader.main=org.apache.zookeeper.ZooKeeperMain PropertiesLauncher -server $HOST:$ZOOKEEPER_PORT"
+    local warn_count line
+    print_settings
+    say "    \$ $cli create $MAX_QUANTITY_PATH 50"
+    # The CLI creates one znode at a time: the parents first (an existing one is only reported in zk-cli.log).
+    zk_cli create /config
+    zk_cli create /config/order-service
+    zk_cli create /config/order-service/orders
+    zk_cli create "$MAX_QUANTITY_PATH" 50
+    if tail -n 3 "$LOG_DIR/zk-cli.log" | grep -q 'already exists'; then
+        # Left by an interrupted run: change it instead.
+        zk_cli set "$MAX_QUANTITY_PATH" 50
+    fi
+    if await_settings '"maxQuantity":50'; then
+        say "    applied live, no restart:"
+    else
+        say "    not applied within 15 s; see $LOG_DIR/zk-cli.log and $LOG_DIR/order-service.log"
+    fi
+    print_settings
+    say "    GET :$ORDER_PORT/orders/quote?sku=$SKU&quantity=51 -> $(curl -s --max-time 5 "http://$HOST:$ORDER_PORT/orders/quote?sku=$SKU&quantity=51")"
+
+    warn_count="$(grep -c 'Rejected config change' "$LOG_DIR/order-service.log" || true)"
+    say "    \$ $cli set $MAX_QUANTITY_PATH lots"
+    zk_cli set "$MAX_QUANTITY_PATH" lots
+    local deadline=$((SECONDS + 15))
+    while (( SECONDS < deadline )) \
+        && (( $(grep -c 'Rejected config change' "$LOG_DIR/order-service.log" || true) <= warn_count )); do
+        sleep 0.2
+    done
+    say "    rejected, the last good value stays:"
+    print_settings
+    line="$(grep -n 'Rejected config change' "$LOG_DIR/order-service.log" | tail -n 1 | cut -d: -f1 || true)"
+    if [[ -n "$line" ]]; then
+        say "    the WARN is line $line of $LOG_DIR/order-service.log:"
+        sed -n "${line}p" "$LOG_DIR/order-service.log" | cut -c1-400 | sed 's/^/      /'
+    else
+        say "    no rejection logged yet in $LOG_DIR/order-service.log"
+    fi
+    say "    \$ $cli delete $MAX_QUANTITY_PATH   (back to the default from application.properties)"
+    zk_cli delete "$MAX_QUANTITY_PATH"
+    await_settings '"maxQuantity":20' || true
+    print_settings
+}
+
+# Where the registry's generated admin password was printed (it is printed once, at the first start on a data dir).
+admin_password_hint() {
+    local line
+    line="$(grep -n "generated a password for user" "$LOG_DIR/registry-server.log" 2>/dev/null | head -n 1 | cut -d: -f1 || true)"
+    if [[ -n "$line" ]]; then
+        printf 'user admin; its generated password is at the end of line %s of %s' "$line" "$LOG_DIR/registry-server.log"
+    else
+        printf 'user admin; its password was printed once, at the first start on %s (to get a new one: ./demo.sh stop, delete %s, run the demo again)' \
+            "$DATA_DIR" "$DATA_DIR/registry-admin-password.bcrypt"
     fi
 }
 
@@ -310,16 +480,16 @@ start() {
         --meshkeeper.registry.data-dir="$DATA_DIR"
     wait_ready registry-server "$REGISTRY_HTTP_PORT"
 
-    step "Starting inventory-1 (zone-a, weight 3), inventory-2 (zone-b, weight 1) and order-service"
+    step "Starting inventory-1 (zone-a, weight 3), inventory-2 (zone-b, weight 1), order-service and order-service-2"
     start_inventory inventory-1 "$INVENTORY_1_PORT" zone-a 3
     start_inventory inventory-2 "$INVENTORY_2_PORT" zone-b 1
-    start_java order-service "$ORDER_JAR" \
-        --server.address="$HOST" --server.port="$ORDER_PORT" \
-        --spring.cloud.zookeeper.connect-string="$HOST:$ZOOKEEPER_PORT" \
-        --meshkeeper.loadbalancer.strategy=weighted
+    start_order order-service "$ORDER_PORT"
     wait_ready inventory-1 "$INVENTORY_1_PORT"
     wait_ready inventory-2 "$INVENTORY_2_PORT"
     wait_ready order-service "$ORDER_PORT"
+    # Started after the first, so the first joins the reconciliation group first and leads it.
+    start_order order-service-2 "$ORDER_2_PORT"
+    wait_ready order-service-2 "$ORDER_2_PORT"
 
     step "Balancing: 20 quotes through order-service, which asks inventory-service through its load balancer"
     show_balancing
@@ -331,13 +501,26 @@ start() {
     start_inventory inventory-2 "$INVENTORY_2_PORT" zone-b 1
     wait_ready inventory-2 "$INVENTORY_2_PORT"
 
+    step "Shared stock: reservations through both inventory instances, each under a distributed lock"
+    show_reservations
+
+    step "Leadership: order-service's reconciliation job runs on the leader only; stopping the leader moves it"
+    leadership_moves
+
+    step "Live config: ZooKeeper's own CLI writes orders.max-quantity; both order-service instances apply it"
+    live_config
+
     trap - EXIT INT TERM
     step "The stack is running"
     cat <<EOF
     order-service      http://$HOST:$ORDER_PORT/orders/quote?sku=$SKU
+                       http://$HOST:$ORDER_PORT/orders/settings   http://$HOST:$ORDER_PORT/orders/leader
+    order-service-2    http://$HOST:$ORDER_2_PORT/orders/leader
     inventory-1        http://$HOST:$INVENTORY_1_PORT/inventory/$SKU   (zone-a, weight 3)
     inventory-2        http://$HOST:$INVENTORY_2_PORT/inventory/$SKU   (zone-b, weight 1)
-    registry server    http://$HOST:$REGISTRY_HTTP_PORT/actuator/health   ZooKeeper on $HOST:$ZOOKEEPER_PORT
+                       curl -X POST 'http://$HOST:$INVENTORY_1_PORT/inventory/$SKU/reserve?quantity=2'
+    registry server    http://$HOST:$REGISTRY_HTTP_PORT/   console and /api/v1; ZooKeeper on $HOST:$ZOOKEEPER_PORT
+    registry login     $(admin_password_hint)
     each service       /actuator/health, /actuator/info, /actuator/meshkeeper
     logs               $LOG_DIR/
     stop everything    ./demo.sh stop
@@ -354,7 +537,7 @@ case "${1:-}" in
         status || true
         ;;
     -h | --help | help)
-        sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
         ;;
     *)
         start "$@"

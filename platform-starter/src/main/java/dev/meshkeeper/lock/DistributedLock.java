@@ -14,8 +14,8 @@ import java.lang.annotation.Target;
  * &#64;DistributedLock(key = "'stock-' + #sku", waitFor = "2s")
  * public Reservation reserve(String sku, int quantity) { ... }
  * </pre>
- * The lease is released when the method returns or throws. To pass the fencing token on, use
- * {@link DistributedLocks} directly.
+ * The lease is released when the method returns or throws. Inside the method, {@link LockLease#current()} is
+ * the lease, e.g. to pass its fencing token on.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

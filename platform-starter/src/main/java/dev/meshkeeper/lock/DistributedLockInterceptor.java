@@ -33,6 +33,13 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 
     private final Map<Method, Plan> plans = new ConcurrentHashMap<>();
 
+    /** The lease held for the annotated method running on this thread (innermost when calls nest). */
+    private static final ThreadLocal<LockLease> CURRENT = new ThreadLocal<>();
+
+    static Optional<LockLease> current() {
+        return Optional.ofNullable(CURRENT.get());
+    }
+
     DistributedLockInterceptor(DistributedLocks locks, LockProperties properties) {
         this.locks = locks;
         this.properties = properties;
@@ -60,8 +67,18 @@ final class DistributedLockInterceptor implements MethodInterceptor {
             }
             throw new LockNotAcquiredException(name, plan.waitFor());
         }
+        LockLease outer = CURRENT.get();
         try (LockLease held = lease.get()) {
+            CURRENT.set(held);
             return invocation.proceed();
+        }
+        finally {
+            if (outer != null) {
+                CURRENT.set(outer);
+            }
+            else {
+                CURRENT.remove();
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.meshkeeper.lock;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A granted lock: held until {@link #close()}. Not bound to a thread: any thread may close it.
@@ -36,6 +37,15 @@ public interface LockLease extends AutoCloseable {
      * them short.
      */
     void onLost(LockLostListener listener);
+
+    /**
+     * The lease that {@link DistributedLock @DistributedLock} holds for the annotated method running on the calling
+     * thread (the innermost one when annotated methods call each other), so the method can pass its
+     * {@link #fencingToken() fencing token} on. Empty outside such a method, and on other threads the method starts.
+     */
+    static Optional<LockLease> current() {
+        return DistributedLockInterceptor.current();
+    }
 
     /** Releases the lease. Idempotent; never throws. */
     @Override

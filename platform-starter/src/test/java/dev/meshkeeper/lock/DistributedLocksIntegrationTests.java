@@ -271,6 +271,17 @@ class DistributedLocksIntegrationTests {
     }
 
     @Test
+    void annotatedMethodSeesItsOwnLeaseWithAFencingTokenThatGrowsPerCall() {
+        String sku = unique("current");
+        LockLease first = this.service.currentLease(sku);
+        LockLease second = this.service.currentLease(sku);
+        assertThat(first.name()).isEqualTo("stock-" + sku);
+        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        assertThat(first.isValid()).isFalse();
+        assertThat(LockLease.current()).isEmpty();
+    }
+
+    @Test
     void annotationKeyThatDoesNotEvaluateOrYieldsAnIllegalNameFailsNamingMethodAndExpression() {
         assertThatThrownBy(() -> this.service.broken("x")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("#nosuch.length()").hasMessageContaining("broken");
@@ -359,6 +370,13 @@ class DistributedLocksIntegrationTests {
 
         public int skipIfBusyRuns() {
             return this.skipIfBusyRuns.get();
+        }
+
+        @DistributedLock(key = "'stock-' + #sku", waitFor = "2s")
+        public LockLease currentLease(String sku) {
+            LockLease lease = LockLease.current().orElseThrow();
+            assertThat(lease.isValid()).isTrue();
+            return lease;
         }
 
         @DistributedLock(key = "#nosuch.length()")

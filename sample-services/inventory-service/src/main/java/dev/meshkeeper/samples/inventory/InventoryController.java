@@ -1,17 +1,21 @@
 package dev.meshkeeper.samples.inventory;
 
+import jakarta.validation.constraints.Min;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /inventory/{sku}}: how many units of a SKU are available, and which instance answered. Every SKU
- * starts with {@code inventory.initial-stock} units. A SKU that is not 1 to 64 letters, digits, dots, dashes or
+ * {@code GET /inventory/{sku}}: how many units of a SKU are available (the stock shared by all instances in
+ * ZooKeeper), and which instance answered. {@code POST /inventory/{sku}/reserve?quantity=n} reserves units (409
+ * when the stock is short). A SKU never seen starts with {@code inventory.initial-stock} units. A SKU that is not 1 to 64 letters, digits, dots, dashes or
  * underscores is refused with a 400 problem detail naming it.
  */
 @RestController
@@ -20,19 +24,29 @@ class InventoryController {
 
     private static final Pattern SKU = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    private final InventoryProperties properties;
+    private final SharedStock stock;
+
+    private final Reservations reservations;
 
     private final RegisteredInstance instance;
 
-    InventoryController(InventoryProperties properties, RegisteredInstance instance) {
-        this.properties = properties;
+    InventoryController(SharedStock stock, Reservations reservations, RegisteredInstance instance) {
+        this.stock = stock;
+        this.reservations = reservations;
         this.instance = instance;
     }
 
     @GetMapping("/{sku}")
     StockLevel stock(@PathVariable String sku) {
         requireValid(sku);
-        return new StockLevel(sku, this.properties.getInitialStock(), this.instance.id(), this.instance.zone());
+        return new StockLevel(sku, this.stock.read(sku).available(), this.instance.id(), this.instance.zone());
+    }
+
+    @PostMapping("/{sku}/reserve")
+    Reservations.Reservation reserve(@PathVariable String sku,
+            @RequestParam(defaultValue = "1") @Min(1) int quantity) {
+        requireValid(sku);
+        return this.reservations.reserve(sku, quantity);
     }
 
     private static void requireValid(String sku) {

@@ -1,6 +1,7 @@
 package dev.meshkeeper.samples.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
@@ -10,12 +11,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.cloud.zookeeper.serviceregistry.ServiceInstanceRegistration;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegistry;
@@ -56,6 +59,9 @@ class OrderServiceFailureTests {
     void removeInventory() {
         if (this.registered != null) {
             orders.getBean(ZookeeperServiceRegistry.class).deregister(this.registered);
+            // Discovery is a watched cache: wait until it has seen the removal before the next test.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    orders.getBean(DiscoveryClient.class).getInstances("inventory-service")).isEmpty());
         }
         if (this.fakeInventory != null) {
             this.fakeInventory.stop(0);
@@ -120,6 +126,8 @@ class OrderServiceFailureTests {
                 .address("127.0.0.1").port(port)
                 .payload(new ZookeeperInstance(id, "inventory-service", Map.of())).defaultUriSpec().build();
         orders.getBean(ZookeeperServiceRegistry.class).register(this.registered);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                orders.getBean(DiscoveryClient.class).getInstances("inventory-service")).isNotEmpty());
     }
 
     /** An HTTP server on a random loopback port that answers every request the same way. */
