@@ -4,6 +4,7 @@ import java.util.stream.Collectors;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.zookeeper.KeeperException;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -64,11 +65,15 @@ class AdminApiExceptionHandler extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
     }
 
-    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException ex) {
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String name = (ex instanceof MethodArgumentTypeMismatchException mismatch) ? mismatch.getName()
+                : ex.getPropertyName();
         String type = (ex.getRequiredType() != null) ? ex.getRequiredType().getSimpleName() : "another type";
-        return ResponseEntity.badRequest().body(AdminApiException.problem(HttpStatus.BAD_REQUEST, "Invalid request",
-                ex.getName() + " '" + ex.getValue() + "' is not a valid " + type, ex.getName()));
+        ProblemDetail problem = AdminApiException.problem(HttpStatus.BAD_REQUEST, "Invalid request",
+                name + " '" + ex.getValue() + "' is not a valid " + type, name);
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
     }
 
     @ExceptionHandler({ KeeperException.ConnectionLossException.class, KeeperException.SessionExpiredException.class,
