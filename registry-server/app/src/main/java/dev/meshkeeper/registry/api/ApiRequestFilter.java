@@ -5,8 +5,9 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.security.Principal;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -50,11 +51,17 @@ final class ApiRequestFilter extends OncePerRequestFilter {
                     "the request body has " + request.getContentLengthLong() + " bytes; this server accepts at most "
                             + this.maxRequestSize + " (meshkeeper.registry.api.max-request-size); nothing was changed",
                     "body");
-            problem.setInstance(URI.create(path));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("type", String.valueOf(problem.getType()));
+            body.put("title", problem.getTitle());
+            body.put("status", problem.getStatus());
+            body.put("detail", problem.getDetail());
+            body.put("instance", path);
+            body.put("field", "body");
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setHeader("Connection", "close");
-            this.json.writeValue(response.getOutputStream(), problem);
+            this.json.writeValue(response.getOutputStream(), body);
             if (mutating && this.audit != null) {
                 this.audit.record(who(request), request.getMethod(), path, response.getStatus(),
                         "refused: body too large");

@@ -31,12 +31,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -70,6 +72,10 @@ class AdminApiIntegrationTests {
 
     @Autowired
     CuratorFramework curator;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -370,8 +376,8 @@ class AdminApiIntegrationTests {
         assertThat(wrongType.get("field").asString()).isEqualTo("status");
         assertThat(body(send("PUT", instance + "/status", "application/json", big, "olga"), 413).get("field")
                 .asString()).isEqualTo("body");
-        assertThat(body(send("GET", "/api/v1/audit?limit=abc", null, null, "olga"), 400).get("field").asString())
-                .isEqualTo("limit");
+        HttpResponse<String> badLimit = send("GET", "/api/v1/audit?limit=abc", null, null, "olga");
+        assertThat(body(badLimit, 400).path("field").asString()).as(badLimit.body()).isEqualTo("limit");
         assertThat(send("DELETE", instance, null, null, "olga").headers().firstValue("Allow")).isPresent();
 
         assertThat(body(get(instance, "olga"), 200).get("status").asString()).isEqualTo("UP");
@@ -379,6 +385,31 @@ class AdminApiIntegrationTests {
         assertThat(config.get("version").asLong()).isEqualTo(1);
         assertThat(config.get("properties").size()).isEqualTo(1);
         assertThat(config.get("properties").get("limit").asString()).isEqualTo("5");
+    }
+
+    @Test
+    void openApiDescriptionListsEveryApiEndpointAndMethod() throws Exception {
+        JsonNode paths = body(get("/api/v1/openapi.json", "vic"), 200).get("paths");
+
+        List<String> missing = new ArrayList<>();
+        this.mappings.getHandlerMethods().forEach((info, method) -> {
+            if (method.getBeanType() == ApiFallbackController.class || info.getPathPatternsCondition() == null) {
+                return;
+            }
+            for (String pattern : info.getPatternValues()) {
+                if (!pattern.startsWith("/api/")) {
+                    continue;
+                }
+                for (var httpMethod : info.getMethodsCondition().getMethods()) {
+                    JsonNode path = paths.get(pattern);
+                    if (path == null || path.get(httpMethod.name().toLowerCase()) == null) {
+                        missing.add(httpMethod + " " + pattern);
+                    }
+                }
+            }
+        });
+        assertThat(missing).isEmpty();
+        assertThat(paths.get("/api/v1/services/{service}/instances/{id}/status").get("put")).isNotNull();
     }
 
     private ServiceDiscovery<ZookeeperInstance> register(String service, String id, int port,
