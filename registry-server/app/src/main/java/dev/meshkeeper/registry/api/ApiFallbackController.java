@@ -5,7 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -23,10 +23,10 @@ import org.springframework.web.util.ServletRequestPathUtils;
 @RestController
 class ApiFallbackController {
 
-    private final RequestMappingHandlerMapping mappings;
+    private final ApplicationContext context;
 
-    ApiFallbackController(@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings) {
-        this.mappings = mappings;
+    ApiFallbackController(ApplicationContext context) {
+        this.context = context;
     }
 
     @RequestMapping(path = { "/api", "/api/**" }, produces = { MediaType.APPLICATION_PROBLEM_JSON_VALUE,
@@ -38,7 +38,9 @@ class ApiFallbackController {
         String path = ServletRequestPathUtils.getParsedRequestPath(request).pathWithinApplication().value();
         Set<String> allowed = new LinkedHashSet<>();
         boolean methodMatches = false;
-        for (Map.Entry<RequestMappingInfo, HandlerMethod> mapping : this.mappings.getHandlerMethods().entrySet()) {
+        RequestMappingHandlerMapping mappings = this.context.getBean("requestMappingHandlerMapping",
+                RequestMappingHandlerMapping.class);
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> mapping : mappings.getHandlerMethods().entrySet()) {
             if (mapping.getValue().getBeanType() == ApiFallbackController.class
                     || mapping.getKey().getPathPatternsCondition() == null
                     || mapping.getKey().getPathPatternsCondition().getMatchingCondition(request) == null) {
