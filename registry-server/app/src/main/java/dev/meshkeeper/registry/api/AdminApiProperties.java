@@ -11,9 +11,9 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 public class AdminApiProperties {
 
-    /** Largest request body any /api/ call accepts; larger ones get 413 before anything is read. */
+    /** Largest request body any /api/ call accepts (413 above it); keep it above ZooKeeper's jute.maxbuffer. */
     @NotNull
-    private DataSize maxRequestSize = DataSize.ofKilobytes(512);
+    private DataSize maxRequestSize = DataSize.ofMegabytes(2);
 
     /** ZooKeeper path of the registrations (Spring Cloud Zookeeper's spring.cloud.zookeeper.discovery.root). */
     @NotNull
