@@ -90,6 +90,11 @@ final class ServiceBalancers {
         return (configured != null) ? configured && this.zoneConfig != null : zoneSet;
     }
 
+    /** The version splits in force, by called service. */
+    Map<String, VersionSplit> versionSplits() {
+        return this.versionSplits.all();
+    }
+
     /** Services with a balancer, by service id, and their strategy. */
     Map<String, BalancingStrategy> strategies() {
         return new TreeMap<>(this.strategies);

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -67,6 +68,8 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
     private final Set<String> gauges = ConcurrentHashMap.newKeySet();
 
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+    private final AtomicBoolean started = new AtomicBoolean();
 
     /** The limits in force and the fraction of each global rate this instance admits. */
     private record State(Map<String, Limit> limits, double fraction) {
@@ -120,7 +123,15 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
         });
         this.state.set(new State(Map.copyOf(limits), 1.0));
         limits.keySet().forEach(this::registerGauge);
-        if (this.watchedInstances != null && this.serviceId != null) {
+    }
+
+    /**
+     * Starts following the membership of the own service. Called once the application has started: the own
+     * registration is complete only then (reading it earlier would build it before its port is known). Until
+     * then the instance admits the whole rate (it is not registered, so it gets no balanced traffic).
+     */
+    public void start() {
+        if (this.watchedInstances != null && this.serviceId != null && this.started.compareAndSet(false, true)) {
             this.watchedInstances.addListener(this);
             membershipChanged(this.serviceId, this.watchedInstances.allInstances(this.serviceId));
         }
@@ -179,7 +190,7 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
 
     @Override
     public void membershipChanged(String serviceId, List<ServiceInstance> instances) {
-        if (!Objects.equals(this.serviceId, serviceId)) {
+        if (!this.started.get() || !Objects.equals(this.serviceId, serviceId)) {
             return;
         }
         double fraction = fractionOf(instances);

@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -48,6 +49,12 @@ public class TrafficAutoConfiguration {
         return new ClusterRateLimits(environment, environment.getProperty("spring.application.name"),
                 registration::getIfAvailable, watchedInstances.getIfAvailable(),
                 meterRegistry.getIfAvailable(CompositeMeterRegistry::new));
+    }
+
+    @Bean
+    @ConditionalOnBean(ClusterRateLimits.class)
+    ApplicationListener<ApplicationStartedEvent> clusterRateLimitsStarter(ClusterRateLimits rateLimits) {
+        return (event) -> rateLimits.start();
     }
 
     @Bean

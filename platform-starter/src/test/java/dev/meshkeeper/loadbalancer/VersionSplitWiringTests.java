@@ -34,6 +34,8 @@ class VersionSplitWiringTests {
                     assertThat(context).doesNotHaveBean(PinnedVersionFilter.class);
                     assertThat(context.getBean(VersionSplits.class).splitFor("inventory-service").weights())
                             .containsExactlyInAnyOrderEntriesOf(Map.of("v1", 90, "v2", 10));
+                    assertThat(context.getBean(LoadBalancingEndpointContributor.class).describe()).asString()
+                            .contains("inventory-service").contains("versionSplit");
                 });
     }
 
