@@ -16,7 +16,14 @@ import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfigurati
 import org.springframework.cloud.loadbalancer.config.LoadBalancerZoneConfig;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Meshkeeper's balancing strategies, zone preference and passive outlier ejection on Spring Cloud LoadBalancer:
@@ -58,9 +65,20 @@ public class LoadBalancingAutoConfiguration {
     @Bean
     ServiceBalancers meshkeeperServiceBalancers(LoadBalancingProperties properties, OutlierEjection outlierEjection,
             ObservedLoad observedLoad, ObjectProvider<LoadBalancerZoneConfig> zoneConfig,
-            ObjectProvider<MeterRegistry> meterRegistry) {
+            ObjectProvider<MeterRegistry> meterRegistry, VersionSplits versionSplits) {
         return new ServiceBalancers(properties, outlierEjection, observedLoad, zoneConfig.getIfAvailable(),
-                meterRegistry.getIfAvailable(CompositeMeterRegistry::new));
+                meterRegistry.getIfAvailable(CompositeMeterRegistry::new), versionSplits);
+    }
+
+    @Bean
+    VersionSplits meshkeeperVersionSplits(Environment environment) {
+        return new VersionSplits(environment);
+    }
+
+    @Bean
+    @ConditionalOnClass(EnvironmentChangeEvent.class)
+    ApplicationListener<EnvironmentChangeEvent> meshkeeperVersionSplitsRefresher(VersionSplits versionSplits) {
+        return (event) -> versionSplits.environmentChanged(event.getKeys());
     }
 
     @Bean
@@ -68,5 +86,24 @@ public class LoadBalancingAutoConfiguration {
     LoadBalancingEndpointContributor loadBalancingEndpointContributor(LoadBalancingProperties properties,
             ServiceBalancers serviceBalancers, OutlierEjection outlierEjection, ObservedLoad observedLoad) {
         return new LoadBalancingEndpointContributor(properties, serviceBalancers, outlierEjection, observedLoad);
+    }
+
+    /** Propagation of {@value PinnedVersion#HEADER} from served requests to {@code @LoadBalanced RestClient} calls. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(RestClient.class)
+    static class PinnedVersionPropagationConfiguration {
+
+        @Bean
+        static PinnedVersionPropagation meshkeeperPinnedVersionPropagation() {
+            return new PinnedVersionPropagation();
+        }
+
+        @Bean
+        @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+        @ConditionalOnClass(OncePerRequestFilter.class)
+        @ConditionalOnMissingBean
+        PinnedVersionFilter meshkeeperPinnedVersionFilter() {
+            return new PinnedVersionFilter();
+        }
     }
 }

@@ -42,12 +42,17 @@ class LoadBalancingEndpointContributor implements MeshkeeperEndpointContributor 
         Map<String, BalancingStrategy> strategies = this.serviceBalancers.strategies();
         TreeSet<String> serviceIds = new TreeSet<>(strategies.keySet());
         serviceIds.addAll(this.outlierEjection.services());
+        Map<String, VersionSplit> splits = this.serviceBalancers.versionSplits();
+        serviceIds.addAll(splits.keySet());
         Map<String, Object> services = new LinkedHashMap<>();
         for (String serviceId : serviceIds) {
             BalancingStrategy strategy = strategies.getOrDefault(serviceId, this.properties.strategyFor(serviceId));
             Map<String, Object> service = new LinkedHashMap<>();
             service.put("strategy", strategy.propertyValue());
             service.put("ejected", this.outlierEjection.ejectedInstances(serviceId));
+            if (splits.containsKey(serviceId)) {
+                service.put("versionSplit", splits.get(serviceId).weights());
+            }
             if (strategy == BalancingStrategy.LEAST_LOADED) {
                 service.put("load", this.observedLoad.describe(serviceId));
             }

@@ -106,6 +106,17 @@ public class LoadBalancingProperties implements InitializingBean {
         /** Strategy for this service: round-robin, weighted or least-loaded; default: meshkeeper.loadbalancer.strategy. */
         private String strategy;
 
+        /** Weighted split of calls by instance version, e.g. v1=90,v2=10; changeable live; unset means no split. */
+        private String versionSplit;
+
+        public String getVersionSplit() {
+            return this.versionSplit;
+        }
+
+        public void setVersionSplit(String versionSplit) {
+            this.versionSplit = versionSplit;
+        }
+
         public String getStrategy() {
             return this.strategy;
         }

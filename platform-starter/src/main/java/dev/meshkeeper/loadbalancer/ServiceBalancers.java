@@ -31,17 +31,20 @@ final class ServiceBalancers {
 
     private final MeterRegistry meterRegistry;
 
+    private final VersionSplits versionSplits;
+
     private final InvalidMetadataWarnings warnings = new InvalidMetadataWarnings();
 
     private final Map<String, BalancingStrategy> strategies = new ConcurrentHashMap<>();
 
     ServiceBalancers(LoadBalancingProperties properties, OutlierEjection outlierEjection, ObservedLoad observedLoad,
-            LoadBalancerZoneConfig zoneConfig, MeterRegistry meterRegistry) {
+            LoadBalancerZoneConfig zoneConfig, MeterRegistry meterRegistry, VersionSplits versionSplits) {
         this.properties = properties;
         this.outlierEjection = outlierEjection;
         this.observedLoad = observedLoad;
         this.zoneConfig = zoneConfig;
         this.meterRegistry = meterRegistry;
+        this.versionSplits = versionSplits;
     }
 
     MeshkeeperLoadBalancer create(String serviceId, ObjectProvider<ServiceInstanceListSupplier> suppliers,
@@ -54,22 +57,22 @@ final class ServiceBalancers {
                     this.properties.getLeastLoaded(), this.warnings);
         };
         UnaryOperator<ServiceInstanceListSupplier> decoration;
-        UnaryOperator<List<ServiceInstance>> filter;
+        UnaryOperator<List<ServiceInstance>> withoutEjected = this.outlierEjection.filterFor(serviceId);
+        UnaryOperator<List<ServiceInstance>> filter = UnaryOperator.identity();
         if (zonePreference()) {
-            // Ejection below the zone supplier, so that a zone whose instances are all ejected falls back to others.
+            // Ejection and version split below the zone supplier: a zone whose instances are all ejected falls
+            // back to others, and the zone is preferred among the instances of the version drawn.
             decoration = (base) -> {
-                ServiceInstanceListSupplier withoutEjected = new OutlierEjectingServiceInstanceListSupplier(base,
-                        this.outlierEjection);
+                ServiceInstanceListSupplier split = new VersionSplittingServiceInstanceListSupplier(base,
+                        this.versionSplits, withoutEjected);
                 return (factory != null)
-                        ? new ZonePreferenceServiceInstanceListSupplier(withoutEjected, this.zoneConfig, factory)
-                        : new ZonePreferenceServiceInstanceListSupplier(withoutEjected, this.zoneConfig);
+                        ? new ZonePreferenceServiceInstanceListSupplier(split, this.zoneConfig, factory)
+                        : new ZonePreferenceServiceInstanceListSupplier(split, this.zoneConfig);
             };
-            filter = UnaryOperator.identity();
         }
         else {
-            // A filter step on the chosen list costs less than one more reactive operator per choice.
-            decoration = UnaryOperator.identity();
-            filter = this.outlierEjection.filterFor(serviceId);
+            decoration = (base) -> new VersionSplittingServiceInstanceListSupplier(base, this.versionSplits,
+                    withoutEjected);
         }
         Counter choices = Counter.builder("meshkeeper.loadbalancer.choices")
                 .description("Instances chosen by the balancer")
@@ -85,6 +88,11 @@ final class ServiceBalancers {
         Boolean configured = this.properties.getZonePreference();
         boolean zoneSet = this.zoneConfig != null && StringUtils.hasText(this.zoneConfig.getZone());
         return (configured != null) ? configured && this.zoneConfig != null : zoneSet;
+    }
+
+    /** The version splits in force, by called service. */
+    Map<String, VersionSplit> versionSplits() {
+        return this.versionSplits.all();
     }
 
     /** Services with a balancer, by service id, and their strategy. */

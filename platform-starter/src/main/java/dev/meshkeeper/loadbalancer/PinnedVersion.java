@@ -1,0 +1,35 @@
+package dev.meshkeeper.loadbalancer;
+
+/**
+ * The version an incoming request is pinned to by its {@value #HEADER} header, held for the thread that serves it
+ * so that outgoing {@code @LoadBalanced} calls made on that thread carry the same header. Calls made on other
+ * threads (executors, reactive pipelines) do not inherit it.
+ */
+public final class PinnedVersion {
+
+    /** The header that pins a request to the instances of one version, e.g. {@code X-Meshkeeper-Version: v2}. */
+    public static final String HEADER = "X-Meshkeeper-Version";
+
+    private static final ThreadLocal<String> current = new ThreadLocal<>();
+
+    private PinnedVersion() {
+    }
+
+    /** The version the request served by this thread is pinned to, or {@code null}. */
+    public static String current() {
+        return current.get();
+    }
+
+    static void set(String version) {
+        if (version == null || version.isBlank()) {
+            current.remove();
+        }
+        else {
+            current.set(version.trim());
+        }
+    }
+
+    static void clear() {
+        current.remove();
+    }
+}

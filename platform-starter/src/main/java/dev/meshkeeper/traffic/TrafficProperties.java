@@ -1,0 +1,97 @@
+package dev.meshkeeper.traffic;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Traffic control: cluster-wide rate limits, each instance enforcing its share of a global quota. Changeable live
+ * (e.g. from {@code /config/<application>/meshkeeper/traffic/rate-limits/<name>/rate} in ZooKeeper): an invalid
+ * new value is rejected with a warning naming the property, and the last good limit stays.
+ */
+@ConfigurationProperties("meshkeeper.traffic")
+public class TrafficProperties {
+
+    /** Whether cluster-wide rate limits are enforced. */
+    private boolean enabled = true;
+
+    /** Rate limits by name; the name is what {@code @RateLimited} refers to and what the meters are tagged with. */
+    private Map<String, RateLimit> rateLimits = new LinkedHashMap<>();
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Map<String, RateLimit> getRateLimits() {
+        return this.rateLimits;
+    }
+
+    public void setRateLimits(Map<String, RateLimit> rateLimits) {
+        this.rateLimits = rateLimits;
+    }
+
+    /** One cluster-wide limit: a route (or {@code @RateLimited} handlers) and its global rate. */
+    public static class RateLimit {
+
+        /** Ant pattern of the request paths the limit applies to, e.g. /inventory/**; unset for @RateLimited only. */
+        private String path;
+
+        /** HTTP methods the limit applies to, e.g. GET,POST; empty means every method. */
+        private List<String> methods = new ArrayList<>();
+
+        /** Requests per second the whole service admits, shared among its live instances by weight. */
+        private Double rate;
+
+        /** Requests the whole service may admit at once on top of the steady rate; default: one second's worth. */
+        private Double burst;
+
+        /** Name of another property holding the rate (e.g. inventory.rate-limit); unset property means unlimited. */
+        private String rateProperty;
+
+        public String getPath() {
+            return this.path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public List<String> getMethods() {
+            return this.methods;
+        }
+
+        public void setMethods(List<String> methods) {
+            this.methods = methods;
+        }
+
+        public Double getRate() {
+            return this.rate;
+        }
+
+        public void setRate(Double rate) {
+            this.rate = rate;
+        }
+
+        public Double getBurst() {
+            return this.burst;
+        }
+
+        public void setBurst(Double burst) {
+            this.burst = burst;
+        }
+
+        public String getRateProperty() {
+            return this.rateProperty;
+        }
+
+        public void setRateProperty(String rateProperty) {
+            this.rateProperty = rateProperty;
+        }
+    }
+}
