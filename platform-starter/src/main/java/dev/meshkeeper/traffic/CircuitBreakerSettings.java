@@ -1,9 +1,9 @@
 package dev.meshkeeper.traffic;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.Function;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
@@ -27,9 +27,24 @@ class CircuitBreakerSettings implements Customizer<Resilience4JCircuitBreakerFac
         this.properties.getClients().forEach((service, breaker) -> config(PREFIX + ".clients." + service, breaker));
     }
 
+    /** Group (and registry configuration name) of the breakers Meshkeeper creates for called services. */
+    static final String GROUP = "meshkeeper";
+
     @Override
     public void customize(Resilience4JCircuitBreakerFactory factory) {
         factory.configureDefault(configuration());
+        // The factory prefers configurations held by the Resilience4j registry (its "default" one included) over
+        // its own default: publish ours there, under the service id, without replacing one the application defined
+        // with resilience4j.circuitbreaker.configs.<service>.
+        CircuitBreakerRegistry registry = factory.getCircuitBreakerRegistry();
+        if (registry.getConfiguration(GROUP).isEmpty()) {
+            registry.addConfiguration(GROUP, config(PREFIX, this.properties));
+        }
+        this.properties.getClients().forEach((service, breaker) -> {
+            if (registry.getConfiguration(service).isEmpty()) {
+                registry.addConfiguration(service, config(PREFIX + ".clients." + service, breaker));
+            }
+        });
     }
 
     Function<String, Resilience4JConfigBuilder.Resilience4JCircuitBreakerConfiguration> configuration() {
@@ -87,7 +102,4 @@ class CircuitBreakerSettings implements Customizer<Resilience4JCircuitBreakerFac
         }
     }
 
-    Map<String, ResilienceProperties.Breaker> clients() {
-        return this.properties.getClients();
-    }
 }

@@ -32,7 +32,7 @@ class CircuitBreakingInterceptor implements ClientHttpRequestInterceptor {
             return execution.execute(request, body);
         }
         try {
-            return breakers.create(service).run(() -> {
+            return breakers.create(service, CircuitBreakerSettings.GROUP).run(() -> {
                 try {
                     return execution.execute(request, body);
                 }
