@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.loadbalancer.core.DelegatingServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClient;
@@ -127,7 +128,10 @@ class DiscoveryAutoConfigurationTests {
                 org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration.class)).run(context -> {
                     ServiceInstanceListSupplier supplier = context.getBean(LoadBalancerClientFactory.class)
                             .getInstance("some-service", ServiceInstanceListSupplier.class);
-                    assertThat(supplier).isInstanceOf(WatchedInstanceListSupplier.class);
+                    // Retries wrap every client's supplier in Spring Cloud's retry-aware one.
+                    ServiceInstanceListSupplier base = (supplier instanceof DelegatingServiceInstanceListSupplier
+                            retryAware) ? retryAware.getDelegate() : supplier;
+                    assertThat(base).isInstanceOf(WatchedInstanceListSupplier.class);
                     assertThat(supplier.getServiceId()).isEqualTo("some-service");
                 });
     }
