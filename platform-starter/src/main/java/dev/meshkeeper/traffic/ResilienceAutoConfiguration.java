@@ -14,7 +14,6 @@ import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryFactory;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
-import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.ApplicationContext;
@@ -50,7 +49,6 @@ public class ResilienceAutoConfiguration {
     @ConditionalOnClass({ RetryTemplate.class, LoadBalancerClientFactory.class })
     @ConditionalOnBooleanProperty(name = "meshkeeper.traffic.retry.enabled", matchIfMissing = true)
     @ConditionalOnBooleanProperty(name = "spring.cloud.loadbalancer.retry.enabled", matchIfMissing = true)
-    @LoadBalancerClients(defaultConfiguration = RetryAwareClientConfiguration.class)
     static class RetryConfiguration {
 
         @Bean

@@ -18,7 +18,9 @@ import org.springframework.core.env.MapPropertySource;
  * attempts in all;</li>
  * <li>{@code spring.cloud.loadbalancer.retry.retryable-status-codes=503}: an instance that is shutting down or
  * overloaded is skipped; other statuses are the answer;</li>
- * <li>{@code spring.cloud.loadbalancer.retry.avoid-previous-instance=true} (upstream's default, stated);
+ * <li>{@code spring.cloud.loadbalancer.retry.avoid-previous-instance=false}: with it on, Spring Cloud replaces
+ * Meshkeeper's watched instance supplier by its own retry-aware discovery supplier; the next attempt still goes to
+ * the next instance of the balancer's rotation, and outlier ejection removes a failing one;
  * {@code retry-on-all-exceptions} stays false: only I/O failures (connection refused or reset, timeouts) are
  * retried;</li>
  * <li>{@code spring.cloud.circuitbreaker.resilience4j.disable-time-limiter=true} and
@@ -45,7 +47,7 @@ class ResilienceEnvironmentDefaults implements EnvironmentPostProcessor, Ordered
             defaults.put("spring.cloud.loadbalancer.retry.max-retries-on-same-service-instance", "0");
             defaults.put("spring.cloud.loadbalancer.retry.max-retries-on-next-service-instance", "2");
             defaults.put("spring.cloud.loadbalancer.retry.retryable-status-codes", "503");
-            defaults.put("spring.cloud.loadbalancer.retry.avoid-previous-instance", "true");
+            defaults.put("spring.cloud.loadbalancer.retry.avoid-previous-instance", "false");
         }
         if (environment.getProperty("meshkeeper.traffic.circuit-breaker.enabled", Boolean.class, true)) {
             defaults.put("spring.cloud.circuitbreaker.resilience4j.disable-time-limiter", "true");

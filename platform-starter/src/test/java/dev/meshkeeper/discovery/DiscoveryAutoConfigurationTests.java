@@ -14,7 +14,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
-import org.springframework.cloud.loadbalancer.core.DelegatingServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClient;
@@ -128,10 +127,7 @@ class DiscoveryAutoConfigurationTests {
                 org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration.class)).run(context -> {
                     ServiceInstanceListSupplier supplier = context.getBean(LoadBalancerClientFactory.class)
                             .getInstance("some-service", ServiceInstanceListSupplier.class);
-                    // Retries wrap every client's supplier in Spring Cloud's retry-aware one.
-                    ServiceInstanceListSupplier base = (supplier instanceof DelegatingServiceInstanceListSupplier
-                            retryAware) ? retryAware.getDelegate() : supplier;
-                    assertThat(base).isInstanceOf(WatchedInstanceListSupplier.class);
+                    assertThat(supplier).isInstanceOf(WatchedInstanceListSupplier.class);
                     assertThat(supplier.getServiceId()).isEqualTo("some-service");
                 });
     }
