@@ -47,8 +47,8 @@ class ResilienceEnvironmentDefaults implements EnvironmentPostProcessor, Ordered
             defaults.put("spring.cloud.loadbalancer.retry.max-retries-on-same-service-instance", "0");
             defaults.put("spring.cloud.loadbalancer.retry.max-retries-on-next-service-instance", "2");
             defaults.put("spring.cloud.loadbalancer.retry.retryable-status-codes", "503");
-            defaults.put("spring.cloud.loadbalancer.retry.avoid-previous-instance", "false");
         }
+        defaults.put("spring.cloud.loadbalancer.retry.avoid-previous-instance", "false");
         if (environment.getProperty("meshkeeper.traffic.circuit-breaker.enabled", Boolean.class, true)) {
             defaults.put("spring.cloud.circuitbreaker.resilience4j.disable-time-limiter", "true");
             defaults.put("spring.cloud.circuitbreaker.resilience4j.disable-thread-pool", "true");
