@@ -124,7 +124,9 @@ class DiscoveryAutoConfigurationTests {
     void loadBalancerClientsGetTheWatchedSupplierWithoutTheCache() {
         this.contextRunner.withConfiguration(AutoConfigurations.of(
                 org.springframework.cloud.loadbalancer.config.LoadBalancerCacheAutoConfiguration.class,
-                org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration.class)).run(context -> {
+                org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration.class))
+                // as set by the starter's environment defaults: Spring Cloud's retry-aware supplier stays out
+                .withPropertyValues("spring.cloud.loadbalancer.retry.avoid-previous-instance=false").run(context -> {
                     ServiceInstanceListSupplier supplier = context.getBean(LoadBalancerClientFactory.class)
                             .getInstance("some-service", ServiceInstanceListSupplier.class);
                     assertThat(supplier).isInstanceOf(WatchedInstanceListSupplier.class);

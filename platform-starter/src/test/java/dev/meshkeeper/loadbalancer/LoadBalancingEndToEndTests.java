@@ -80,7 +80,8 @@ class LoadBalancingEndToEndTests {
                 "--meshkeeper.loadbalancer.clients." + WEIGHTED + ".strategy=weighted",
                 "--meshkeeper.loadbalancer.clients." + LATENCY + ".strategy=least-loaded",
                 "--meshkeeper.loadbalancer.outlier-ejection.consecutive-failures=3",
-                "--meshkeeper.loadbalancer.outlier-ejection.base-ejection-time=30s");
+                "--meshkeeper.loadbalancer.outlier-ejection.base-ejection-time=30s",
+                "--meshkeeper.traffic.retry.enabled=false", "--meshkeeper.traffic.circuit-breaker.enabled=false");
         restClient = consumer.getBean(RestClient.Builder.class).build();
         DiscoveryClient discovery = consumer.getBean(DiscoveryClient.class);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

@@ -1,0 +1,110 @@
+package dev.meshkeeper.security;
+
+import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
+import java.net.http.HttpClient;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.zookeeper.serviceregistry.ServiceInstanceRegistration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Mutual TLS between services on the Spring Boot SSL bundle named by {@code meshkeeper.security.mtls.bundle}:
+ * <ul>
+ * <li>the web server uses the bundle and needs a client certificate ({@code server.ssl.bundle},
+ * {@code server.ssl.client-auth=need}, set as defaults);</li>
+ * <li>the instance registers as secure: its port is published as the SSL port, so consumers build {@code https}
+ * URIs;</li>
+ * <li>every {@code @LoadBalanced RestClient.Builder} sends its requests through a JDK HTTP client that presents the
+ * bundle's certificate and trusts the bundle's trust material;</li>
+ * <li>with {@code meshkeeper.security.mtls.allowed-callers.<this service>} set, only the listed caller identities
+ * ({@link CallerIdentity}) are admitted; others get 403.</li>
+ * </ul>
+ * TLS does not involve ZooKeeper: a lost ZooKeeper connection changes nothing here.
+ */
+@AutoConfiguration
+@ConditionalOnMeshkeeperEnabled
+@ConditionalOnBooleanProperty(name = "meshkeeper.security.mtls.enabled", matchIfMissing = true)
+@ConditionalOnProperty(name = "meshkeeper.security.mtls.bundle")
+@EnableConfigurationProperties(MutualTlsProperties.class)
+public class MutualTlsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnClass({ RestClient.class, LoadBalanced.class })
+    static BeanPostProcessor meshkeeperMutualTlsRestClients(ApplicationContext context,
+            ObjectProvider<SslBundles> sslBundles, Environment environment) {
+        String bundleName = environment.getRequiredProperty("meshkeeper.security.mtls.bundle").trim();
+        return new BeanPostProcessor() {
+
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String beanName) {
+                if (bean instanceof RestClient.Builder builder && context.containsBeanDefinition(beanName)
+                        && context.findAnnotationOnBean(beanName, LoadBalanced.class) != null) {
+                    builder.requestFactory(new JdkClientHttpRequestFactory(
+                            HttpClient.newBuilder().sslContext(bundle(sslBundles, bundleName).createSslContext())
+                                    .build()));
+                }
+                return bean;
+            }
+        };
+    }
+
+    @Bean
+    @ConditionalOnClass(ServiceInstanceRegistration.class)
+    static BeanPostProcessor meshkeeperSecureRegistration() {
+        return new BeanPostProcessor() {
+
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof ServiceInstanceRegistration registration
+                        && !(bean instanceof SecureServiceInstanceRegistration)) {
+                    return SecureServiceInstanceRegistration.of(registration);
+                }
+                return bean;
+            }
+        };
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = "org.springframework.web.filter.OncePerRequestFilter")
+    static class AllowListConfiguration {
+
+        @Bean
+        CallerAllowListFilter meshkeeperCallerAllowListFilter(MutualTlsProperties properties,
+                Environment environment) {
+            String service = environment.getProperty("spring.application.name", "application");
+            return new CallerAllowListFilter(service, properties.getAllowedCallers().get(service));
+        }
+    }
+
+    private static SslBundle bundle(ObjectProvider<SslBundles> sslBundles, String name) {
+        SslBundles bundles = sslBundles.getIfAvailable();
+        if (bundles == null) {
+            throw new IllegalStateException("meshkeeper.security.mtls.bundle '" + name
+                    + "' cannot be resolved: no SSL bundles are configured; define spring.ssl.bundle.pem." + name
+                    + ".* or spring.ssl.bundle.jks." + name + ".*");
+        }
+        try {
+            return bundles.getBundle(name);
+        }
+        catch (RuntimeException ex) {
+            throw new IllegalStateException("meshkeeper.security.mtls.bundle '" + name
+                    + "' names no SSL bundle; define spring.ssl.bundle.pem." + name + ".* or spring.ssl.bundle.jks."
+                    + name + ".* (" + ex.getMessage() + ")", ex);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.meshkeeper.traffic;
+
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.context.ApplicationContext;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Puts {@link CircuitBreakingInterceptor} first in every {@code @LoadBalanced RestClient.Builder} bean, in front of
+ * Spring Cloud's load-balancer interceptor. Builders without {@code @LoadBalanced} are left alone.
+ */
+class LoadBalancedCircuitBreaking implements BeanPostProcessor {
+
+    private final ApplicationContext context;
+
+    private final CircuitBreakingInterceptor interceptor;
+
+    LoadBalancedCircuitBreaking(ApplicationContext context, CircuitBreakingInterceptor interceptor) {
+        this.context = context;
+        this.interceptor = interceptor;
+    }
+
+    @Override
+    public Object postProcessBeforeInitialization(Object bean, String beanName) {
+        if (bean instanceof RestClient.Builder builder && this.context.containsBeanDefinition(beanName)
+                && this.context.findAnnotationOnBean(beanName, LoadBalanced.class) != null) {
+            builder.requestInterceptors((interceptors) -> {
+                if (!interceptors.contains(this.interceptor)) {
+                    interceptors.add(0, this.interceptor);
+                }
+            });
+        }
+        return bean;
+    }
+}

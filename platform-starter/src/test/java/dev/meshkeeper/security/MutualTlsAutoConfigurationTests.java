@@ -1,0 +1,62 @@
+package dev.meshkeeper.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.test.context.support.TestPropertySourceUtils;
+
+@Timeout(60)
+class MutualTlsAutoConfigurationTests {
+
+    private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(MutualTlsAutoConfiguration.class));
+
+    @Test
+    void offWhileNoBundleIsNamed() {
+        this.contextRunner.run((context) -> {
+            assertThat(context).doesNotHaveBean(MutualTlsProperties.class);
+            assertThat(context).doesNotHaveBean(CallerAllowListFilter.class);
+        });
+    }
+
+    @Test
+    void namedBundleTurnsOnSecureRegistrationClientsAndAllowList() {
+        this.contextRunner.withPropertyValues("meshkeeper.security.mtls.bundle=mesh").run((context) -> {
+            assertThat(context).hasSingleBean(MutualTlsProperties.class);
+            assertThat(context).hasBean("meshkeeperMutualTlsRestClients");
+            assertThat(context).hasBean("meshkeeperSecureRegistration");
+            assertThat(context).hasSingleBean(CallerAllowListFilter.class);
+        });
+    }
+
+    @Test
+    void disabledByPropertyAlthoughABundleIsNamed() {
+        this.contextRunner.withPropertyValues("meshkeeper.security.mtls.bundle=mesh",
+                "meshkeeper.security.mtls.enabled=false")
+                .run((context) -> assertThat(context).doesNotHaveBean(MutualTlsProperties.class));
+    }
+
+    @Test
+    void bundleMakesTheServerRequireClientCertificatesUnlessSetExplicitly() {
+        StandardEnvironment environment = new StandardEnvironment();
+        TestPropertySourceUtils.addInlinedPropertiesToEnvironment(environment, "meshkeeper.security.mtls.bundle=mesh");
+        new MutualTlsEnvironmentDefaults().postProcessEnvironment(environment, new SpringApplication());
+        assertThat(environment.getProperty("server.ssl.bundle")).isEqualTo("mesh");
+        assertThat(environment.getProperty("server.ssl.client-auth")).isEqualTo("need");
+
+        StandardEnvironment explicit = new StandardEnvironment();
+        TestPropertySourceUtils.addInlinedPropertiesToEnvironment(explicit, "meshkeeper.security.mtls.bundle=mesh",
+                "server.ssl.client-auth=want");
+        new MutualTlsEnvironmentDefaults().postProcessEnvironment(explicit, new SpringApplication());
+        assertThat(explicit.getProperty("server.ssl.client-auth")).isEqualTo("want");
+
+        StandardEnvironment none = new StandardEnvironment();
+        new MutualTlsEnvironmentDefaults().postProcessEnvironment(none, new SpringApplication());
+        assertThat(none.getProperty("server.ssl.bundle")).isNull();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.meshkeeper.traffic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+import io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JAutoConfiguration;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JCircuitBreakerFactory;
+import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryContext;
+import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryFactory;
+import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryPolicy;
+import org.springframework.cloud.loadbalancer.blocking.retry.BlockingLoadBalancedRetryFactory;
+import org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.mock.http.client.MockClientHttpRequest;
+
+@Timeout(60)
+class ResilienceAutoConfigurationTests {
+
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(LoadBalancerAutoConfiguration.class,
+                    BlockingLoadBalancerClientAutoConfiguration.class,
+                    org.springframework.cloud.client.loadbalancer.LoadBalancerAutoConfiguration.class,
+                    Resilience4JAutoConfiguration.class, ResilienceAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(CircuitBreakerAutoConfiguration.class,
+                    TimeLimiterAutoConfiguration.class));
+
+    @Test
+    void retriesIdempotentMethodsAndMarkedRequestsOnly() {
+        this.contextRunner.run((context) -> {
+            assertThat(context).getBean(LoadBalancedRetryFactory.class).isInstanceOf(IdempotentRetryFactory.class);
+            LoadBalancedRetryPolicy policy = context.getBean(LoadBalancedRetryFactory.class)
+                    .createRetryPolicy("inventory-service", null);
+            assertThat(policy).isInstanceOf(IdempotentRetryPolicy.class);
+            IdempotentRetryPolicy idempotent = (IdempotentRetryPolicy) policy;
+            assertThat(idempotent.canRetry(retryContext(HttpMethod.GET, false))).isTrue();
+            assertThat(idempotent.canRetry(retryContext(HttpMethod.HEAD, false))).isTrue();
+            assertThat(idempotent.canRetry(retryContext(HttpMethod.OPTIONS, false))).isTrue();
+            assertThat(idempotent.canRetry(retryContext(HttpMethod.POST, false))).isFalse();
+            assertThat(idempotent.canRetry(retryContext(HttpMethod.PUT, false))).isFalse();
+            assertThat(idempotent.canRetry(retryContext(HttpMethod.POST, true))).isTrue();
+        });
+    }
+
+    @Test
+    void retriedMethodsAreConfigurable() {
+        this.contextRunner.withPropertyValues("meshkeeper.traffic.retry.methods=get,put").run((context) -> {
+            IdempotentRetryPolicy policy = (IdempotentRetryPolicy) context.getBean(LoadBalancedRetryFactory.class)
+                    .createRetryPolicy("inventory-service", null);
+            assertThat(policy.canRetry(retryContext(HttpMethod.PUT, false))).isTrue();
+            assertThat(policy.canRetry(retryContext(HttpMethod.HEAD, false))).isFalse();
+        });
+    }
+
+    @Test
+    void backsOffForTheApplicationsRetryFactory() {
+        this.contextRunner.withUserConfiguration(UserRetryFactory.class).run((context) -> assertThat(context)
+                .getBean(LoadBalancedRetryFactory.class).isSameAs(context.getBean("userRetryFactory")));
+    }
+
+    @Test
+    void retryPartDisabledByPropertyLeavesSpringCloudsFactory() {
+        this.contextRunner.withPropertyValues("meshkeeper.traffic.retry.enabled=false").run((context) -> assertThat(
+                context.getBean(LoadBalancedRetryFactory.class).getClass())
+                .isEqualTo(BlockingLoadBalancedRetryFactory.class));
+    }
+
+    @Test
+    void circuitBreakerSettingsApplyPerCalledService() {
+        this.contextRunner.withPropertyValues("meshkeeper.traffic.circuit-breaker.failure-rate-threshold=60",
+                "meshkeeper.traffic.circuit-breaker.clients.pricing-service.sliding-window-size=7").run((context) -> {
+                    assertThat(context).hasBean("meshkeeperCircuitBreakerCustomizer");
+                    assertThat(context).hasSingleBean(LoadBalancedCircuitBreaking.class);
+                    Resilience4JCircuitBreakerFactory factory = context
+                            .getBean(Resilience4JCircuitBreakerFactory.class);
+                    factory.create("pricing-service", CircuitBreakerSettings.GROUP).run(() -> "ok");
+                    factory.create("inventory-service", CircuitBreakerSettings.GROUP).run(() -> "ok");
+                    var pricing = factory.getCircuitBreakerRegistry().circuitBreaker("pricing-service")
+                            .getCircuitBreakerConfig();
+                    var inventory = factory.getCircuitBreakerRegistry().circuitBreaker("inventory-service")
+                            .getCircuitBreakerConfig();
+                    assertThat(pricing.getSlidingWindowSize()).isEqualTo(7);
+                    assertThat(pricing.getFailureRateThreshold()).isEqualTo(60f);
+                    assertThat(inventory.getSlidingWindowSize()).isEqualTo(20);
+                    assertThat(inventory.getFailureRateThreshold()).isEqualTo(60f);
+                });
+    }
+
+    @Test
+    void invalidCircuitBreakerValueFailsStartUpNamingTheKey() {
+        this.contextRunner.withPropertyValues(
+                "meshkeeper.traffic.circuit-breaker.clients.pricing-service.failure-rate-threshold=150")
+                .run((context) -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(
+                            "meshkeeper.traffic.circuit-breaker.clients.pricing-service.failure-rate-threshold '150.0'"
+                                    + " is invalid");
+                });
+    }
+
+    @Test
+    void circuitBreakerPartDisabledByProperty() {
+        this.contextRunner.withPropertyValues("meshkeeper.traffic.circuit-breaker.enabled=false")
+                .run((context) -> {
+                    assertThat(context).doesNotHaveBean("meshkeeperCircuitBreakerCustomizer");
+                    assertThat(context).doesNotHaveBean(LoadBalancedCircuitBreaking.class);
+                });
+    }
+
+    @Test
+    void wholeFeatureDisabledWithMeshkeeper() {
+        this.contextRunner.withPropertyValues("meshkeeper.enabled=false").run((context) -> {
+            assertThat(context).doesNotHaveBean(ResilienceProperties.class);
+            assertThat(context).doesNotHaveBean(IdempotentRetryFactory.class);
+        });
+    }
+
+    private static LoadBalancedRetryContext retryContext(HttpMethod method, boolean marked) {
+        MockClientHttpRequest request = new MockClientHttpRequest(method, URI.create("http://inventory-service/x"));
+        if (marked) {
+            request.getAttributes().put(RetryableRequests.ATTRIBUTE, true);
+        }
+        return new LoadBalancedRetryContext(null, request);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserRetryFactory {
+
+        @Bean
+        LoadBalancedRetryFactory userRetryFactory() {
+            return new LoadBalancedRetryFactory() {
+            };
+        }
+    }
+
+}
