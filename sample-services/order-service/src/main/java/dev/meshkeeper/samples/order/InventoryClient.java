@@ -28,6 +28,8 @@ class InventoryClient {
     // Spring Cloud LoadBalancer's BlockingLoadBalancerClient says this when the instance list is empty.
     private static final String NO_INSTANCES = "No instances available for";
 
+    private static final String NO_INSTANCE_TO_RETRY = "Service Instance cannot be null";
+
     private final RestClient restClient;
 
     InventoryClient(RestClient restClient) {
@@ -58,8 +60,11 @@ class InventoryClient {
                             + ex.getMessage(),
                     ex);
         }
-        catch (IllegalStateException ex) {
-            if (ex.getMessage() == null || !ex.getMessage().startsWith(NO_INSTANCES)) {
+        catch (IllegalStateException | IllegalArgumentException ex) {
+            // Spring Cloud LoadBalancer says "no instance" in two ways: without retries an IllegalStateException,
+            // with its retrying interceptor an IllegalArgumentException.
+            if (ex.getMessage() == null || !(ex.getMessage().startsWith(NO_INSTANCES)
+                    || ex.getMessage().startsWith(NO_INSTANCE_TO_RETRY))) {
                 throw ex;
             }
             throw new InventoryCallException(HttpStatus.SERVICE_UNAVAILABLE, "Inventory not available",
