@@ -17,6 +17,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher.Event.EventType;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -30,8 +31,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * <p>
  * When the connection to ZooKeeper was lost, events may have been missed: once the watches are set again every
  * topic is announced, so a subscriber never keeps a stale view.
+ * <p>
+ * As a {@link SmartLifecycle} in the default (last) phase it stops before the web server's graceful shutdown and
+ * completes every open stream, so an open console never holds up a shutdown.
  */
-final class RegistryEvents implements AutoCloseable {
+final class RegistryEvents implements SmartLifecycle, AutoCloseable {
 
     private final Map<String, List<String>> rootsByTopic;
 
@@ -79,10 +83,21 @@ final class RegistryEvents implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    void start() {
+    @Override
+    public void start() {
         if (this.state.compareAndSet(State.LATENT, State.STARTED)) {
             this.watchers.forEach(PersistentWatcher::start);
         }
+    }
+
+    @Override
+    public void stop() {
+        close();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.state.get() == State.STARTED;
     }
 
     /** The topics events are sent for, in a stable order. */

@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(RegistryEventsProperties.class)
 public class RegistryEventsConfiguration {
 
-    @Bean(initMethod = "start", destroyMethod = "close")
+    @Bean
     RegistryEvents registryEvents(CuratorFramework curator, RegistryEventsProperties properties,
             AdminApiProperties admin, AuditProperties audit, ObjectProvider<ConfigApiProperties> config) {
         Map<String, List<String>> roots = new LinkedHashMap<>();

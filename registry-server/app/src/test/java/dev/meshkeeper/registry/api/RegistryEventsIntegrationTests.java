@@ -1,6 +1,7 @@
 package dev.meshkeeper.registry.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
@@ -26,9 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -131,6 +135,30 @@ class RegistryEventsIntegrationTests {
         assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(refused.body()).contains("meshkeeper.registry.events.max-subscribers");
+    }
+
+    @Test
+    void anOpenStreamDoesNotHoldUpShutdown(@TempDir Path otherDataDir) throws Exception {
+        BCryptPasswordEncoder encoder = new BCryptPasswordEncoder(4);
+        ConfigurableApplicationContext other = new SpringApplicationBuilder(RegistryServerApplication.class)
+                .properties("server.port=0", "meshkeeper.registry.client-port=0",
+                        "meshkeeper.registry.bind-address=127.0.0.1", "meshkeeper.registry.tick-time=200ms",
+                        "meshkeeper.registry.data-dir=" + otherDataDir,
+                        "meshkeeper.registry.security.users.vic.password={bcrypt}" + encoder.encode("vic-pw"),
+                        "meshkeeper.registry.security.users.vic.roles=viewer")
+                .run();
+        int otherPort = ((ServletWebServerApplicationContext) other).getWebServer().getPort();
+        HttpResponse<InputStream> response = this.http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + otherPort + "/api/v1/events")).header("Accept", "text/event-stream")
+                .header("Authorization", basic("vic")).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        EventStream stream = new EventStream(response.body());
+        this.streams.add(stream);
+        await().atMost(Duration.ofSeconds(10)).until(() -> stream.has("event:open"));
+
+        // the web server's graceful shutdown waits up to 30 s for open requests; the stream is completed first
+        assertTimeoutPreemptively(Duration.ofSeconds(20), other::close);
+        assertThat(other.isActive()).isFalse();
     }
 
     private EventStream open(String user) throws Exception {
