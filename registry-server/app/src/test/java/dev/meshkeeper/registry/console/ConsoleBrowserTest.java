@@ -164,6 +164,14 @@ class ConsoleBrowserTest {
                 assertThat(this.browser.findElements(By.cssSelector("#instances tbody tr"))).hasSize(2);
                 assertThat(text("#instances")).contains("127.0.0.1:8081").contains("zone-b").contains("UP");
             });
+            // Live: the console follows the event stream (it stops polling then), so a new registration
+            // appears without a reload.
+            await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> assertThat(text("#live")).isEqualTo("live"));
+            register("inventory-service", 8083, "zone-a", "1", "v2");
+            await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+                assertThat(this.browser.findElements(By.cssSelector("#instances tbody tr"))).hasSize(3);
+                assertThat(text("#instances")).contains("127.0.0.1:8083");
+            });
         }
         else {
             await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {

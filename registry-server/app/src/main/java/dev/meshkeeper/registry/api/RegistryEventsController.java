@@ -1,0 +1,37 @@
+package dev.meshkeeper.registry.api;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /api/v1/events}: a {@code text/event-stream} of change notices (viewer role). Events are named
+ * {@code open}, {@code services}, {@code config}, {@code locks}, {@code leaders} and {@code audit}; after one,
+ * read the matching API again.
+ */
+@RestController
+@ConditionalOnBooleanProperty(name = "meshkeeper.registry.events.enabled", matchIfMissing = true)
+@RequestMapping("/api/v1/events")
+class RegistryEventsController {
+
+    private final RegistryEvents events;
+
+    RegistryEventsController(RegistryEvents events) {
+        this.events = events;
+    }
+
+    @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    ResponseEntity<?> events() {
+        try {
+            return ResponseEntity.ok(this.events.subscribe());
+        }
+        catch (AdminApiException ex) {
+            // an event-stream client accepts nothing else: name the content type, so the problem is still written
+            return ResponseEntity.status(ex.getStatusCode()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(ex.getBody());
+        }
+    }
+}
