@@ -1,6 +1,7 @@
 package dev.meshkeeper.registry.api;
 
 import dev.meshkeeper.registry.server.RegistryServer;
+import dev.meshkeeper.registry.zookeeper.RegistryTls;
 import java.time.Clock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -26,10 +27,10 @@ public class AdminApiConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     @ConditionalOnBooleanProperty(name = "meshkeeper.registry.config.enabled", havingValue = false)
-    CuratorFramework adminApiCurator(RegistryServer registryServer) {
+    CuratorFramework adminApiCurator(RegistryServer registryServer, RegistryTls registryTls) {
         return CuratorFrameworkFactory.builder().connectString(registryServer.connectString())
                 .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000)).sessionTimeoutMs(30_000)
-                .connectionTimeoutMs(10_000).build();
+                .connectionTimeoutMs(10_000).zkClientConfig(registryTls.clientConfig()).build();
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package dev.meshkeeper.registry.api;
 
 import dev.meshkeeper.registry.server.RegistryServer;
+import dev.meshkeeper.registry.zookeeper.RegistryTls;
 import dev.meshkeeper.registry.server.RegistryServerException;
 import java.time.Clock;
 import org.apache.curator.framework.CuratorFramework;
@@ -25,10 +26,10 @@ public class ConfigApiConfiguration {
     private static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    CuratorFramework configApiCurator(RegistryServer registryServer) {
+    CuratorFramework configApiCurator(RegistryServer registryServer, RegistryTls registryTls) {
         return CuratorFrameworkFactory.builder().connectString(registryServer.connectString())
                 .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000)).sessionTimeoutMs(30_000)
-                .connectionTimeoutMs(10_000).build();
+                .connectionTimeoutMs(10_000).zkClientConfig(registryTls.clientConfig()).build();
     }
 
     @Bean

@@ -46,7 +46,9 @@ class CoordinationController {
         Map<String, Object> cluster = new LinkedHashMap<>();
         cluster.put("role", status.role().name().toLowerCase());
         cluster.put("serving", status.serving());
-        cluster.put("clientPort", this.server.clientPort());
+        cluster.put("clientPort", this.server.settings().clientPortEnabled() ? this.server.clientPort() : null);
+        cluster.put("secureClientPort", this.server.secureClientPort().isPresent()
+                ? this.server.secureClientPort().getAsInt() : null);
         cluster.put("ensemble", this.server.settings().isEnsemble() ? this.server.ensembleConnectString() : null);
         cluster.put("statistics", this.server.statistics().map(CoordinationController::statistics).orElse(null));
         return cluster;

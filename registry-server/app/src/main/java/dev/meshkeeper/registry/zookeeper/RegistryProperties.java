@@ -74,6 +74,10 @@ public class RegistryProperties {
      */
     private final Map<String, String> systemProperties = new LinkedHashMap<>();
 
+    /** TLS for ZooKeeper clients: a secure client port, its key and trust stores. */
+    @Valid
+    private final Tls tls = new Tls();
+
     public int getClientPort() {
         return this.clientPort;
     }
@@ -166,6 +170,10 @@ public class RegistryProperties {
         return this.systemProperties;
     }
 
+    public Tls getTls() {
+        return this.tls;
+    }
+
     public static class Ensemble {
 
         /** This member's id (ZooKeeper's myid), 1..255; required when members are listed. */
@@ -189,6 +197,123 @@ public class RegistryProperties {
 
         public Map<String, String> getMembers() {
             return this.members;
+        }
+    }
+
+    public static class Tls {
+
+        /** TLS client port (ZooKeeper's secureClientPort); 0 picks a free port; unset opens no TLS port. */
+        @Min(0)
+        @Max(65535)
+        private Integer secureClientPort;
+
+        /** Whether the plain (clear-text) client port stays open next to the secure one. */
+        private boolean plainClientPortEnabled = true;
+
+        /** Whether clients must present a certificate the trust store trusts: none, want or need. */
+        @NotNull
+        private ClientAuth clientAuth = ClientAuth.NONE;
+
+        /** The server's private key and certificate chain. */
+        @Valid
+        private final Store keyStore = new Store();
+
+        /** Certificates trusted to sign client certificates (and, with the plain port off, the server's own). */
+        @Valid
+        private final Store trustStore = new Store();
+
+        public Integer getSecureClientPort() {
+            return this.secureClientPort;
+        }
+
+        public void setSecureClientPort(Integer secureClientPort) {
+            this.secureClientPort = secureClientPort;
+        }
+
+        public boolean isPlainClientPortEnabled() {
+            return this.plainClientPortEnabled;
+        }
+
+        public void setPlainClientPortEnabled(boolean plainClientPortEnabled) {
+            this.plainClientPortEnabled = plainClientPortEnabled;
+        }
+
+        public ClientAuth getClientAuth() {
+            return this.clientAuth;
+        }
+
+        public void setClientAuth(ClientAuth clientAuth) {
+            this.clientAuth = clientAuth;
+        }
+
+        public Store getKeyStore() {
+            return this.keyStore;
+        }
+
+        public Store getTrustStore() {
+            return this.trustStore;
+        }
+
+        /** Whether clients present certificates: ZooKeeper's {@code zookeeper.ssl.clientAuth}. */
+        public enum ClientAuth {
+
+            /** Clients present no certificate. */
+            NONE,
+
+            /** Clients may present a certificate; when they do, it must be trusted. */
+            WANT,
+
+            /** Clients must present a trusted certificate. */
+            NEED
+
+        }
+
+        public static class Store {
+
+            /** Key store file (ZooKeeper reads it by path). */
+            private Path location;
+
+            /** Key store password; kept in memory only, never written to ZooKeeper's configuration file. */
+            private String password;
+
+            /** File holding the key store password (ZooKeeper's passwordPath), instead of the password itself. */
+            private Path passwordFile;
+
+            /** Key store type: PKCS12, JKS, PEM or BCFKS. */
+            @NotBlank
+            private String type = "PKCS12";
+
+            public Path getLocation() {
+                return this.location;
+            }
+
+            public void setLocation(Path location) {
+                this.location = location;
+            }
+
+            public String getPassword() {
+                return this.password;
+            }
+
+            public void setPassword(String password) {
+                this.password = password;
+            }
+
+            public Path getPasswordFile() {
+                return this.passwordFile;
+            }
+
+            public void setPasswordFile(Path passwordFile) {
+                this.passwordFile = passwordFile;
+            }
+
+            public String getType() {
+                return this.type;
+            }
+
+            public void setType(String type) {
+                this.type = type;
+            }
         }
     }
 }

@@ -19,8 +19,15 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(RegistryProperties.class)
 public class RegistryServerConfiguration {
 
+    @Bean
+    RegistryTls registryTls(RegistryProperties properties) {
+        return new RegistryTls(properties.getTls());
+    }
+
     @Bean(initMethod = "start", destroyMethod = "stop")
-    RegistryServer registryServer(RegistryProperties properties) {
+    RegistryServer registryServer(RegistryProperties properties, RegistryTls registryTls) {
+        // Before the server starts: its TLS settings are JVM-wide system properties, read on every TLS handshake.
+        registryTls.apply();
         return new RegistryServer(settings(properties));
     }
 
@@ -48,6 +55,8 @@ public class RegistryServerConfiguration {
             settings.member(member(member.getKey(), member.getValue()));
         }
         properties.getZookeeper().forEach(settings::zooKeeperProperty);
+        settings.secureClientPort(properties.getTls().getSecureClientPort())
+                .clientPortEnabled(properties.getTls().isPlainClientPortEnabled());
         return settings.build();
     }
 

@@ -26,6 +26,7 @@ class RegistryServerHealthIndicator extends AbstractHealthIndicator {
                 : org.springframework.boot.health.contributor.Status.DOWN);
         builder.withDetail("role", status.role().name().toLowerCase(Locale.ROOT))
                 .withDetail("serving", status.serving()).withDetail("clientPort", this.server.clientPort());
+        this.server.secureClientPort().ifPresent(port -> builder.withDetail("secureClientPort", port));
         if (this.server.settings().isEnsemble()) {
             builder.withDetail("ensemble", this.server.ensembleConnectString());
         }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,9 +46,13 @@ public final class RegistryServer implements AutoCloseable {
     /** The port bound at the first start, kept so that a restart comes back where clients look for it. */
     private volatile int clientPort;
 
+    /** The TLS port bound at the first start (when one is configured), kept across restarts like the client port. */
+    private volatile Integer secureClientPort;
+
     public RegistryServer(RegistryServerSettings settings) {
         this.settings = settings;
         this.clientPort = settings.clientPort();
+        this.secureClientPort = settings.secureClientPort();
     }
 
     /**
@@ -65,7 +70,16 @@ public final class RegistryServer implements AutoCloseable {
         if (this.settings.isEnsemble()) {
             prepareEnsemble(bindAddress);
         }
-        checkPortFree(bindAddress, this.clientPort, "client-port", "client port");
+        if (!this.settings.clientPortEnabled() && this.secureClientPort == null) {
+            throw new RegistryServerException("tls.plain-client-port-enabled", false, "the plain client port is "
+                    + "disabled but no secure client port is set; set a secure client port or keep the plain one");
+        }
+        if (this.settings.clientPortEnabled()) {
+            checkPortFree(bindAddress, this.clientPort, "client-port", "client port");
+        }
+        if (this.secureClientPort != null) {
+            checkPortFree(bindAddress, this.secureClientPort, "tls.secure-client-port", "secure client port");
+        }
         Properties properties = zooKeeperProperties();
         ZooKeeperServerEmbedded server;
         try {
@@ -92,11 +106,18 @@ public final class RegistryServer implements AutoCloseable {
             server.close();
             throw new RegistryServerException(null, null, "ZooKeeper server failed to start: " + ex.getMessage(), ex);
         }
-        this.clientPort = server.getClientPort();
+        if (this.settings.clientPortEnabled()) {
+            this.clientPort = server.getClientPort();
+        }
+        if (this.secureClientPort != null) {
+            this.secureClientPort = server.getSecureClientPort();
+        }
         this.running.set(new Running(server, startPurging()));
-        logger.info("Registry server started: ZooKeeper {} on {}:{}, data in {}",
+        logger.info("Registry server started: ZooKeeper {} on {}:{}{}, data in {}",
                 this.settings.isEnsemble() ? "ensemble member " + this.settings.myId() : "standalone",
-                this.settings.bindAddress(), this.clientPort, this.settings.dataDir().toAbsolutePath());
+                this.settings.bindAddress(), this.settings.clientPortEnabled() ? this.clientPort : "(no plain port)",
+                (this.secureClientPort != null) ? ", TLS on port " + this.secureClientPort : "",
+                this.settings.dataDir().toAbsolutePath());
     }
 
     /** Stops the server; its data stays on disk. Does nothing when not running. */
@@ -127,14 +148,35 @@ public final class RegistryServer implements AutoCloseable {
         return this.settings;
     }
 
-    /** The client port: the one bound at the first start when the settings asked for a random one. */
+    /**
+     * The client port: the one bound at the first start when the settings asked for a random one. When the plain
+     * port is disabled, this is the configured (unused) value.
+     */
     public int clientPort() {
         return this.clientPort;
     }
 
-    /** A connect string for clients on this machine: the bind address, or 127.0.0.1 when bound to all. */
+    /**
+     * The TLS client port, the one bound at the first start when the settings asked for a random one; empty when no
+     * secure port is configured.
+     */
+    public OptionalInt secureClientPort() {
+        Integer port = this.secureClientPort;
+        return (port != null) ? OptionalInt.of(port) : OptionalInt.empty();
+    }
+
+    /**
+     * A connect string for clients on this machine: the bind address, or 127.0.0.1 when bound to all. It names the
+     * plain client port, or the secure one when the plain port is disabled (clients must then speak TLS).
+     */
     public String connectString() {
-        return clientHost() + ":" + this.clientPort;
+        return clientHost() + ":" + (this.settings.clientPortEnabled() ? this.clientPort : this.secureClientPort);
+    }
+
+    /** A connect string naming the TLS client port on this machine; empty when no secure port is configured. */
+    public Optional<String> secureConnectString() {
+        Integer port = this.secureClientPort;
+        return (port != null) ? Optional.of(clientHost() + ":" + port) : Optional.empty();
     }
 
     /** The connect string of the whole ensemble (every member's client port), or {@link #connectString()}. */
@@ -171,8 +213,9 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private ServerBeans beans() {
+        // ZooKeeper names a standalone server's beans after its plain port, -1 when it has none.
         return this.settings.isEnsemble() ? ServerBeans.replicated(this.settings.myId())
-                : ServerBeans.standalone(this.clientPort);
+                : ServerBeans.standalone(this.settings.clientPortEnabled() ? this.clientPort : -1);
     }
 
     private String clientHost() {
@@ -264,8 +307,22 @@ public final class RegistryServer implements AutoCloseable {
         });
         properties.putIfAbsent("admin.enableServer", "false");
         properties.setProperty("dataDir", this.settings.dataDir().toAbsolutePath().toString());
-        properties.setProperty("clientPort", String.valueOf(this.clientPort));
-        properties.setProperty("clientPortAddress", this.settings.bindAddress());
+        if (this.settings.clientPortEnabled()) {
+            properties.setProperty("clientPort", String.valueOf(this.clientPort));
+            properties.setProperty("clientPortAddress", this.settings.bindAddress());
+        }
+        if (this.secureClientPort != null) {
+            // Only the port goes here: key and trust stores and their passwords are zookeeper.ssl.* system
+            // properties, so no secret is ever part of the configuration ZooKeeper writes to the base dir.
+            if (properties.containsKey("secureClientPort")) {
+                throw new RegistryServerException("zookeeper.secureClientPort", properties.get("secureClientPort"),
+                        "raw ZooKeeper key 'secureClientPort' is also a typed setting; set 'tls.secure-client-port' "
+                                + "instead");
+            }
+            properties.setProperty("secureClientPort", String.valueOf(this.secureClientPort));
+            properties.setProperty("secureClientPortAddress", this.settings.bindAddress());
+            properties.putIfAbsent("serverCnxnFactory", "org.apache.zookeeper.server.NettyServerCnxnFactory");
+        }
         properties.setProperty("tickTime", String.valueOf(this.settings.tickTime().toMillis()));
         if (this.settings.minSessionTimeout() != null) {
             properties.setProperty("minSessionTimeout", String.valueOf(this.settings.minSessionTimeout().toMillis()));

@@ -41,6 +41,10 @@ public final class RegistryServerSettings {
 
     private final Duration startupTimeout;
 
+    private final Integer secureClientPort;
+
+    private final boolean clientPortEnabled;
+
     private RegistryServerSettings(Builder builder) {
         this.bindAddress = builder.bindAddress;
         this.clientPort = builder.clientPort;
@@ -55,6 +59,8 @@ public final class RegistryServerSettings {
         this.members = List.copyOf(builder.members);
         this.zooKeeperProperties = Collections.unmodifiableMap(new LinkedHashMap<>(builder.zooKeeperProperties));
         this.startupTimeout = builder.startupTimeout;
+        this.secureClientPort = builder.secureClientPort;
+        this.clientPortEnabled = builder.clientPortEnabled;
     }
 
     public static Builder builder() {
@@ -67,7 +73,8 @@ public final class RegistryServerSettings {
                 .dataDir(this.dataDir).tickTime(this.tickTime).minSessionTimeout(this.minSessionTimeout)
                 .maxSessionTimeout(this.maxSessionTimeout).maxClientConnections(this.maxClientConnections)
                 .snapshotRetainCount(this.snapshotRetainCount).purgeInterval(this.purgeInterval).myId(this.myId)
-                .startupTimeout(this.startupTimeout);
+                .startupTimeout(this.startupTimeout).secureClientPort(this.secureClientPort)
+                .clientPortEnabled(this.clientPortEnabled);
         this.members.forEach(builder::member);
         this.zooKeeperProperties.forEach(builder::zooKeeperProperty);
         return builder;
@@ -137,6 +144,20 @@ public final class RegistryServerSettings {
         return this.startupTimeout;
     }
 
+    /**
+     * The TLS client port (ZooKeeper's {@code secureClientPort}, served by Netty); {@code 0} picks a free port at the
+     * first start and keeps it across restarts; {@code null} (the default) opens no TLS port. Key and trust stores are
+     * ZooKeeper's JVM-wide {@code zookeeper.ssl.*} system properties, never part of these settings.
+     */
+    public Integer secureClientPort() {
+        return this.secureClientPort;
+    }
+
+    /** Whether the plain (clear-text) client port is opened; {@code true} by default. */
+    public boolean clientPortEnabled() {
+        return this.clientPortEnabled;
+    }
+
     public boolean isEnsemble() {
         return !this.members.isEmpty();
     }
@@ -168,6 +189,10 @@ public final class RegistryServerSettings {
         private final Map<String, String> zooKeeperProperties = new LinkedHashMap<>();
 
         private Duration startupTimeout = Duration.ofSeconds(30);
+
+        private Integer secureClientPort;
+
+        private boolean clientPortEnabled = true;
 
         private Builder() {
         }
@@ -234,6 +259,16 @@ public final class RegistryServerSettings {
 
         public Builder startupTimeout(Duration startupTimeout) {
             this.startupTimeout = Objects.requireNonNull(startupTimeout, "startupTimeout");
+            return this;
+        }
+
+        public Builder secureClientPort(Integer secureClientPort) {
+            this.secureClientPort = secureClientPort;
+            return this;
+        }
+
+        public Builder clientPortEnabled(boolean clientPortEnabled) {
+            this.clientPortEnabled = clientPortEnabled;
             return this;
         }
 
