@@ -6,6 +6,7 @@ import dev.meshkeeper.registry.server.RegistryServerException;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -20,7 +21,9 @@ import org.springframework.context.annotation.Configuration;
 public class RegistryServerConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "stop")
-    RegistryServer registryServer(RegistryProperties properties) {
+    RegistryServer registryServer(RegistryProperties properties,
+            ObjectProvider<RegistryAuthentication> authentication) {
+        authentication.ifAvailable(RegistryAuthentication::prepareServer);
         return new RegistryServer(settings(properties));
     }
 
