@@ -147,8 +147,7 @@ public final class RegistryAuthentication {
         }
         if (digest == null || digest.isBlank()) {
             throw new RegistryServerException(setting, null, "application '" + name + "' has no digest; set "
-                    + "meshkeeper.registry." + setting + " to the output of java -cp zookeeper.jar "
-                    + "org.apache.zookeeper.server.auth.DigestAuthenticationProvider " + name + ":<password>");
+                    + "meshkeeper.registry." + setting + " to base64(sha1(" + name + ":<password>)), e.g. " + howTo(name));
         }
         String hash = digest.trim();
         int colon = hash.indexOf(':');
@@ -161,18 +160,24 @@ public final class RegistryAuthentication {
             }
             hash = hash.substring(colon + 1);
         }
+        int length;
         try {
-            if (Base64.getDecoder().decode(hash).length < 16) {
-                throw new IllegalArgumentException("too short");
-            }
+            length = Base64.getDecoder().decode(hash).length;
         }
         catch (IllegalArgumentException ex) {
+            length = -1;
+        }
+        if (length != AdminCredentials.DIGEST_LENGTH) {
             // The value itself stays out of the message: a digest is not a password, but it can be attacked offline.
             throw new RegistryServerException(setting, null, "the digest of application '" + name + "' is not "
-                    + "base64(sha1(" + name + ":password)); compute it with java -cp zookeeper.jar "
-                    + "org.apache.zookeeper.server.auth.DigestAuthenticationProvider " + name + ":<password>", ex);
+                    + "base64(sha1(" + name + ":<password>)) (never the password itself); compute it with "
+                    + howTo(name));
         }
         return name + ":" + hash;
+    }
+
+    private static String howTo(String name) {
+        return "printf %s '" + name + ":<password>' | openssl dgst -binary -sha1 | base64";
     }
 
     /** The administrator's credentials: one per process, because ZooKeeper reads the super digest once per JVM. */
@@ -181,6 +186,9 @@ public final class RegistryAuthentication {
         static final String PASSWORD = generatePassword();
 
         static final String DIGEST = digest(ADMIN_USER + ":" + PASSWORD);
+
+        /** Bytes of a digest of ZooKeeper's digest algorithm (SHA1 unless changed JVM-wide): 20. */
+        static final int DIGEST_LENGTH = Base64.getDecoder().decode(DIGEST.substring(DIGEST.indexOf(':') + 1)).length;
 
         private static String generatePassword() {
             byte[] secret = new byte[32];

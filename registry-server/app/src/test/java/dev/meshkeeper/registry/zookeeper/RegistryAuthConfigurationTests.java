@@ -85,7 +85,10 @@ class RegistryAuthConfigurationTests {
         assertThatExceptionOfType(RegistryServerException.class)
                 .isThrownBy(() -> authentication(Map.of("inventory-service", "my password!")))
                 .satisfies(ex -> assertThat(ex.getSetting()).isEqualTo("auth.applications.inventory-service.digest"))
-                .withMessageContaining("DigestAuthenticationProvider").withMessageNotContaining("my password!");
+                .withMessageContaining("openssl dgst -binary -sha1").withMessageNotContaining("my password!");
+        // base64 on its own is not enough: a digest has the length of a SHA1 hash
+        assertThatExceptionOfType(RegistryServerException.class)
+                .isThrownBy(() -> authentication(Map.of("inventory-service", "c2VjcmV0LXBhc3N3b3Jk")));
     }
 
     @Test
