@@ -14,15 +14,22 @@ import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.zookeeper.CuratorFrameworkCustomizer;
+import org.springframework.context.annotation.Configuration;
 
 @Timeout(60)
+@ExtendWith(OutputCaptureExtension.class)
 class ZooKeeperAuthenticationAutoConfigurationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
@@ -128,6 +135,22 @@ class ZooKeeperAuthenticationAutoConfigurationTests {
     }
 
     @Test
+    void halfSetCredentialsStopAnApplicationThatImportsConfigBeforeItConnects(CapturedOutput output) {
+        SpringApplication application = new SpringApplication(EmptyApplication.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        // Port 1 is never a ZooKeeper: the failure comes from the credentials check, before any connection.
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> application.run(
+                "--spring.config.import=zookeeper:127.0.0.1:1", "--spring.application.name=half-set",
+                "--spring.cloud.zookeeper.connect-string=127.0.0.1:1",
+                "--meshkeeper.zookeeper.auth.username=inventory-service"));
+        assertThat(failure).hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .rootCause().hasMessageContaining("meshkeeper.zookeeper.auth.password");
+        // The start-up report names the credentials, not an import that "does not exist".
+        assertThat(output).contains("The ZooKeeper credentials are unusable")
+                .contains("meshkeeper.zookeeper.auth.password is not").doesNotContain("does not exist");
+    }
+
+    @Test
     void usernameWithAColonIsRejected() {
         this.contextRunner.withPropertyValues("meshkeeper.zookeeper.auth.username=inventory:service",
                 "meshkeeper.zookeeper.auth.password=s3cret").run(context -> {
@@ -147,6 +170,11 @@ class ZooKeeperAuthenticationAutoConfigurationTests {
         assertThat(acls.getAclForPath("/services/inventory-service/x")).containsExactlyInAnyOrder(
                 new ACL(Perms.ALL, new Id("auth", "")), new ACL(Perms.READ, new Id("world", "anyone")));
         assertThat(acls.getDefaultAcl()).isEqualTo(acls.getAclForPath("/any"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class EmptyApplication {
+
     }
 
     private static Binder binder(Map<String, String> properties) {
