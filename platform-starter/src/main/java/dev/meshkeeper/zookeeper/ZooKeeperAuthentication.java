@@ -17,7 +17,9 @@ import org.springframework.util.StringUtils;
  * creates gets the ACL "creator: all, everyone: read". With neither set nothing changes. Setting only one of them
  * fails start-up with an error naming the missing property.
  * <p>
- * The password is sent to ZooKeeper only; it is never logged nor shown.
+ * Curator sends the credentials again on every reconnection and with every new session, so a suspended or lost
+ * connection changes nothing about them. A server that rejects them closes the session: the application then
+ * behaves as when ZooKeeper is unreachable. The password is sent to ZooKeeper only; it is never logged nor shown.
  */
 public class ZooKeeperAuthentication implements ZooKeeperClientCustomizer {
 
