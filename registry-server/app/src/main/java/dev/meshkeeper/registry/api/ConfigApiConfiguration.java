@@ -3,10 +3,12 @@ package dev.meshkeeper.registry.api;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.zookeeper.RegistryTls;
 import dev.meshkeeper.registry.server.RegistryServerException;
+import dev.meshkeeper.registry.zookeeper.RegistryAuthentication;
 import java.time.Clock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -26,10 +28,14 @@ public class ConfigApiConfiguration {
     private static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    CuratorFramework configApiCurator(RegistryServer registryServer, RegistryTls registryTls) {
-        return CuratorFrameworkFactory.builder().connectString(registryServer.connectString())
+    CuratorFramework configApiCurator(RegistryServer registryServer, RegistryTls registryTls,
+            ObjectProvider<RegistryAuthentication> authentication) {
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
+                .connectString(registryServer.connectString())
                 .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000)).sessionTimeoutMs(30_000)
-                .connectionTimeoutMs(10_000).zkClientConfig(registryTls.clientConfig()).build();
+                .connectionTimeoutMs(10_000).zkClientConfig(registryTls.clientConfig());
+        authentication.ifAvailable(auth -> auth.configure(builder));
+        return builder.build();
     }
 
     @Bean

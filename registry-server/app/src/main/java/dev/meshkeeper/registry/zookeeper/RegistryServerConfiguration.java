@@ -6,6 +6,7 @@ import dev.meshkeeper.registry.server.RegistryServerException;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -25,9 +26,11 @@ public class RegistryServerConfiguration {
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")
-    RegistryServer registryServer(RegistryProperties properties, RegistryTls registryTls) {
-        // Before the server starts: its TLS settings are JVM-wide system properties, read on every TLS handshake.
+    RegistryServer registryServer(RegistryProperties properties, RegistryTls registryTls,
+            ObjectProvider<RegistryAuthentication> authentication) {
+        // Before the server starts: its TLS and authentication settings are JVM-wide system properties.
         registryTls.apply();
+        authentication.ifAvailable(RegistryAuthentication::prepareServer);
         return new RegistryServer(settings(properties));
     }
 

@@ -1,0 +1,216 @@
+package dev.meshkeeper.registry.zookeeper;
+
+import dev.meshkeeper.registry.server.RegistryServerException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+
+/**
+ * The registry's ZooKeeper identities when {@code meshkeeper.registry.auth.enabled=true}: the applications' digest
+ * ids (from their configured digests) and the registry's own administrator.
+ * <p>
+ * The administrator is ZooKeeper's super user, so the admin and config APIs may change any node, including instance
+ * nodes the applications own. Its password is random, generated once per process and held in memory only: ZooKeeper
+ * learns only its digest, through the system property {@value #SUPER_DIGEST}, which it reads once per JVM when its
+ * digest provider loads. That is why this property must be set before the ZooKeeper server starts
+ * ({@link #prepareServer()}) and why one JVM runs one registry server.
+ */
+public final class RegistryAuthentication {
+
+    /** The digest user the registry's own clients authenticate as. */
+    static final String ADMIN_USER = "meshkeeper-registry";
+
+    static final String SUPER_DIGEST = "zookeeper.DigestAuthenticationProvider.superDigest";
+
+    static final String DIGEST_ALGORITHM = "zookeeper.DigestAuthenticationProvider.digestAlg";
+
+    static final String ENFORCE_AUTH_ENABLED = "zookeeper.enforce.auth.enabled";
+
+    static final String ENFORCE_AUTH_SCHEMES = "zookeeper.enforce.auth.schemes";
+
+    static final String SCHEME = "digest";
+
+    private static final String PREFIX = "auth.applications.";
+
+    private final boolean enabled;
+
+    private final boolean requireAuthentication;
+
+    /** Digest id ({@code name:base64}) of every application allowed to register, by service name. */
+    private final Map<String, String> applicationIds;
+
+    private final List<String> openPaths;
+
+    /**
+     * @throws RegistryServerException naming the property when an application's name or digest is unusable
+     */
+    public RegistryAuthentication(RegistryAuthProperties properties) {
+        this.enabled = properties.isEnabled();
+        this.requireAuthentication = properties.isRequireAuthentication();
+        Map<String, String> ids = new LinkedHashMap<>();
+        properties.getApplications().forEach((name, application) -> ids.put(name,
+                applicationId(name, (application != null) ? application.getDigest() : null)));
+        this.applicationIds = Collections.unmodifiableMap(ids);
+        this.openPaths = List.copyOf(properties.getOpenPaths());
+        this.openPaths.forEach(path -> {
+            if (!path.matches("/|(/[^/]+)+")) {
+                throw new RegistryServerException("auth.open-paths", path, "open path '" + path
+                        + "' is not an absolute ZooKeeper path; use e.g. /meshkeeper/samples");
+            }
+        });
+    }
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    Map<String, String> applicationIds() {
+        return this.applicationIds;
+    }
+
+    List<String> openPaths() {
+        return this.openPaths;
+    }
+
+    /**
+     * Sets the JVM-wide system properties the ZooKeeper server reads when it is created: the administrator's super
+     * digest and, unless switched off, the requirement to authenticate. Does nothing when authentication is off.
+     * @throws RegistryServerException when these system properties are already set to something else
+     */
+    public void prepareServer() {
+        if (!this.enabled) {
+            return;
+        }
+        String superDigest = AdminCredentials.DIGEST;
+        String existing = System.getProperty(SUPER_DIGEST);
+        if (existing != null && !existing.equals(superDigest)) {
+            throw new RegistryServerException("auth.enabled", true, "the system property " + SUPER_DIGEST
+                    + " is already set, but with meshkeeper.registry.auth.enabled=true the registry sets it for its "
+                    + "own administrator; remove it from the command line and meshkeeper.registry.system-properties");
+        }
+        System.setProperty(SUPER_DIGEST, superDigest);
+        if (this.requireAuthentication) {
+            requireSystemProperty(ENFORCE_AUTH_ENABLED, "true");
+            requireSystemProperty(ENFORCE_AUTH_SCHEMES, SCHEME);
+        }
+    }
+
+    private static void requireSystemProperty(String name, String value) {
+        String existing = System.getProperty(name);
+        if (existing != null && !existing.equals(value)) {
+            throw new RegistryServerException("auth.require-authentication", true, "the system property " + name
+                    + " is set to '" + existing + "', but meshkeeper.registry.auth.require-authentication=true needs '"
+                    + value + "'; remove the system property, or set require-authentication=false");
+        }
+        System.setProperty(name, value);
+    }
+
+    /**
+     * Makes a registry client authenticate as the administrator; every node it creates is readable by all clients
+     * and writable by the administrator only. Does nothing when authentication is off.
+     */
+    public void configure(CuratorFrameworkFactory.Builder builder) {
+        if (!this.enabled) {
+            return;
+        }
+        builder.authorization(SCHEME, (ADMIN_USER + ":" + AdminCredentials.PASSWORD).getBytes(StandardCharsets.UTF_8))
+                .aclProvider(new ACLProvider() {
+
+                    @Override
+                    public List<ACL> getDefaultAcl() {
+                        return ZooDefs.Ids.READ_ACL_UNSAFE;
+                    }
+
+                    @Override
+                    public List<ACL> getAclForPath(String path) {
+                        return ZooDefs.Ids.READ_ACL_UNSAFE;
+                    }
+                });
+    }
+
+    private static String applicationId(String name, String digest) {
+        String setting = PREFIX + name + ".digest";
+        if (name.isEmpty() || name.contains(":") || name.contains("/")) {
+            throw new RegistryServerException(setting, null, "application name '" + name + "' cannot be a "
+                    + "service name and a digest user; use the service name, e.g. " + PREFIX
+                    + "inventory-service.digest");
+        }
+        if (digest == null || digest.isBlank()) {
+            throw new RegistryServerException(setting, null, "application '" + name + "' has no digest; set "
+                    + "meshkeeper.registry." + setting + " to base64(sha1(" + name + ":<password>)), e.g. " + howTo(name));
+        }
+        String hash = digest.trim();
+        int colon = hash.indexOf(':');
+        if (colon >= 0) {
+            String user = hash.substring(0, colon);
+            if (!user.equals(name)) {
+                throw new RegistryServerException(setting, null, "the digest of application '" + name
+                        + "' was made for the user '" + user + "'; the application authenticates under its service "
+                        + "name, so compute the digest of '" + name + ":<password>'");
+            }
+            hash = hash.substring(colon + 1);
+        }
+        int length;
+        try {
+            length = Base64.getDecoder().decode(hash).length;
+        }
+        catch (IllegalArgumentException ex) {
+            length = -1;
+        }
+        if (length != AdminCredentials.DIGEST_LENGTH) {
+            // The value itself stays out of the message: a digest is not a password, but it can be attacked offline.
+            throw new RegistryServerException(setting, null, "the digest of application '" + name + "' is not "
+                    + "base64(sha1(" + name + ":<password>)) (never the password itself); compute it with "
+                    + howTo(name));
+        }
+        return name + ":" + hash;
+    }
+
+    private static String howTo(String name) {
+        return "printf %s '" + name + ":<password>' | openssl dgst -binary -sha1 | base64";
+    }
+
+    /** The administrator's credentials: one per process, because ZooKeeper reads the super digest once per JVM. */
+    private static final class AdminCredentials {
+
+        static final String PASSWORD = generatePassword();
+
+        static final String DIGEST = digest(ADMIN_USER + ":" + PASSWORD);
+
+        /** Bytes of a digest of ZooKeeper's digest algorithm (SHA1 unless changed JVM-wide): 20. */
+        static final int DIGEST_LENGTH = Base64.getDecoder().decode(DIGEST.substring(DIGEST.indexOf(':') + 1)).length;
+
+        private static String generatePassword() {
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        }
+
+        /**
+         * ZooKeeper's digest, computed here because loading its provider class would fix the super digest before
+         * it is set; the super-user check at start-up proves both agree.
+         */
+        private static String digest(String credentials) {
+            String algorithm = System.getProperty(DIGEST_ALGORITHM, "SHA1");
+            try {
+                byte[] hash = MessageDigest.getInstance(algorithm).digest(credentials.getBytes(StandardCharsets.UTF_8));
+                return credentials.substring(0, credentials.indexOf(':')) + ":"
+                        + Base64.getEncoder().encodeToString(hash);
+            }
+            catch (NoSuchAlgorithmException ex) {
+                throw new RegistryServerException("auth.enabled", true, "the digest algorithm '" + algorithm
+                        + "' (system property " + DIGEST_ALGORITHM + ") is not available in this JVM", ex);
+            }
+        }
+    }
+}
