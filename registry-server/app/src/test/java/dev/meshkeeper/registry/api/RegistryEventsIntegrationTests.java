@@ -140,13 +140,13 @@ class RegistryEventsIntegrationTests {
     @Test
     void anOpenStreamDoesNotHoldUpShutdown(@TempDir Path otherDataDir) throws Exception {
         BCryptPasswordEncoder encoder = new BCryptPasswordEncoder(4);
-        ConfigurableApplicationContext other = new SpringApplicationBuilder(RegistryServerApplication.class)
-                .properties("server.port=0", "meshkeeper.registry.client-port=0",
-                        "meshkeeper.registry.bind-address=127.0.0.1", "meshkeeper.registry.tick-time=200ms",
-                        "meshkeeper.registry.data-dir=" + otherDataDir,
-                        "meshkeeper.registry.security.users.vic.password={bcrypt}" + encoder.encode("vic-pw"),
-                        "meshkeeper.registry.security.users.vic.roles=viewer")
-                .run();
+        // command-line arguments: they take precedence over the server's application.properties (port 8181)
+        ConfigurableApplicationContext other = new SpringApplicationBuilder(RegistryServerApplication.class).run(
+                "--server.port=0", "--meshkeeper.registry.client-port=0",
+                "--meshkeeper.registry.bind-address=127.0.0.1", "--meshkeeper.registry.tick-time=200ms",
+                "--meshkeeper.registry.data-dir=" + otherDataDir,
+                "--meshkeeper.registry.security.users.vic.password={bcrypt}" + encoder.encode("vic-pw"),
+                "--meshkeeper.registry.security.users.vic.roles=viewer");
         int otherPort = ((ServletWebServerApplicationContext) other).getWebServer().getPort();
         HttpResponse<InputStream> response = this.http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + otherPort + "/api/v1/events")).header("Accept", "text/event-stream")
