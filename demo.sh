@@ -302,6 +302,12 @@ show_version_split() {
     say "    $SPLIT_QUOTES quotes, by the version of the inventory instance that answered:"
     sort "$tally_file" | uniq -c \
         | awk -v n="$SPLIT_QUOTES" '{ printf "      %-8s %4d quotes  %5.1f %%\n", $2, $1, 100 * $1 / n }'
+    local pinned=""
+    for i in 1 2 3 4 5; do
+        body="$(curl -s --max-time 5 -H 'X-Meshkeeper-Version: v2' "http://$HOST:$ORDER_PORT/orders/quote?sku=$SKU" || true)"
+        pinned+="$(json_field version "$body") "
+    done
+    say "    5 quotes with the header X-Meshkeeper-Version: v2 (pinned, whatever the split says): $pinned"
 }
 
 # kill -9 of one v1 inventory instance while a stream of quotes runs: no graceful shutdown, no deregistration; its
