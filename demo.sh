@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Meshkeeper demo: the registry server, two inventory-service instances and two order-service instances, each its
-# own process on 127.0.0.1. Shows requests balanced across the inventory instances, stops one of them gracefully
-# while requests keep flowing, reserves shared stock under a distributed lock with fencing tokens, moves the
-# leadership of order-service's scheduled job by stopping its leader, changes order-service's config live (and has
-# an invalid value rejected), and leaves the stack running.
+# Meshkeeper demo: the registry server, three inventory-service instances (two of version v1, one of v2) and two
+# order-service instances, each its own process on 127.0.0.1. Shows requests balanced across the inventory
+# instances, a 90/10 split between the versions, one instance stopped gracefully and one killed hard (kill -9) while
+# requests keep flowing, a cluster-wide rate limit turned on and off live, reserves shared stock under a distributed
+# lock with fencing tokens, moves the leadership of order-service's scheduled job by stopping its leader, changes
+# order-service's config live (and has an invalid value rejected), and leaves the stack running.
 #
 #   ./demo.sh            build, start everything, show it all, leave it running
 #   ./demo.sh --no-build the same with the jars already built
@@ -26,10 +27,12 @@ ORDER_PORT=8080
 INVENTORY_1_PORT=8081
 INVENTORY_2_PORT=8082
 ORDER_2_PORT=8083
-PORTS=("$ZOOKEEPER_PORT" "$REGISTRY_HTTP_PORT" "$ORDER_PORT" "$INVENTORY_1_PORT" "$INVENTORY_2_PORT" "$ORDER_2_PORT")
+INVENTORY_V2_PORT=8084
+PORTS=("$ZOOKEEPER_PORT" "$REGISTRY_HTTP_PORT" "$ORDER_PORT" "$INVENTORY_1_PORT" "$INVENTORY_2_PORT" "$ORDER_2_PORT"
+    "$INVENTORY_V2_PORT")
 
 # Stop order: consumers first, the registry last.
-SERVICES=(order-service-2 order-service inventory-2 inventory-1 registry-server)
+SERVICES=(order-service-2 order-service inventory-v2 inventory-2 inventory-1 registry-server)
 
 START_TIMEOUT="${DEMO_START_TIMEOUT:-240}"
 STOP_TIMEOUT="${DEMO_STOP_TIMEOUT:-60}"
@@ -38,6 +41,10 @@ SKU=DEMO-1
 # Reservations use a SKU of their own per run: the stock is kept in ZooKeeper (the registry's data dir) across runs.
 RESERVE_SKU="DEMO-R$(date +%s)"
 MAX_QUANTITY_PATH=/config/order-service/orders/max-quantity
+RATE_LIMIT_PATH=/config/inventory-service/inventory/rate-limit
+# How order-service splits its calls to inventory-service between the versions.
+VERSION_SPLIT=v1=90,v2=10
+SPLIT_QUOTES=200
 STREAM_PID=
 
 say() { printf '%s\n' "$*"; }
@@ -132,16 +139,20 @@ start_java() {
     printf '==== %s: java -jar %s %s\n' "$(date '+%F %T')" "$jar" "$*" >>"$LOG_DIR/$name.log"
     # shellcheck disable=SC2086
     nohup java $JAVA_OPTS_DEMO -jar "$jar" "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
-    printf '%s' "$!" >"$(pid_file "$name")"
-    say "    $name started (pid $!), log $LOG_DIR/$name.log"
+    local pid=$!
+    # Not a job of this shell: the hard-kill step's kill -9 is not reported as "Killed" in the middle of the output.
+    disown "$pid" 2>/dev/null || true
+    printf '%s' "$pid" >"$(pid_file "$name")"
+    say "    $name started (pid $pid), log $LOG_DIR/$name.log"
 }
 
 start_inventory() {
-    local name="$1" port="$2" zone="$3" weight="$4"
+    local name="$1" port="$2" zone="$3" weight="$4" version="${5:-v1}"
     start_java "$name" "$INVENTORY_JAR" \
         --server.address="$HOST" --server.port="$port" \
         --spring.cloud.zookeeper.connect-string="$HOST:$ZOOKEEPER_PORT" \
-        --meshkeeper.discovery.zone="$zone" --meshkeeper.discovery.weight="$weight"
+        --meshkeeper.discovery.zone="$zone" --meshkeeper.discovery.weight="$weight" \
+        --meshkeeper.discovery.version="$version"
 }
 
 start_order() {
@@ -149,7 +160,8 @@ start_order() {
     start_java "$name" "$ORDER_JAR" \
         --server.address="$HOST" --server.port="$port" \
         --spring.cloud.zookeeper.connect-string="$HOST:$ZOOKEEPER_PORT" \
-        --meshkeeper.loadbalancer.strategy=weighted
+        --meshkeeper.loadbalancer.strategy=weighted \
+        --meshkeeper.loadbalancer.clients.inventory-service.version-split="$VERSION_SPLIT"
 }
 
 # Waits until a service reports ready (/actuator/health/readiness is UP), or fails naming it and its log.
@@ -193,7 +205,7 @@ show_balancing() {
         body="${response%$'\n'*}"
         code="${response##*$'\n'}"
         if [[ "$code" == 200 ]]; then
-            served="$(json_field servedBy "$body") ($(json_field zone "$body"))"
+            served="$(json_field servedBy "$body") ($(json_field zone "$body"), $(json_field version "$body"))"
         else
             served="failed: HTTP $code $(json_field title "$body")"
         fi
@@ -271,6 +283,161 @@ graceful_stop_under_load() {
         say "    Expected none: a stopping instance leaves the balancer's choice before it drains and deregisters."
         say "    The failed quotes are in $results (with their phase); the cause is in $LOG_DIR/order-service.log."
     fi
+}
+
+# Many quotes through order-service, counted by the version of the inventory instance that answered.
+show_version_split() {
+    local i response body code tally_file="$DEMO_DIR/split.txt"
+    : >"$tally_file"
+    for i in $(seq 1 "$SPLIT_QUOTES"); do
+        response="$(quote)"
+        body="${response%$'\n'*}"
+        code="${response##*$'\n'}"
+        if [[ "$code" == 200 ]]; then
+            printf '%s\n' "$(json_field version "$body")" >>"$tally_file"
+        else
+            printf 'failed:HTTP-%s\n' "$code" >>"$tally_file"
+        fi
+    done
+    say "    $SPLIT_QUOTES quotes, by the version of the inventory instance that answered:"
+    sort "$tally_file" | uniq -c \
+        | awk -v n="$SPLIT_QUOTES" '{ printf "      %-8s %4d quotes  %5.1f %%\n", $2, $1, 100 * $1 / n }'
+    local pinned=""
+    for i in 1 2 3 4 5; do
+        body="$(curl -s --max-time 5 -H 'X-Meshkeeper-Version: v2' "http://$HOST:$ORDER_PORT/orders/quote?sku=$SKU" || true)"
+        pinned+="$(json_field version "$body") "
+    done
+    say "    5 quotes with the header X-Meshkeeper-Version: v2 (pinned, whatever the split says): $pinned"
+}
+
+# kill -9 of one v1 inventory instance while a stream of quotes runs: no graceful shutdown, no deregistration; its
+# registration stays in ZooKeeper until its session expires. Prints every quote's outcome before and after the kill.
+hard_kill_under_load() {
+    local victim="$1" results="$DEMO_DIR/kill-stream.txt" stop_file="$DEMO_DIR/stream.stop"
+    local phase_file="$DEMO_DIR/stream.phase" stream_pid pid waited=0 total errors line
+    rm -f "$results" "$stop_file"
+    : >"$results"
+    printf 'before' >"$phase_file"
+    request_stream "$results" "$stop_file" "$phase_file" &
+    stream_pid=$!
+    STREAM_PID=$stream_pid
+    sleep 3
+    pid="$(running_pid "$victim")" || fail "$victim is not running"
+    say "    quotes are flowing ($(wc -l <"$results" | tr -d ' ') so far); kill -9 $victim (pid $pid)"
+    printf 'killed' >"$phase_file"
+    kill -KILL "$pid"
+    while kill -0 "$pid" 2>/dev/null && (( waited < 20 )); do
+        sleep 0.5
+        waited=$((waited + 1))
+    done
+    rm -f "$(pid_file "$victim")"
+    say "    $victim is gone; its registration stays until its ZooKeeper session expires; quotes keep flowing for 6 s"
+    sleep 6
+    touch "$stop_file"
+    wait "$stream_pid" || true
+    STREAM_PID=
+    rm -f "$stop_file" "$phase_file"
+    total="$(wc -l <"$results" | tr -d ' ')"
+    errors="$(grep -c ' failed ' "$results" || true)"
+    say "    $total quotes, by phase and outcome (all of them: $results):"
+    print_phase "$results" before "before kill -9"
+    print_phase "$results" killed "after kill -9"
+    say "    failed quotes: $errors of $total"
+    line="$({ grep 'Ejected instance' "$LOG_DIR/order-service.log" || true; } | tail -n 1)"
+    if [[ -n "$line" ]]; then
+        say "    order-service's outlier ejection, from $LOG_DIR/order-service.log:"
+        printf '%s\n' "$line" | sed 's/^.* - Ejected/Ejected/' | cut -c1-200 | sed 's/^/      /'
+    fi
+    if [[ "$errors" != 0 ]]; then
+        say "    Expected none: a quote that reaches the killed instance is retried on another one."
+        say "    The failed quotes are in $results; the cause is in $LOG_DIR/order-service.log."
+    fi
+}
+
+# The 'inventory-reads' limit as an inventory instance reports it in /actuator/meshkeeper (one line of JSON).
+inventory_limit() {
+    curl -s --max-time 5 "http://$HOST:$1/actuator/meshkeeper" | grep -o '"inventory-reads":{[^}]*}' || true
+}
+
+# Waits (bounded) until every running inventory instance reports the expected fragment of its limit.
+await_inventory_limit() {
+    local expected="$1" deadline=$((SECONDS + 20)) port all
+    while (( SECONDS < deadline )); do
+        all=1
+        for port in "$INVENTORY_1_PORT" "$INVENTORY_2_PORT" "$INVENTORY_V2_PORT"; do
+            [[ "$(inventory_limit "$port")" == *"$expected"* ]] || all=0
+        done
+        (( all )) && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+print_inventory_limits() {
+    local name_port limit rate share
+    for name_port in "inventory-1:$INVENTORY_1_PORT" "inventory-2:$INVENTORY_2_PORT" "inventory-v2:$INVENTORY_V2_PORT"; do
+        limit="$(inventory_limit "${name_port##*:}")"
+        rate="$(sed -n 's/.*"rate":\([^,}]*\).*/\1/p' <<<"$limit")"
+        share="$(sed -n 's/.*"localRate":\([^,}]*\).*/\1/p' <<<"$limit")"
+        if [[ -z "$rate" || "$rate" == null ]]; then
+            printf '    %-12s no limit (inventory.rate-limit is unset)\n' "${name_port%%:*}"
+        else
+            printf '    %-12s %s per second for the whole service; this instance admits %s per second\n' \
+                "${name_port%%:*}" "$rate" "$share"
+        fi
+    done
+}
+
+# 40 quotes back to back through order-service, counted by answer.
+quote_burst() {
+    local i response code body tally_file="$DEMO_DIR/burst.txt"
+    : >"$tally_file"
+    for i in $(seq 1 40); do
+        response="$(quote)"
+        body="${response%$'\n'*}"
+        code="${response##*$'\n'}"
+        if [[ "$code" == 200 ]]; then
+            printf 'HTTP 200 ok\n' >>"$tally_file"
+        else
+            printf 'HTTP %s %s\n' "$code" "$(json_field title "$body")" >>"$tally_file"
+        fi
+    done
+    say "    40 quotes back to back through order-service:"
+    sort "$tally_file" | uniq -c | sed 's/^/      /'
+}
+
+rate_limit_live() {
+    local cli="java -cp $(basename "$REGISTRY_JAR") -Dloader.main=org.apache.zookeeper.ZooKeeperMain PropertiesLauncher -server $HOST:$ZOOKEEPER_PORT"
+    local response
+    say "    GET /inventory/{sku} is under the limit 'inventory-reads', whose rate is inventory.rate-limit (unset: none)"
+    print_inventory_limits
+    say "    \$ $cli create $RATE_LIMIT_PATH 5"
+    # The CLI creates one znode at a time: the parents first (an existing one is only reported in zk-cli.log).
+    zk_cli_session "create /config" "create /config/inventory-service" "create /config/inventory-service/inventory" \
+        "create $RATE_LIMIT_PATH 5"
+    if tail -n 5 "$LOG_DIR/zk-cli.log" | grep -q "already exists: $RATE_LIMIT_PATH"; then
+        # Left by an interrupted run: change it instead.
+        zk_cli set "$RATE_LIMIT_PATH" 5
+    fi
+    if await_inventory_limit '"rate":5.0'; then
+        say "    applied live: 5 per second for the whole service, shared by weight (3, 1 and 1):"
+    else
+        say "    not applied within 20 s; see $LOG_DIR/zk-cli.log and $LOG_DIR/inventory-1.log"
+    fi
+    print_inventory_limits
+    quote_burst
+    response="$(curl -s -i --max-time 5 "http://$HOST:$ORDER_PORT/orders/quote?sku=$SKU" || true)"
+    say "    one of the refused quotes (order-service passes inventory's 429 and Retry-After on, without a retry):"
+    { grep -iE '^(HTTP/|Retry-After)' <<<"$response" || true; } | tr -d '\r' | sed 's/^/      /'
+    tail -n 1 <<<"$response" | cut -c1-300 | sed 's/^/      /'
+    say "    \$ $cli delete $RATE_LIMIT_PATH   (unset: no limit)"
+    zk_cli delete "$RATE_LIMIT_PATH"
+    if await_inventory_limit '"rate":null'; then
+        say "    removed live:"
+    else
+        say "    still limited after 20 s; see $LOG_DIR/inventory-1.log"
+    fi
+    quote_burst
 }
 
 reserve() {
@@ -351,6 +518,15 @@ zk_cli() {
         >>"$LOG_DIR/zk-cli.log" 2>&1 </dev/null || true
 }
 
+# Several commands in one session of ZooKeeper's CLI (one JVM), e.g. a znode and its parents.
+zk_cli_session() {
+    printf '==== %s: ZooKeeperMain session: %s\n' "$(date '+%F %T')" "$*" >>"$LOG_DIR/zk-cli.log"
+    # shellcheck disable=SC2086
+    printf '%s\n' "$@" quit | java $JAVA_OPTS_DEMO -cp "$REGISTRY_JAR" -Dloader.main=org.apache.zookeeper.ZooKeeperMain \
+        org.springframework.boot.loader.launch.PropertiesLauncher -server "$HOST:$ZOOKEEPER_PORT" \
+        >>"$LOG_DIR/zk-cli.log" 2>&1 || true
+}
+
 settings() {
     curl -s --max-time 5 "http://$HOST:$1/orders/settings" || true
 }
@@ -378,11 +554,9 @@ live_config() {
     print_settings
     say "    \$ $cli create $MAX_QUANTITY_PATH 50"
     # The CLI creates one znode at a time: the parents first (an existing one is only reported in zk-cli.log).
-    zk_cli create /config
-    zk_cli create /config/order-service
-    zk_cli create /config/order-service/orders
-    zk_cli create "$MAX_QUANTITY_PATH" 50
-    if tail -n 3 "$LOG_DIR/zk-cli.log" | grep -q 'already exists'; then
+    zk_cli_session "create /config" "create /config/order-service" "create /config/order-service/orders" \
+        "create $MAX_QUANTITY_PATH 50"
+    if tail -n 5 "$LOG_DIR/zk-cli.log" | grep -q "already exists: $MAX_QUANTITY_PATH"; then
         # Left by an interrupted run: change it instead.
         zk_cli set "$MAX_QUANTITY_PATH" 50
     fi
@@ -469,6 +643,7 @@ start() {
     INVENTORY_JAR="$(one_jar "$ROOT/sample-services/inventory-service/target/inventory-service-*.jar")"
     ORDER_JAR="$(one_jar "$ROOT/sample-services/order-service/target/order-service-*.jar")"
 
+    local started=$SECONDS
     # From here on, a failure or Ctrl-C stops whatever was started.
     trap 'abort_start' EXIT
     trap 'exit 130' INT TERM
@@ -480,12 +655,14 @@ start() {
         --meshkeeper.registry.data-dir="$DATA_DIR"
     wait_ready registry-server "$REGISTRY_HTTP_PORT"
 
-    step "Starting inventory-1 (zone-a, weight 3), inventory-2 (zone-b, weight 1), order-service and order-service-2"
-    start_inventory inventory-1 "$INVENTORY_1_PORT" zone-a 3
-    start_inventory inventory-2 "$INVENTORY_2_PORT" zone-b 1
+    step "Starting inventory-1 (v1, zone-a, weight 3), inventory-2 (v1, zone-b, weight 1), inventory-v2 (v2), order-service and order-service-2"
+    start_inventory inventory-1 "$INVENTORY_1_PORT" zone-a 3 v1
+    start_inventory inventory-2 "$INVENTORY_2_PORT" zone-b 1 v1
+    start_inventory inventory-v2 "$INVENTORY_V2_PORT" zone-a 1 v2
     start_order order-service "$ORDER_PORT"
     wait_ready inventory-1 "$INVENTORY_1_PORT"
     wait_ready inventory-2 "$INVENTORY_2_PORT"
+    wait_ready inventory-v2 "$INVENTORY_V2_PORT"
     wait_ready order-service "$ORDER_PORT"
     # Started after the first, so the first joins the reconciliation group first and leads it.
     start_order order-service-2 "$ORDER_2_PORT"
@@ -497,27 +674,41 @@ start() {
     step "Graceful stop: SIGTERM to inventory-2 while a stream of quotes runs"
     graceful_stop_under_load
 
-    step "Starting inventory-2 again"
-    start_inventory inventory-2 "$INVENTORY_2_PORT" zone-b 1
+    step "Starting inventory-2 again (in the background, ready before the rate-limit step)"
+    start_inventory inventory-2 "$INVENTORY_2_PORT" zone-b 1 v1
+
+    step "Version split: order-service sends $VERSION_SPLIT of its calls to inventory v1 / v2"
+    show_version_split
     wait_ready inventory-2 "$INVENTORY_2_PORT"
 
-    step "Shared stock: reservations through both inventory instances, each under a distributed lock"
-    show_reservations
+    step "Rate limit: $RATE_LIMIT_PATH set live, then removed"
+    rate_limit_live
+
+    step "Hard kill: kill -9 of inventory-1 (v1) while a stream of quotes runs"
+    hard_kill_under_load inventory-1
+
+    step "Starting inventory-1 again (in the background, ready before the shared-stock step)"
+    start_inventory inventory-1 "$INVENTORY_1_PORT" zone-a 3 v1
 
     step "Leadership: order-service's reconciliation job runs on the leader only; stopping the leader moves it"
     leadership_moves
+
+    step "Shared stock: reservations through both inventory instances, each under a distributed lock"
+    wait_ready inventory-1 "$INVENTORY_1_PORT"
+    show_reservations
 
     step "Live config: ZooKeeper's own CLI writes orders.max-quantity; both order-service instances apply it"
     live_config
 
     trap - EXIT INT TERM
-    step "The stack is running"
+    step "The stack is running (the demo's steps took $((SECONDS - started)) s)"
     cat <<EOF
     order-service      http://$HOST:$ORDER_PORT/orders/quote?sku=$SKU
                        http://$HOST:$ORDER_PORT/orders/settings   http://$HOST:$ORDER_PORT/orders/leader
     order-service-2    http://$HOST:$ORDER_2_PORT/orders/leader
-    inventory-1        http://$HOST:$INVENTORY_1_PORT/inventory/$SKU   (zone-a, weight 3)
-    inventory-2        http://$HOST:$INVENTORY_2_PORT/inventory/$SKU   (zone-b, weight 1)
+    inventory-1        http://$HOST:$INVENTORY_1_PORT/inventory/$SKU   (v1, zone-a, weight 3)
+    inventory-2        http://$HOST:$INVENTORY_2_PORT/inventory/$SKU   (v1, zone-b, weight 1)
+    inventory-v2       http://$HOST:$INVENTORY_V2_PORT/inventory/$SKU   (v2, zone-a, weight 1; $VERSION_SPLIT)
                        curl -X POST 'http://$HOST:$INVENTORY_1_PORT/inventory/$SKU/reserve?quantity=2'
     registry server    http://$HOST:$REGISTRY_HTTP_PORT/   console and /api/v1; ZooKeeper on $HOST:$ZOOKEEPER_PORT
     registry login     $(admin_password_hint)

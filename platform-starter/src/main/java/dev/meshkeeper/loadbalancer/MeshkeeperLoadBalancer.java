@@ -1,7 +1,9 @@
 package dev.meshkeeper.loadbalancer;
 
 import io.micrometer.core.instrument.Counter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
@@ -9,6 +11,7 @@ import org.springframework.cloud.client.loadbalancer.DefaultResponse;
 import org.springframework.cloud.client.loadbalancer.EmptyResponse;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.client.loadbalancer.RetryableRequestContext;
 import org.springframework.cloud.loadbalancer.core.NoopServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.SelectedInstanceCallback;
@@ -19,7 +22,10 @@ import reactor.core.publisher.Mono;
  * The balancer of one called service: takes the instances from the service's {@link ServiceInstanceListSupplier}
  * (whatever the context defines), leaves out ejected instances, prefers the client's zone when configured, and
  * lets the service's {@link BalancingStrategy} pick one. The supplier is decorated (zone preference) and the list
- * filtered (outlier ejection) as {@link ServiceBalancers} decides. Counts each choice in
+ * filtered (outlier ejection) as {@link ServiceBalancers} decides. A retry (Spring Cloud LoadBalancer's
+ * {@link RetryableRequestContext} naming the instance of the previous attempt) never gets that instance back while
+ * another one is offered: a strategy that favours an instance (weighted, least-loaded) would otherwise offer a
+ * crashed one again and again before outlier ejection removes it. Counts each choice in
  * {@code meshkeeper.loadbalancer.choices}.
  */
 final class MeshkeeperLoadBalancer implements ReactorServiceInstanceLoadBalancer {
@@ -65,11 +71,14 @@ final class MeshkeeperLoadBalancer implements ReactorServiceInstanceLoadBalancer
     @Override
     public Mono<Response<ServiceInstance>> choose(Request request) {
         ServiceInstanceListSupplier instances = supplier();
-        return instances.get(request).next().map((list) -> respond(instances, list));
+        ServiceInstance previous = (request != null && request.getContext() instanceof RetryableRequestContext retry)
+                ? retry.getPreviousServiceInstance() : null;
+        return instances.get(request).next().map((list) -> respond(instances, list, previous));
     }
 
-    private Response<ServiceInstance> respond(ServiceInstanceListSupplier instances, List<ServiceInstance> offered) {
-        List<ServiceInstance> list = this.filter.apply(offered);
+    private Response<ServiceInstance> respond(ServiceInstanceListSupplier instances, List<ServiceInstance> offered,
+            ServiceInstance previous) {
+        List<ServiceInstance> list = withoutPrevious(this.filter.apply(offered), previous);
         if (list.isEmpty()) {
             return new EmptyResponse();
         }
@@ -79,6 +88,21 @@ final class MeshkeeperLoadBalancer implements ReactorServiceInstanceLoadBalancer
         }
         this.choices.increment();
         return new DefaultResponse(chosen);
+    }
+
+    /** The instances but the one the previous attempt went to, unless it is the only one offered. */
+    static List<ServiceInstance> withoutPrevious(List<ServiceInstance> instances, ServiceInstance previous) {
+        if (previous == null || instances.size() < 2) {
+            return instances;
+        }
+        String previousKey = OutlierEjection.instanceKey(previous);
+        List<ServiceInstance> others = new ArrayList<>(instances.size());
+        for (ServiceInstance instance : instances) {
+            if (!Objects.equals(OutlierEjection.instanceKey(instance), previousKey)) {
+                others.add(instance);
+            }
+        }
+        return others.isEmpty() ? instances : others;
     }
 
     private ServiceInstanceListSupplier supplier() {

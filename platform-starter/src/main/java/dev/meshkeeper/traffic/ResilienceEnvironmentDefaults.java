@@ -19,8 +19,8 @@ import org.springframework.core.env.MapPropertySource;
  * <li>{@code spring.cloud.loadbalancer.retry.retryable-status-codes=503}: an instance that is shutting down or
  * overloaded is skipped; other statuses are the answer;</li>
  * <li>{@code spring.cloud.loadbalancer.retry.avoid-previous-instance=false}: with it on, Spring Cloud replaces
- * Meshkeeper's watched instance supplier by its own retry-aware discovery supplier; the next attempt still goes to
- * the next instance of the balancer's rotation, and outlier ejection removes a failing one;
+ * Meshkeeper's watched instance supplier by its own retry-aware discovery supplier; Meshkeeper's balancer leaves out
+ * the previous attempt's instance itself, and outlier ejection removes a failing one;
  * {@code retry-on-all-exceptions} stays false: only I/O failures (connection refused or reset, timeouts) are
  * retried;</li>
  * <li>{@code spring.cloud.circuitbreaker.resilience4j.disable-time-limiter=true} and

@@ -53,6 +53,8 @@ class ResilientCallsEndToEndTests {
 
     private static final String CRASH_BASELINE = "resilience-crash-baseline";
 
+    private static final String CRASH_HEAVY = "resilience-crash-heavy";
+
     private static final String ORDERS = "resilience-orders";
 
     private static final List<ConfigurableApplicationContext> applications = new ArrayList<>();
@@ -103,6 +105,28 @@ class ResilientCallsEndToEndTests {
                 () -> crash(providers.get(1)));
 
         assertThat(result.failures()).isNotEmpty();
+    }
+
+    @Test
+    void retryLeavesOutTheInstanceThatJustFailedEvenWhenTheBalancerFavoursIt() throws Exception {
+        // Weighted 3:1 with the heavy instance crashed and outlier ejection off: the smooth weighted order
+        // (a, a, b, a, a, a, b, ...) offers the crashed instance up to three times in a row, so every GET stays
+        // answered only if each retry leaves out the instance the previous attempt failed on.
+        ConfigurableApplicationContext weighted = consumer("resilience-consumer-weighted",
+                "--meshkeeper.loadbalancer.strategy=weighted",
+                "--meshkeeper.loadbalancer.outlier-ejection.enabled=false");
+        ConfigurableApplicationContext heavy = provider(CRASH_HEAVY, false, "--meshkeeper.discovery.weight=3");
+        ConfigurableApplicationContext light = provider(CRASH_HEAVY, false, "--meshkeeper.discovery.weight=1");
+        RestClient client = restClient(weighted);
+        awaitInstances(weighted, CRASH_HEAVY, 2);
+
+        LoadResult result = underLoad(client, CRASH_HEAVY, 2, Duration.ofSeconds(3), () -> crash(heavy));
+
+        assertThat(result.failures()).as("failed GETs").isEmpty();
+        assertThat(heavy.getBean(Orders.class).gets.get()).as("GETs the heavy instance answered").isPositive();
+        assertThat(light.getBean(Orders.class).gets.get()).as("GETs the light instance answered").isPositive();
+        ServiceInstance crashed = instanceOnPort(weighted, CRASH_HEAVY, port(heavy));
+        assertThat(weighted.getBean(OutlierEjection.class).isEjected(crashed)).isFalse();
     }
 
     @Test
@@ -247,12 +271,14 @@ class ResilientCallsEndToEndTests {
         return context;
     }
 
-    private static ConfigurableApplicationContext provider(String service, boolean failing) {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(Provider.class).run(
-                "--spring.application.name=" + service, "--server.port=0",
+    private static ConfigurableApplicationContext provider(String service, boolean failing, String... extra) {
+        List<String> arguments = new ArrayList<>(List.of("--spring.application.name=" + service, "--server.port=0",
                 "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
                 "--spring.config.import=optional:zookeeper:",
-                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1", "--resilience.failing=" + failing);
+                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1", "--resilience.failing=" + failing));
+        arguments.addAll(List.of(extra));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(Provider.class)
+                .run(arguments.toArray(new String[0]));
         applications.add(context);
         return context;
     }

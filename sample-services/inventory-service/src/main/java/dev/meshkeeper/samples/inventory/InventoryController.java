@@ -1,5 +1,6 @@
 package dev.meshkeeper.samples.inventory;
 
+import dev.meshkeeper.traffic.RateLimited;
 import jakarta.validation.constraints.Min;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
@@ -15,12 +16,19 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /inventory/{sku}}: how many units of a SKU are available (the stock shared by all instances in
  * ZooKeeper), and which instance answered. {@code POST /inventory/{sku}/reserve?quantity=n} reserves units (409
- * when the stock is short). A SKU never seen starts with {@code inventory.initial-stock} units. A SKU that is not 1 to 64 letters, digits, dots, dashes or
- * underscores is refused with a 400 problem detail naming it.
+ * when the stock is short). A SKU never seen starts with {@code inventory.initial-stock} units. A SKU that is not 1
+ * to 64 letters, digits, dots, dashes or underscores is refused with a 400 problem detail naming it.
+ * <p>
+ * Stock queries are under the cluster-wide rate limit {@value #READS_LIMIT}, whose rate is the property
+ * {@code inventory.rate-limit} (requests per second for the whole service, shared by the live instances; unset:
+ * unlimited). A query over this instance's share gets a 429 problem detail with {@code Retry-After}.
  */
 @RestController
 @RequestMapping("/inventory")
 class InventoryController {
+
+    /** The name of the rate limit on stock queries, under {@code meshkeeper.traffic.rate-limits}. */
+    static final String READS_LIMIT = "inventory-reads";
 
     private static final Pattern SKU = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -37,9 +45,11 @@ class InventoryController {
     }
 
     @GetMapping("/{sku}")
+    @RateLimited(READS_LIMIT)
     StockLevel stock(@PathVariable String sku) {
         requireValid(sku);
-        return new StockLevel(sku, this.stock.read(sku).available(), this.instance.id(), this.instance.zone());
+        return new StockLevel(sku, this.stock.read(sku).available(), this.instance.id(), this.instance.zone(),
+                this.instance.version());
     }
 
     @PostMapping("/{sku}/reserve")

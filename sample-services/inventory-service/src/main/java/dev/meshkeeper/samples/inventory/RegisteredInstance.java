@@ -13,6 +13,8 @@ class RegisteredInstance {
 
     static final String ZONE = "zone";
 
+    static final String VERSION = "version";
+
     private final ZookeeperRegistration registration;
 
     RegisteredInstance(ZookeeperRegistration registration) {
@@ -28,5 +30,11 @@ class RegisteredInstance {
     String zone() {
         Map<String, String> metadata = this.registration.getMetadata();
         return (metadata != null) ? metadata.get(ZONE) : null;
+    }
+
+    /** The {@code version} metadata of the registration, or {@code null} when none is set. */
+    String version() {
+        Map<String, String> metadata = this.registration.getMetadata();
+        return (metadata != null) ? metadata.get(VERSION) : null;
     }
 }

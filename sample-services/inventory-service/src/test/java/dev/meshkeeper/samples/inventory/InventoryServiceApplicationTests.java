@@ -39,7 +39,7 @@ class InventoryServiceApplicationTests {
     CuratorFramework curator;
 
     @Test
-    void stockAnswerNamesTheRegisteredInstanceAndItsZone() throws Exception {
+    void stockAnswerNamesTheRegisteredInstanceItsZoneAndItsVersion() throws Exception {
         HttpResponse<String> response = get("/inventory/SKU-42");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -47,6 +47,7 @@ class InventoryServiceApplicationTests {
         assertThat(stock.get("sku").asString()).isEqualTo("SKU-42");
         assertThat(stock.get("available").asInt()).isEqualTo(100);
         assertThat(stock.get("zone").asString()).isEqualTo("zone-test");
+        assertThat(stock.get("version").asString()).isEqualTo("v1");
         String servedBy = stock.get("servedBy").asString();
         assertThat(this.curator.getChildren().forPath(SERVICE_PATH)).containsExactly(servedBy);
     }

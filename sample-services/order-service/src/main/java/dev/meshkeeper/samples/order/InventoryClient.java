@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -16,8 +17,13 @@ import org.springframework.web.client.RestClientResponseException;
 /**
  * Asks {@code inventory-service} for stock through the load-balanced {@link RestClient}. Every way the call can
  * fail becomes an {@link InventoryCallException} that Spring MVC renders as an RFC 9457 problem detail: no
- * registered instance (503), an instance that does not answer (503), a refusal by inventory (its 4xx status and
- * reason passed on), an inventory failure or an unreadable answer (502).
+ * registered instance (503), an instance that does not answer (503), inventory over its cluster-wide rate limit
+ * (429 with inventory's {@code Retry-After} passed on), a refusal by inventory (its 4xx status and reason passed on),
+ * an inventory failure or an unreadable answer (502).
+ * <p>
+ * A 429 is inventory's answer, not a failure of the instance: it is not retried on another instance (only I/O
+ * errors and 503 are), it does not count towards outlier ejection or the circuit breaker, and it is passed on so
+ * that the caller backs off for the time inventory asked for.
  */
 class InventoryClient {
 
@@ -77,6 +83,19 @@ class InventoryClient {
     private static InventoryCallException refused(String sku, RestClientResponseException ex) {
         HttpStatusCode status = ex.getStatusCode();
         String reason = reason(ex);
+        if (status.isSameCodeAs(HttpStatus.TOO_MANY_REQUESTS)) {
+            String retryAfter = (ex.getResponseHeaders() != null)
+                    ? ex.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER) : null;
+            InventoryCallException busy = new InventoryCallException(HttpStatus.TOO_MANY_REQUESTS,
+                    "Inventory over its rate limit", SERVICE_ID + " refused SKU '" + sku
+                            + "' with 429, over its rate limit" + ((reason.isEmpty() && retryAfter != null)
+                                    ? ": retry after " + retryAfter + " s" : reason),
+                    ex);
+            if (retryAfter != null) {
+                busy.getHeaders().set(HttpHeaders.RETRY_AFTER, retryAfter);
+            }
+            return busy;
+        }
         if (status.is4xxClientError()) {
             return new InventoryCallException(status, "Inventory refused the request",
                     SERVICE_ID + " refused SKU '" + sku + "' with " + status.value() + reason, ex);

@@ -13,8 +13,9 @@ import java.math.BigDecimal;
  * @param total {@code unitPrice × quantity}
  * @param servedBy instance id of the inventory instance that answered
  * @param zone that instance's zone, {@code null} when it has none
+ * @param version the version that instance runs, {@code null} when it advertises none
  * @param expressShipping whether express shipping is offered (the live {@code orders.express-shipping} flag)
  */
 public record Quote(String sku, int quantity, int available, boolean inStock, BigDecimal unitPrice, BigDecimal total,
-        String servedBy, String zone, boolean expressShipping) {
+        String servedBy, String zone, String version, boolean expressShipping) {
 }

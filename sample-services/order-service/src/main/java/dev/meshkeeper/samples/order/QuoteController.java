@@ -46,7 +46,7 @@ class QuoteController {
         BigDecimal unitPrice = unitPrice(sku);
         return new Quote(stock.sku(), quantity, stock.available(), stock.available() >= quantity, unitPrice,
                 unitPrice.multiply(BigDecimal.valueOf(quantity)), stock.servedBy(), stock.zone(),
-                this.properties.isExpressShipping());
+                stock.version(), this.properties.isExpressShipping());
     }
 
     /** The sample's price list: a fixed price per SKU between 1.00 and 99.99. */

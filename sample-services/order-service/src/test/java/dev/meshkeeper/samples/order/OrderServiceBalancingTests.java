@@ -57,6 +57,7 @@ class OrderServiceBalancingTests {
             String servedBy = quote.get("servedBy").asString();
             assertThat(zoneById).containsKey(servedBy);
             assertThat(quote.get("zone").asString()).isEqualTo(zoneById.get(servedBy));
+            assertThat(quote.get("version").asString()).isEqualTo("v1");
             assertThat(quote.get("sku").asString()).isEqualTo("SKU-7");
             assertThat(quote.get("quantity").asInt()).isEqualTo(3);
             assertThat(quote.get("available").asInt()).isEqualTo(100);

@@ -24,14 +24,17 @@ final class SampleApplications {
     }
 
     /**
-     * An inventory-service instance in the given zone. Its settings are passed as arguments because on this test
-     * class path {@code application.properties} is order-service's.
+     * An inventory-service instance in the given zone, running version {@code v1}. Its settings are passed as
+     * arguments because on this test class path {@code application.properties} is order-service's.
      */
     static ConfigurableApplicationContext startInventory(String connectString, String zone) {
         return new SpringApplicationBuilder(InventoryServiceApplication.class).run(
                 common(connectString, "inventory-service",
                         "--meshkeeper.discovery.zone=" + zone,
-                        "--spring.cloud.zookeeper.discovery.metadata.zone=" + zone));
+                        "--spring.cloud.zookeeper.discovery.metadata.zone=" + zone,
+                        "--meshkeeper.discovery.version=v1",
+                        "--spring.cloud.zookeeper.discovery.metadata.version=v1",
+                        "--meshkeeper.traffic.rate-limits.inventory-reads.rate-property=inventory.rate-limit"));
     }
 
     static ConfigurableApplicationContext startOrderService(String connectString, String... extraArgs) {
