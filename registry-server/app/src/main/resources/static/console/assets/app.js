@@ -220,7 +220,7 @@ pages.overview = {
         card('Znodes', cluster, () => stats.znodeCount ?? '—'),
         card('Watches', cluster, () => stats.watchCount ?? '—'),
         card('Connections', cluster, () => stats.aliveConnections ?? '—'),
-        card('Latency min/avg/max ms', cluster, () => `${stats.minLatencyMillis ?? '—'} / ${stats.avgLatencyMillis ?? '—'} / ${stats.maxLatencyMillis ?? '—'}`, true)),
+        card('Latency min/avg/max ms', cluster, () => `${stats.minLatencyMillis ?? '—'} / ${typeof stats.avgLatencyMillis === 'number' ? stats.avgLatencyMillis.toFixed(1) : '—'} / ${stats.maxLatencyMillis ?? '—'}`, true)),
       cluster.value && cluster.value.ensemble ? h('p', { class: 'muted' }, `Ensemble: ${cluster.value.ensemble}`) : null,
       errors.map(([label, r]) => errorBox(r.error, label)),
     ];
