@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -240,7 +241,6 @@ public class WatchedInstances implements Closeable {
             return;
         }
         String id = ZKPaths.getNodeFromPath(node.getPath());
-        List<ServiceInstance> published;
         boolean lingered = false;
         synchronized (service) {
             if (type == CuratorCacheListener.Type.NODE_DELETED) {
@@ -267,10 +267,10 @@ public class WatchedInstances implements Closeable {
                     service.lingering.clear();
                 }
             }
-            published = publish(service);
+            publish(service);
         }
         if (service.isLoaded() && !lingered) {
-            notifyListeners(service.serviceId, published);
+            notifyListeners(service);
         }
     }
 
@@ -285,23 +285,22 @@ public class WatchedInstances implements Closeable {
             this.graceTimer.schedule(() -> endGrace(service, id, vanished), this.removalGrace.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
-        catch (java.util.concurrent.RejectedExecutionException ex) {
+        catch (RejectedExecutionException ex) {
             // Closed meanwhile: nothing is listed any more.
         }
     }
 
     private void endGrace(WatchedService service, String id, ServiceInstance vanished) {
-        List<ServiceInstance> published;
         synchronized (service) {
             if (!service.lingering.remove(id, vanished)) {
                 return;
             }
             service.byId.remove(id, vanished);
-            published = publish(service);
+            publish(service);
         }
         logger.info("Instance " + id + " of " + service.serviceId + " did not register again within "
                 + this.removalGrace + " (meshkeeper.discovery.removal-grace); removed");
-        notifyListeners(service.serviceId, published);
+        notifyListeners(service);
     }
 
     /** Whether the service has an UP instance whose registration exists. Called holding the service's lock. */
@@ -310,12 +309,19 @@ public class WatchedInstances implements Closeable {
                 .anyMatch(entry -> !service.lingering.containsKey(entry.getKey()) && isUp(entry.getValue()));
     }
 
-    private static List<ServiceInstance> publish(WatchedService service) {
+    private static void publish(WatchedService service) {
         List<ServiceInstance> snapshot = new ArrayList<>(service.byId.values());
         snapshot.sort((a, b) -> a.getInstanceId().compareTo(b.getInstanceId()));
-        List<ServiceInstance> published = Collections.unmodifiableList(snapshot);
-        service.instances.set(published);
-        return published;
+        service.instances.set(Collections.unmodifiableList(snapshot));
+    }
+
+    /**
+     * Tells the listeners the list published last, not the one this thread published: the cache's thread and the
+     * grace timer may publish one after the other and notify in the opposite order, and the last word must be the
+     * current list.
+     */
+    private void notifyListeners(WatchedService service) {
+        notifyListeners(service.serviceId, service.instances.get());
     }
 
     private ServiceInstance read(WatchedService service, ChildData node) {

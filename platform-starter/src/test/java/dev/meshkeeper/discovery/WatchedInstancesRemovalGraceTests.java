@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -70,15 +71,21 @@ class WatchedInstancesRemovalGraceTests {
         watch(Duration.ofSeconds(2));
         ServiceInstance<ZookeeperInstance> last = register("grace-last", "grace-last-1", "UP");
         assertThat(this.instances.instances("grace-last")).hasSize(1);
-        List<Integer> heard = new CopyOnWriteArrayList<>();
-        this.instances.addListener((service, current) -> heard.add(current.size()));
+        AtomicLong emptyHeardAt = new AtomicLong();
+        this.instances.addListener((service, current) -> {
+            if (current.isEmpty()) {
+                emptyHeardAt.compareAndSet(0, System.nanoTime());
+            }
+        });
         long vanishedAt = System.nanoTime();
         this.discovery.unregisterService(last);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> this.instances.allInstances("grace-last").isEmpty());
         assertThat(Duration.ofNanos(System.nanoTime() - vanishedAt)).as("listed for the grace")
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
-        assertThat(heard).as("listeners hear the list only once it is empty").containsExactly(0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> emptyHeardAt.get() != 0);
+        assertThat(Duration.ofNanos(emptyHeardAt.get() - vanishedAt)).as("listeners hear the empty list after the grace")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
