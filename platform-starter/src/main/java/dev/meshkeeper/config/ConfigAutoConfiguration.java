@@ -1,6 +1,7 @@
 package dev.meshkeeper.config;
 
 import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.apache.curator.framework.CuratorFramework;
@@ -14,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.context.properties.ConfigurationPropertiesRebinder;
+import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.cloud.zookeeper.config.AbstractZookeeperPropertySource;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -70,6 +72,29 @@ public class ConfigAutoConfiguration {
             }
         }
         return applicationContext.getBeanProvider(Validator.class).getIfUnique();
+    }
+
+    /**
+     * A full refresh asked for while ZooKeeper is unreachable returns at once and runs when the connection returns,
+     * instead of waiting for Spring Cloud Zookeeper's config loader to give up.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(ContextRefresher.class)
+    @ConditionalOnBooleanProperty(name = "meshkeeper.config.defer-refresh-during-outage", matchIfMissing = true)
+    static class RefreshDuringOutageConfiguration {
+
+        @Bean
+        static RefreshDeferringPostProcessor meshkeeperRefreshDeferringPostProcessor(
+                ObjectProvider<RefreshDeferral> deferral) {
+            return new RefreshDeferringPostProcessor(deferral);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        RefreshDeferral meshkeeperRefreshDeferral(ObjectProvider<ZooKeeperConnectionMonitor> monitor,
+                ObjectProvider<ContextRefresher> refresher) {
+            return new RefreshDeferral(monitor, refresher);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

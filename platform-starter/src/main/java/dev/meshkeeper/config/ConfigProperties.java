@@ -22,6 +22,12 @@ public class ConfigProperties {
     /** Whether @RefreshScope beans are refreshed (recreated on next use) after a change was applied. */
     private boolean refreshScope = true;
 
+    /**
+     * Whether a full refresh (/actuator/refresh, RefreshEvent, ContextRefresher) asked for while ZooKeeper is
+     * unreachable returns at once, keeping the last values, and runs when the connection returns.
+     */
+    private boolean deferRefreshDuringOutage = true;
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -52,5 +58,13 @@ public class ConfigProperties {
 
     public void setRefreshScope(boolean refreshScope) {
         this.refreshScope = refreshScope;
+    }
+
+    public boolean isDeferRefreshDuringOutage() {
+        return this.deferRefreshDuringOutage;
+    }
+
+    public void setDeferRefreshDuringOutage(boolean deferRefreshDuringOutage) {
+        this.deferRefreshDuringOutage = deferRefreshDuringOutage;
     }
 }

@@ -49,7 +49,7 @@ public class DiscoveryAutoConfiguration {
             MeshkeeperDiscoveryProperties properties) {
         return new WatchedInstances(curator, zookeeperProperties.getRoot(),
                 serializer.getIfAvailable(() -> new JsonInstanceSerializer<>(ZookeeperInstance.class)),
-                properties.getCacheStartTimeout());
+                properties.getCacheStartTimeout(), properties.getRemovalGrace());
     }
 
     @Bean

@@ -47,6 +47,12 @@ public class MeshkeeperDiscoveryProperties {
     /** Whether DiscoveryClient.getInstances returns only UP instances (false: every registered instance, as upstream). */
     private boolean onlyUpInstances = true;
 
+    /**
+     * How long the last UP instance of a service stays listed after its registration vanished (a provider
+     * re-registering after its session expired); 0 removes it at once. Other instances always leave at once.
+     */
+    private Duration removalGrace = Duration.ofSeconds(5);
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -137,6 +143,14 @@ public class MeshkeeperDiscoveryProperties {
 
     public void setOnlyUpInstances(boolean onlyUpInstances) {
         this.onlyUpInstances = onlyUpInstances;
+    }
+
+    public Duration getRemovalGrace() {
+        return this.removalGrace;
+    }
+
+    public void setRemovalGrace(Duration removalGrace) {
+        this.removalGrace = nonNegative("meshkeeper.discovery.removal-grace", removalGrace);
     }
 
     private static Duration nonNegative(String key, Duration value) {

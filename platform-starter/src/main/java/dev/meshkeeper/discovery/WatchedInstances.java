@@ -10,6 +10,9 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,6 +44,14 @@ import org.springframework.cloud.zookeeper.support.StatusConstants;
  * On connection loss the last known instances stay visible (Curator keeps the cache and resynchronises it on
  * reconnect); they are not cleared, because a partitioned consumer is better served by a slightly stale list than
  * by none.
+ * <p>
+ * Removal grace: when the registration of the <em>last</em> UP instance of a service vanishes, the instance stays
+ * listed for the removal grace (unless it registers again or another UP instance appears first, which end the grace
+ * at once). A provider whose session expired, or which Curator's {@code ServiceDiscovery} re-registers on reconnect
+ * by delete and create, is then never missing from a list that would otherwise be empty. An instance that is not the
+ * last UP one is removed at once (callers have others to choose), and so is an instance whose last known status was
+ * not UP: a graceful deregistration (OUT_OF_SERVICE first) drains instantly. A crashed last instance stays listed for
+ * at most the grace; calls to it fail as they would have with an empty list.
  */
 public class WatchedInstances implements Closeable {
 
@@ -56,6 +67,10 @@ public class WatchedInstances implements Closeable {
     private final InstanceSerializer<ZookeeperInstance> serializer;
 
     private final Duration startTimeout;
+
+    private final Duration removalGrace;
+
+    private final ScheduledExecutorService graceTimer;
 
     private final Map<String, WatchedService> services = new ConcurrentHashMap<>();
 
@@ -79,10 +94,39 @@ public class WatchedInstances implements Closeable {
      */
     public WatchedInstances(CuratorFramework curator, String root, InstanceSerializer<ZookeeperInstance> serializer,
             Duration startTimeout) {
+        this(curator, root, serializer, startTimeout, Duration.ZERO);
+    }
+
+    /**
+     * @param curator the application's (started) client
+     * @param root the services root, {@code spring.cloud.zookeeper.discovery.root}
+     * @param serializer how registrations are read, the application's {@code InstanceSerializer}
+     * @param startTimeout how long a service's first lookup waits for its cache to load
+     * @param removalGrace how long the last UP instance of a service stays listed after its registration vanished;
+     * {@link Duration#ZERO} removes it at once
+     */
+    public WatchedInstances(CuratorFramework curator, String root, InstanceSerializer<ZookeeperInstance> serializer,
+            Duration startTimeout, Duration removalGrace) {
         this.curator = curator;
         this.root = root.startsWith("/") ? root : "/" + root;
         this.serializer = serializer;
         this.startTimeout = startTimeout;
+        if (removalGrace == null || removalGrace.isNegative()) {
+            throw new IllegalArgumentException("meshkeeper.discovery.removal-grace must be zero or positive but was "
+                    + removalGrace + "; use e.g. 5s, or 0s to remove vanished instances at once");
+        }
+        this.removalGrace = removalGrace;
+        this.graceTimer = removalGrace.isZero() ? null : graceTimer();
+    }
+
+    private static ScheduledExecutorService graceTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+            Thread thread = new Thread(runnable, "meshkeeper-discovery-removal-grace");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     /**
@@ -155,6 +199,9 @@ public class WatchedInstances implements Closeable {
     @Override
     public void close() {
         if (this.state.compareAndSet(State.OPEN, State.CLOSED)) {
+            if (this.graceTimer != null) {
+                this.graceTimer.shutdownNow();
+            }
             this.services.values().forEach(WatchedService::close);
             this.services.clear();
         }
@@ -194,26 +241,87 @@ public class WatchedInstances implements Closeable {
             return;
         }
         String id = ZKPaths.getNodeFromPath(node.getPath());
-        if (type == CuratorCacheListener.Type.NODE_DELETED) {
-            service.byId.remove(id);
-            service.warned.remove(node.getPath());
-        }
-        else {
-            ServiceInstance instance = read(service, node);
-            if (instance != null) {
-                service.byId.put(id, instance);
+        boolean lingered = false;
+        synchronized (service) {
+            if (type == CuratorCacheListener.Type.NODE_DELETED) {
+                ServiceInstance removed = service.byId.remove(id);
+                service.lingering.remove(id);
+                service.warned.remove(node.getPath());
+                if (removed != null && isUp(removed) && this.graceTimer != null && !hasUpInstance(service)) {
+                    linger(service, id, removed);
+                    lingered = true;
+                }
             }
             else {
-                service.byId.remove(id);
+                service.lingering.remove(id);
+                ServiceInstance instance = read(service, node);
+                if (instance != null) {
+                    service.byId.put(id, instance);
+                }
+                else {
+                    service.byId.remove(id);
+                }
+                if (!service.lingering.isEmpty() && hasUpInstance(service)) {
+                    // Someone is there to take the calls: the grace of the vanished instances ends now.
+                    service.lingering.keySet().forEach(service.byId::remove);
+                    service.lingering.clear();
+                }
             }
+            publish(service);
         }
+        if (service.isLoaded() && !lingered) {
+            notifyListeners(service);
+        }
+    }
+
+    /** Keeps a vanished last UP instance listed for the removal grace. Called holding the service's lock. */
+    private void linger(WatchedService service, String id, ServiceInstance vanished) {
+        service.byId.put(id, vanished);
+        service.lingering.put(id, vanished);
+        logger.debug("The registration of " + id + ", the last UP instance of " + service.serviceId
+                + ", vanished; keeping it listed for " + this.removalGrace
+                + " (meshkeeper.discovery.removal-grace) in case it registers again");
+        try {
+            this.graceTimer.schedule(() -> endGrace(service, id, vanished), this.removalGrace.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        catch (RejectedExecutionException ex) {
+            // Closed meanwhile: nothing is listed any more.
+        }
+    }
+
+    private void endGrace(WatchedService service, String id, ServiceInstance vanished) {
+        synchronized (service) {
+            if (!service.lingering.remove(id, vanished)) {
+                return;
+            }
+            service.byId.remove(id, vanished);
+            publish(service);
+        }
+        logger.info("Instance " + id + " of " + service.serviceId + " did not register again within "
+                + this.removalGrace + " (meshkeeper.discovery.removal-grace); removed");
+        notifyListeners(service);
+    }
+
+    /** Whether the service has an UP instance whose registration exists. Called holding the service's lock. */
+    private static boolean hasUpInstance(WatchedService service) {
+        return service.byId.entrySet().stream()
+                .anyMatch(entry -> !service.lingering.containsKey(entry.getKey()) && isUp(entry.getValue()));
+    }
+
+    private static void publish(WatchedService service) {
         List<ServiceInstance> snapshot = new ArrayList<>(service.byId.values());
         snapshot.sort((a, b) -> a.getInstanceId().compareTo(b.getInstanceId()));
-        List<ServiceInstance> published = Collections.unmodifiableList(snapshot);
-        service.instances.set(published);
-        if (service.isLoaded()) {
-            notifyListeners(service.serviceId, published);
-        }
+        service.instances.set(Collections.unmodifiableList(snapshot));
+    }
+
+    /**
+     * Tells the listeners the list published last, not the one this thread published: the cache's thread and the
+     * grace timer may publish one after the other and notify in the opposite order, and the last word must be the
+     * current list.
+     */
+    private void notifyListeners(WatchedService service) {
+        notifyListeners(service.serviceId, service.instances.get());
     }
 
     private ServiceInstance read(WatchedService service, ChildData node) {
@@ -296,6 +404,9 @@ public class WatchedInstances implements Closeable {
         final Map<String, ServiceInstance> byId = new ConcurrentHashMap<>();
 
         final Map<String, String> warned = new ConcurrentHashMap<>();
+
+        /** Vanished instances listed for the removal grace, by id. */
+        final Map<String, ServiceInstance> lingering = new ConcurrentHashMap<>();
 
         final AtomicReference<List<ServiceInstance>> instances = new AtomicReference<>(List.of());
 

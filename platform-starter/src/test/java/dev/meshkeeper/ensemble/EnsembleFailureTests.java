@@ -7,8 +7,6 @@ import dev.meshkeeper.leader.ClusterLeadership;
 import dev.meshkeeper.lock.DistributedLocks;
 import dev.meshkeeper.lock.LockLease;
 import dev.meshkeeper.registry.server.EnsembleMember;
-import dev.meshkeeper.registry.server.RegistryServer;
-import dev.meshkeeper.registry.server.RegistryServerSettings;
 import dev.meshkeeper.registry.server.ServerRole;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import java.io.IOException;
@@ -19,9 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryForever;
@@ -36,15 +37,16 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 
 /**
- * Three real ZooKeeper quorum peers (registry servers) on loopback, two provider applications and a consumer attached
- * with the full connect string. Members are stopped and started again while a steady stream of load-balanced
- * requests runs, the consumer takes locks, leads a group and reads live configuration.
+ * Three real ZooKeeper quorum peers (registry servers), each in a JVM process of its own on loopback, two provider
+ * applications and a consumer attached with the full connect string. Members are killed with SIGKILL and started
+ * again while a steady stream of load-balanced requests runs, the consumer takes locks, leads a group and reads live
+ * configuration. The peers' output goes to {@code target/ensemble-peers/peer-<id>.log}.
  * <p>
  * What is asserted about requests: not one request of the stream fails in any phase (including the moments when
  * the clients are reconnecting or have no quorum at all), and both providers keep answering in every phase. The
  * tests run in order; each starts from the state the previous one left.
  */
-@Timeout(150)
+@Timeout(240)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EnsembleFailureTests {
 
@@ -60,7 +62,7 @@ class EnsembleFailureTests {
 
     private static Path dataDir;
 
-    private static final List<RegistryServer> members = new ArrayList<>();
+    private static final List<PeerProcess> members = new ArrayList<>();
 
     private static final List<ConfigurableApplicationContext> apps = new ArrayList<>();
 
@@ -79,6 +81,7 @@ class EnsembleFailureTests {
     @BeforeAll
     static void startEnsembleAndApplications() throws Exception {
         dataDir = Files.createTempDirectory("meshkeeper-ensemble");
+        Path logs = Path.of("target", "ensemble-peers");
         int[] ports = freePorts(9);
         List<EnsembleMember> ensemble = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
@@ -86,16 +89,19 @@ class EnsembleFailureTests {
             ensemble.add(new EnsembleMember(id, "127.0.0.1", ports[base], ports[base + 1], ports[base + 2]));
         }
         for (EnsembleMember me : ensemble) {
-            RegistryServerSettings.Builder settings = RegistryServerSettings.builder().bindAddress("127.0.0.1")
-                    .clientPort(me.clientPort()).dataDir(dataDir.resolve("member-" + me.id()))
-                    .tickTime(Duration.ofMillis(200)).maxSessionTimeout(Duration.ofSeconds(20))
-                    .purgeInterval(Duration.ZERO).myId(me.id()).startupTimeout(Duration.ofSeconds(30));
-            ensemble.forEach(settings::member);
-            members.add(new RegistryServer(settings.build()));
+            Path log = logs.resolve("peer-" + me.id() + ".log");
+            Files.deleteIfExists(log);
+            members.add(new PeerProcess(me, ensemble, dataDir.resolve("member-" + me.id()), log));
         }
-        members.forEach(RegistryServer::start);
+        long startedAt = System.nanoTime();
+        List<Long> launched = members.stream().map(PeerProcess::launch).toList();
+        for (int i = 0; i < members.size(); i++) {
+            members.get(i).awaitReady(launched.get(i));
+        }
         awaitQuorum();
-        connectString = members.get(0).ensembleConnectString();
+        figure("three peer processes started and formed a quorum", startedAt);
+        connectString = ensemble.stream().map(member -> "127.0.0.1:" + member.clientPort())
+                .collect(Collectors.joining(","));
         // spring.config.import=zookeeper: is resolved before any context customizer: it reads the system property.
         System.setProperty("spring.cloud.zookeeper.connect-string", connectString);
 
@@ -131,34 +137,40 @@ class EnsembleFailureTests {
 
     @AfterAll
     static void stopEverything() throws Exception {
-        if (requests != null) {
-            requests.close();
+        try {
+            if (requests != null) {
+                requests.close();
+            }
+            for (int i = apps.size() - 1; i >= 0; i--) {
+                apps.get(i).close();
+            }
+            if (operator != null) {
+                operator.close();
+            }
         }
-        for (int i = apps.size() - 1; i >= 0; i--) {
-            apps.get(i).close();
+        finally {
+            // Peer processes never outlive the test class, whatever failed above.
+            members.forEach(PeerProcess::kill);
+            System.clearProperty("spring.cloud.zookeeper.connect-string");
+            if (dataDir != null) {
+                try (Stream<Path> files = Files.walk(dataDir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+                }
+            }
         }
-        if (operator != null) {
-            operator.close();
-        }
-        members.forEach(RegistryServer::close);
-        System.clearProperty("spring.cloud.zookeeper.connect-string");
     }
 
     @Test
     @Order(1)
     void losingAFollowerKeepsDiscoveryConfigAndLocksWorkingWithoutOneFailedRequest() throws Exception {
-        RegistryServer follower = consumerMemberIf(ServerRole.FOLLOWER)
-                .orElseGet(() -> members.stream().filter(m -> m.status().role() == ServerRole.FOLLOWER).findFirst()
-                        .orElseThrow());
-        survivesLosing(follower, "follower down", "v2");
+        PeerProcess follower = consumerMemberIf(ServerRole.FOLLOWER).orElseGet(() -> withRole(ServerRole.FOLLOWER));
+        survivesLosing(follower, "follower killed", "v2");
     }
 
     @Test
     @Order(2)
     void losingTheLeaderKeepsDiscoveryConfigAndLocksWorkingWithoutOneFailedRequest() throws Exception {
-        RegistryServer leader = members.stream().filter(m -> m.status().role() == ServerRole.LEADER).findFirst()
-                .orElseThrow();
-        survivesLosing(leader, "leader down", "v3");
+        survivesLosing(withRole(ServerRole.LEADER), "leader killed", "v3");
     }
 
     @Test
@@ -168,13 +180,14 @@ class EnsembleFailureTests {
         EnsembleApps.Revocations revocations = consumer.getBean(EnsembleApps.Revocations.class);
         int revokedBefore = revocations.events.size();
         requests.phase(phase);
+        PeerProcess leader = withRole(ServerRole.LEADER);
+        PeerProcess follower = withRole(ServerRole.FOLLOWER);
         long stoppedAt = System.nanoTime();
-        RegistryServer leader = members.stream().filter(m -> m.status().role() == ServerRole.LEADER).findFirst()
-                .orElseThrow();
-        RegistryServer follower = members.stream().filter(m -> m.status().role() == ServerRole.FOLLOWER)
-                .findFirst().orElseThrow();
-        leader.stop();
-        follower.stop();
+        leader.kill();
+        follower.kill();
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(members).noneSatisfy(member -> assertThat(member.serving()).isTrue()));
+        figure("the surviving peer stopped serving", stoppedAt);
 
         ClusterLeadership leadership = consumer.getBean(ClusterLeadership.class);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
@@ -203,8 +216,10 @@ class EnsembleFailureTests {
         assertThat(requests.failuresIn(phase)).as("failed requests while the quorum is lost").isEmpty();
 
         long restartedAt = System.nanoTime();
-        leader.start();
-        follower.start();
+        long leaderLaunched = leader.launch();
+        long followerLaunched = follower.launch();
+        leader.awaitReady(leaderLaunched);
+        follower.awaitReady(followerLaunched);
         awaitQuorum();
         figure("quorum back after restart", restartedAt);
         await().atMost(Duration.ofSeconds(30))
@@ -237,24 +252,23 @@ class EnsembleFailureTests {
                 + requests.failures().size());
     }
 
-    private static void survivesLosing(RegistryServer member, String phase, String newGreeting) throws Exception {
+    private static void survivesLosing(PeerProcess member, String phase, String newGreeting) throws Exception {
         ZooKeeperConnectionMonitor monitor = consumer.getBean(ZooKeeperConnectionMonitor.class);
         boolean consumerWasOnIt = consumerMember().filter(member::equals).isPresent();
         long reconnectsBefore = monitor.reconnects();
         requests.phase(phase);
         long stoppedAt = System.nanoTime();
-        member.stop();
+        member.kill();
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                members.stream().filter(RegistryServer::isRunning).filter(m -> m.status().serving()).count())
-                .isEqualTo(2));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                () -> assertThat(members.stream().filter(PeerProcess::serving).count()).isEqualTo(2));
         figure(phase + ": the two others serve", stoppedAt);
         if (consumerWasOnIt) {
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(monitor.reconnects()).isGreaterThan(reconnectsBefore));
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(monitor.isConnected()).isTrue());
-        figure(phase + ": consumer connected (its member was stopped: " + consumerWasOnIt + ", suspensions "
+        figure(phase + ": consumer connected (its member was killed: " + consumerWasOnIt + ", suspensions "
                 + monitor.suspensions() + ", reconnects " + monitor.reconnects() + ")", stoppedAt);
 
         // Locks: acquired and released again, tokens still only grow.
@@ -303,11 +317,20 @@ class EnsembleFailureTests {
     }
 
     /** The member the consumer's ZooKeeper client is connected to, if it has the role. */
-    private static Optional<RegistryServer> consumerMemberIf(ServerRole role) {
-        return consumerMember().filter(member -> member.status().role() == role);
+    private static Optional<PeerProcess> consumerMemberIf(ServerRole role) {
+        return consumerMember().filter(member -> member.role() == role);
     }
 
-    private static Optional<RegistryServer> consumerMember() {
+    private static PeerProcess withRole(ServerRole role) {
+        return members.stream().filter(member -> member.role() == role).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + role + " among " + roles()));
+    }
+
+    private static String roles() {
+        return members.stream().map(member -> member + ": " + member.role()).collect(Collectors.joining(", "));
+    }
+
+    private static Optional<PeerProcess> consumerMember() {
         try {
             // ZooKeeper's client names the server it talks to in its description: "remoteserver:<host>/<ip>:<port>".
             String description = consumer.getBean(CuratorFramework.class).getZookeeperClient().getZooKeeper()
@@ -326,10 +349,12 @@ class EnsembleFailureTests {
     }
 
     private static void awaitQuorum() {
-        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
-            List<RegistryServer> running = members.stream().filter(RegistryServer::isRunning).toList();
-            assertThat(running).allSatisfy(member -> assertThat(member.status().serving()).isTrue());
-            assertThat(running).filteredOn(member -> member.status().role() == ServerRole.LEADER).hasSize(1);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            List<ServerRole> running = members.stream().filter(PeerProcess::isRunning).map(PeerProcess::role)
+                    .toList();
+            assertThat(running).as(roles()).isNotEmpty()
+                    .allSatisfy(role -> assertThat(role).isIn(ServerRole.LEADER, ServerRole.FOLLOWER));
+            assertThat(running).as(roles()).filteredOn(role -> role == ServerRole.LEADER).hasSize(1);
         });
     }
 
