@@ -1,7 +1,9 @@
 package dev.meshkeeper.discovery;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
@@ -25,6 +27,9 @@ class ReadableInstanceIds implements EnvironmentPostProcessor, Ordered {
 
     static final String SOURCE_NAME = "meshkeeperReadableInstanceId";
 
+    /** Random ids handed out, per application (weakly held: an application that is gone frees its entry). */
+    private static final Map<SpringApplication, String> GENERATED = Collections.synchronizedMap(new WeakHashMap<>());
+
     @Override
     public int getOrder() {
         // After application.properties and config imports are read.
@@ -40,10 +45,22 @@ class ReadableInstanceIds implements EnvironmentPostProcessor, Ordered {
         }
         String name = environment.getProperty("spring.application.name", "application");
         Integer port = port(environment);
-        String id = (port != null) ? name + "-" + host(environment) + "-" + port
-                : name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = (port != null) ? name + "-" + host(environment) + "-" + port : randomId(application, name);
         environment.getPropertySources()
                 .addLast(new MapPropertySource(SOURCE_NAME, Map.of(INSTANCE_ID, sanitize(id))));
+    }
+
+    /**
+     * A random id, the same for every environment of one application: a full refresh ({@code /actuator/refresh})
+     * runs the post-processors again on a fresh copy of the environment, and a new id there would change
+     * {@code spring.cloud.zookeeper.discovery.instance-id} under the running registration.
+     */
+    private static String randomId(SpringApplication application, String name) {
+        if (application == null) {
+            return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+        return GENERATED.computeIfAbsent(application,
+                (key) -> name + "-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     private static Integer port(ConfigurableEnvironment environment) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
+import dev.meshkeeper.registry.junit.RegistryHandle;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.ConfigurableApplicationContext;
 
 @EmbeddedRegistry
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
@@ -29,6 +32,23 @@ class ReadableInstanceIdRegistrationTests {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 this.curator.getChildren().forPath("/services/readable-id-test"))
                 .singleElement().asString().matches("readable-id-test-[0-9a-f]{8}"));
+    }
+
+    @Test
+    void aFullRefreshKeepsTheInstanceIdOfAnInstanceOnARandomPort(RegistryHandle registry) throws Exception {
+        try (ConfigurableApplicationContext provider = MeshApps.provider(registry.connectString(),
+                "readable-id-refresh")) {
+            String before = provider.getEnvironment().getProperty(ReadableInstanceIds.INSTANCE_ID);
+            assertThat(before).matches("readable-id-refresh-[0-9a-f]{8}");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    this.curator.getChildren().forPath("/services/readable-id-refresh")).containsExactly(before));
+
+            assertThat(provider.getBean(ContextRefresher.class).refresh())
+                    .doesNotContain(ReadableInstanceIds.INSTANCE_ID);
+
+            assertThat(provider.getEnvironment().getProperty(ReadableInstanceIds.INSTANCE_ID)).isEqualTo(before);
+            assertThat(this.curator.getChildren().forPath("/services/readable-id-refresh")).containsExactly(before);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
