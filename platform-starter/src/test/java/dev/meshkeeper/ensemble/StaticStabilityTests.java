@@ -149,8 +149,9 @@ class StaticStabilityTests {
         assertThat(consumer.getBean(WatchedInstances.class).instances(SERVICE)).hasSize(2);
         assertThat(greeting()).isEqualTo("last-known");
         assertThat(requests.failures()).as("failed requests").isEmpty();
-        // On reconnect, Curator's ServiceDiscovery re-registers each provider by deleting and re-creating its node,
-        // so one instance may be missing for an instant; the list is never empty.
+        // Listeners are never told the list is empty. The providers' sessions (10 s) usually outlive the outage (the
+        // restarted server restores them), so often nothing is notified at all (Integer.MAX_VALUE); when a session
+        // did expire, Curator's ServiceDiscovery re-registers by delete + create and the removal grace bridges it.
         assertThat(smallestNotifiedList.get()).as("smallest instance list notified").isGreaterThanOrEqualTo(1);
         System.out.println("STABILITY-FIGURE smallest instance list notified " + smallestNotifiedList.get());
         System.out.println("STABILITY-FIGURE registry stopped: answers " + requests.answersIn(phase)
