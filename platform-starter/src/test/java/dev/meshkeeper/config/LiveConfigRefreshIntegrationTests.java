@@ -47,7 +47,7 @@ import org.springframework.core.env.PropertySource;
 @EmbeddedRegistry
 @SpringBootTest(properties = { "spring.application.name=live-config-test",
         "spring.config.import=optional:zookeeper:", "spring.cloud.zookeeper.discovery.enabled=false",
-        "meshkeeper.config.coalesce-window=150ms", "management.endpoints.web.exposure.include=meshkeeper" })
+        "meshkeeper.config.coalesce-window=300ms", "management.endpoints.web.exposure.include=meshkeeper" })
 @Timeout(120)
 class LiveConfigRefreshIntegrationTests {
 
