@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.registry.junit.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -72,15 +73,15 @@ class MutualTlsEndToEndTests {
     @BeforeAll
     static void startProvider(RegistryHandle handle) throws Exception {
         registry = handle;
-        certificates = new TestCertificates(directory).leaf(PROVIDER, true).leaf(ALLOWED, true).leaf(INTRUDER,
-                false);
+        certificates = new TestCertificates(directory).leaf(PROVIDER, spiffe(PROVIDER)).leaf(ALLOWED, spiffe(ALLOWED))
+                .leaf(INTRUDER);
         List<String> arguments = new ArrayList<>(List.of("--spring.application.name=" + PROVIDER,
                 "--server.port=0", "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
                 "--spring.config.import=optional:zookeeper:",
                 "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1",
                 "--meshkeeper.security.mtls.bundle=mesh",
                 "--meshkeeper.security.mtls.allowed-callers." + PROVIDER + "=" + ALLOWED + ", someone-else"));
-        arguments.addAll(certificates.bundle("mesh", PROVIDER));
+        arguments.addAll(bundle("mesh", PROVIDER));
         provider = new SpringApplicationBuilder(Provider.class).run(arguments.toArray(new String[0]));
         applications.add(provider);
     }
@@ -123,7 +124,7 @@ class MutualTlsEndToEndTests {
     void callerWithoutCertificateIsRefusedDuringTheHandshake() throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(certificates.trustStore())) {
-            trust.load(in, TestCertificates.PASSWORD.toCharArray());
+            trust.load(in, certificates.password().toCharArray());
         }
         TrustManagerFactory trustManagers = TrustManagerFactory
                 .getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -142,8 +143,8 @@ class MutualTlsEndToEndTests {
     @Test
     void identityIsTheSpiffeServiceElseTheCommonName() throws Exception {
         CertificateFactory factory = CertificateFactory.getInstance("X.509");
-        try (InputStream withSpiffe = Files.newInputStream(certificates.pem(ALLOWED));
-                InputStream withoutSpiffe = Files.newInputStream(certificates.pem(INTRUDER))) {
+        try (InputStream withSpiffe = Files.newInputStream(certificates.certificate(ALLOWED));
+                InputStream withoutSpiffe = Files.newInputStream(certificates.certificate(INTRUDER))) {
             assertThat(CallerIdentity.of((X509Certificate) factory.generateCertificate(withSpiffe)))
                     .isEqualTo(ALLOWED);
             assertThat(CallerIdentity.of((X509Certificate) factory.generateCertificate(withoutSpiffe)))
@@ -163,7 +164,7 @@ class MutualTlsEndToEndTests {
                 "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
                 "--spring.config.import=optional:zookeeper:", "--spring.cloud.zookeeper.discovery.register=false",
                 "--meshkeeper.security.mtls.bundle=mesh"));
-        arguments.addAll(certificates.bundle("mesh", identity));
+        arguments.addAll(bundle("mesh", identity));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(Consumer.class)
                 .web(WebApplicationType.NONE).run(arguments.toArray(new String[0]));
         applications.add(context);
@@ -201,5 +202,18 @@ class MutualTlsEndToEndTests {
         RestClient.Builder loadBalancedRestClientBuilder() {
             return RestClient.builder();
         }
+    }
+
+    private static String spiffe(String identity) {
+        return "uri:" + CallerIdentity.SPIFFE_PREFIX + identity;
+    }
+
+    /** Properties of a JKS-style SSL bundle {@code name} with {@code identity}'s key and the test CA as trust. */
+    private static List<String> bundle(String name, String identity) {
+        String prefix = "--spring.ssl.bundle.jks." + name + ".";
+        return List.of(prefix + "keystore.location=file:" + certificates.keyStore(identity),
+                prefix + "keystore.password=" + certificates.password(), prefix + "keystore.type=PKCS12",
+                prefix + "key.alias=leaf", prefix + "truststore.location=file:" + certificates.trustStore(),
+                prefix + "truststore.password=" + certificates.password(), prefix + "truststore.type=PKCS12");
     }
 }

@@ -3,6 +3,7 @@ package dev.meshkeeper.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import dev.meshkeeper.registry.junit.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -36,11 +37,11 @@ class ZooKeeperTlsCustomizerTests {
     @TempDir
     static Path directory;
 
-    static TlsTestStores stores;
+    static TestCertificates stores;
 
     @BeforeAll
     static void stores() throws Exception {
-        stores = new TlsTestStores(directory).leaf("inventory");
+        stores = new TestCertificates(directory).leaf("inventory");
     }
 
     @Test
@@ -64,7 +65,7 @@ class ZooKeeperTlsCustomizerTests {
                 .isEqualTo(ClientCnxnSocketNetty.class.getName());
         assertThat(config.getProperty("zookeeper.ssl.keyStore.location"))
                 .isEqualTo(stores.keyStore("inventory").toAbsolutePath().toString());
-        assertThat(config.getProperty("zookeeper.ssl.keyStore.password")).isEqualTo(stores.password);
+        assertThat(config.getProperty("zookeeper.ssl.keyStore.password")).isEqualTo(stores.password());
         assertThat(config.getProperty("zookeeper.ssl.keyStore.type")).isEqualTo("PKCS12");
         assertThat(config.getProperty("zookeeper.ssl.trustStore.location"))
                 .isEqualTo(stores.trustStore().toAbsolutePath().toString());
@@ -90,7 +91,7 @@ class ZooKeeperTlsCustomizerTests {
     void aStoreTheClientLacksIsNeverTakenFromJvmWideSystemProperties() {
         Map<String, String> properties = Map.of("meshkeeper.zookeeper.tls.enabled", "true",
                 "meshkeeper.zookeeper.tls.trust-store.location", stores.trustStore().toString(),
-                "meshkeeper.zookeeper.tls.trust-store.password", stores.password);
+                "meshkeeper.zookeeper.tls.trust-store.password", stores.password());
         CuratorFrameworkFactory.Builder builder = builder();
 
         customize(builder, properties);
@@ -101,7 +102,7 @@ class ZooKeeperTlsCustomizerTests {
 
     @Test
     void passwordFileIsHandedToZooKeeperAsAPathNotAsTheSecret() throws Exception {
-        Path passwordFile = Files.writeString(directory.resolve("store.password"), stores.password);
+        Path passwordFile = Files.writeString(directory.resolve("store.password"), stores.password());
         Map<String, String> properties = new HashMap<>(enabled());
         properties.remove("meshkeeper.zookeeper.tls.key-store.password");
         properties.put("meshkeeper.zookeeper.tls.key-store.password-file", passwordFile.toString());
@@ -120,9 +121,9 @@ class ZooKeeperTlsCustomizerTests {
         Map<String, String> properties = Map.of("meshkeeper.zookeeper.tls.enabled", "true",
                 "meshkeeper.zookeeper.tls.bundle", "zk",
                 "spring.ssl.bundle.jks.zk.keystore.location", "file:" + stores.keyStore("inventory"),
-                "spring.ssl.bundle.jks.zk.keystore.password", stores.password,
+                "spring.ssl.bundle.jks.zk.keystore.password", stores.password(),
                 "spring.ssl.bundle.jks.zk.truststore.location", "file:" + stores.trustStore(),
-                "spring.ssl.bundle.jks.zk.truststore.password", stores.password);
+                "spring.ssl.bundle.jks.zk.truststore.password", stores.password());
         CuratorFrameworkFactory.Builder builder = builder();
 
         customize(builder, properties);
@@ -130,7 +131,7 @@ class ZooKeeperTlsCustomizerTests {
         ZKClientConfig config = builder.getZkClientConfig();
         assertThat(config.getProperty("zookeeper.ssl.keyStore.location"))
                 .isEqualTo(stores.keyStore("inventory").toAbsolutePath().toString());
-        assertThat(config.getProperty("zookeeper.ssl.trustStore.password")).isEqualTo(stores.password);
+        assertThat(config.getProperty("zookeeper.ssl.trustStore.password")).isEqualTo(stores.password());
     }
 
     @Test
@@ -234,8 +235,8 @@ class ZooKeeperTlsCustomizerTests {
     private static Map<String, String> enabled() {
         return Map.of("meshkeeper.zookeeper.tls.enabled", "true", "meshkeeper.zookeeper.tls.key-store.location",
                 stores.keyStore("inventory").toString(), "meshkeeper.zookeeper.tls.key-store.password",
-                stores.password, "meshkeeper.zookeeper.tls.trust-store.location", stores.trustStore().toString(),
-                "meshkeeper.zookeeper.tls.trust-store.password", stores.password);
+                stores.password(), "meshkeeper.zookeeper.tls.trust-store.location", stores.trustStore().toString(),
+                "meshkeeper.zookeeper.tls.trust-store.password", stores.password());
     }
 
     private static CuratorFrameworkFactory.Builder builder() {

@@ -3,6 +3,7 @@ package dev.meshkeeper.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meshkeeper.registry.junit.TestCertificates;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ class ZooKeeperTlsIntegrationTests {
     @TempDir
     static Path directory;
 
-    static TlsTestStores stores;
+    static TestCertificates stores;
 
     static RegistryServer server;
 
@@ -51,12 +52,12 @@ class ZooKeeperTlsIntegrationTests {
 
     @BeforeAll
     static void startServerWithSecurePort() throws Exception {
-        stores = new TlsTestStores(Files.createDirectories(directory.resolve("stores"))).leaf("zookeeper")
+        stores = new TestCertificates(Files.createDirectories(directory.resolve("stores"))).leaf("zookeeper")
                 .leaf("inventory");
         System.setProperty("zookeeper.ssl.keyStore.location", stores.keyStore("zookeeper").toString());
-        System.setProperty("zookeeper.ssl.keyStore.password", stores.password);
+        System.setProperty("zookeeper.ssl.keyStore.password", stores.password());
         System.setProperty("zookeeper.ssl.trustStore.location", stores.trustStore().toString());
-        System.setProperty("zookeeper.ssl.trustStore.password", stores.password);
+        System.setProperty("zookeeper.ssl.trustStore.password", stores.password());
         System.setProperty("zookeeper.ssl.clientAuth", "need");
         server = new RegistryServer(RegistryServerSettings.builder().bindAddress("127.0.0.1").clientPort(0)
                 .secureClientPort(0).dataDir(Files.createDirectories(directory.resolve("data")))
@@ -103,7 +104,7 @@ class ZooKeeperTlsIntegrationTests {
     void clientWithoutTheTrustStoreCannotConnect() throws Exception {
         Map<String, String> properties = Map.of("meshkeeper.zookeeper.tls.enabled", "true",
                 "meshkeeper.zookeeper.tls.key-store.location", stores.keyStore("inventory").toString(),
-                "meshkeeper.zookeeper.tls.key-store.password", stores.password);
+                "meshkeeper.zookeeper.tls.key-store.password", stores.password());
         try (CuratorFramework client = customizedClient(properties)) {
             assertThat(client.blockUntilConnected(4, TimeUnit.SECONDS)).isFalse();
         }
@@ -113,7 +114,7 @@ class ZooKeeperTlsIntegrationTests {
     void clientWithoutAKeyStoreIsRefusedWhenTheServerNeedsClientCertificates() throws Exception {
         Map<String, String> properties = Map.of("meshkeeper.zookeeper.tls.enabled", "true",
                 "meshkeeper.zookeeper.tls.trust-store.location", stores.trustStore().toString(),
-                "meshkeeper.zookeeper.tls.trust-store.password", stores.password);
+                "meshkeeper.zookeeper.tls.trust-store.password", stores.password());
         try (CuratorFramework client = customizedClient(properties)) {
             assertThat(client.blockUntilConnected(4, TimeUnit.SECONDS)).isFalse();
         }
@@ -123,9 +124,9 @@ class ZooKeeperTlsIntegrationTests {
     void clientWithBothStoresConnectsAndTheSameSettingsWithoutTlsDoNot() throws Exception {
         Map<String, String> properties = Map.of("meshkeeper.zookeeper.tls.enabled", "true",
                 "meshkeeper.zookeeper.tls.key-store.location", stores.keyStore("inventory").toString(),
-                "meshkeeper.zookeeper.tls.key-store.password", stores.password,
+                "meshkeeper.zookeeper.tls.key-store.password", stores.password(),
                 "meshkeeper.zookeeper.tls.trust-store.location", "file:" + stores.trustStore(),
-                "meshkeeper.zookeeper.tls.trust-store.password", stores.password);
+                "meshkeeper.zookeeper.tls.trust-store.password", stores.password());
         try (CuratorFramework client = customizedClient(properties)) {
             assertThat(client.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
             assertThat(client.checkExists().forPath("/config/tls-inventory/greeting")).isNotNull();
@@ -152,9 +153,9 @@ class ZooKeeperTlsIntegrationTests {
     private static List<String> tlsArgs(String identity) {
         return List.of("--meshkeeper.zookeeper.tls.enabled=true",
                 "--meshkeeper.zookeeper.tls.key-store.location=" + stores.keyStore(identity),
-                "--meshkeeper.zookeeper.tls.key-store.password=" + stores.password,
+                "--meshkeeper.zookeeper.tls.key-store.password=" + stores.password(),
                 "--meshkeeper.zookeeper.tls.trust-store.location=" + stores.trustStore(),
-                "--meshkeeper.zookeeper.tls.trust-store.password=" + stores.password);
+                "--meshkeeper.zookeeper.tls.trust-store.password=" + stores.password());
     }
 
     @Configuration(proxyBeanMethods = false)

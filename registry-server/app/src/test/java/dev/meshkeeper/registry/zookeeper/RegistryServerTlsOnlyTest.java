@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
+import dev.meshkeeper.registry.junit.TestCertificates;
 import dev.meshkeeper.registry.server.RegistryServer;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -53,7 +54,7 @@ class RegistryServerTlsOnlyTest {
     @DynamicPropertySource
     static void registry(DynamicPropertyRegistry registry) throws Exception {
         certificates = new TestCertificates(certificateDir).leaf("registry");
-        Path passwordFile = Files.writeString(certificateDir.resolve("key-store.password"), certificates.password);
+        Path passwordFile = Files.writeString(certificateDir.resolve("key-store.password"), certificates.password());
         registry.add("meshkeeper.registry.client-port", () -> ports[0]);
         registry.add("meshkeeper.registry.bind-address", () -> "127.0.0.1");
         registry.add("meshkeeper.registry.data-dir", () -> dataDir.toString());
@@ -64,7 +65,7 @@ class RegistryServerTlsOnlyTest {
         registry.add("meshkeeper.registry.tls.key-store.location", () -> certificates.keyStore("registry"));
         registry.add("meshkeeper.registry.tls.key-store.password-file", () -> passwordFile);
         registry.add("meshkeeper.registry.tls.trust-store.location", () -> certificates.trustStore());
-        registry.add("meshkeeper.registry.tls.trust-store.password", () -> certificates.password);
+        registry.add("meshkeeper.registry.tls.trust-store.password", () -> certificates.password());
         registry.add("meshkeeper.registry.security.users.ops.password",
                 () -> "{bcrypt}" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4)
                         .encode("ops-pw"));
@@ -116,7 +117,7 @@ class RegistryServerTlsOnlyTest {
                 .noneMatch(file -> file.getFileName().toString().startsWith("zookeeper.configuration"));
         for (Path file : files) {
             assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
-                    .as("content of %s", file).doesNotContain(certificates.password);
+                    .as("content of %s", file).doesNotContain(certificates.password());
         }
     }
 

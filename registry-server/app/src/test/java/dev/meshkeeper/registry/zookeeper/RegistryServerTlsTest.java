@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
+import dev.meshkeeper.registry.junit.TestCertificates;
 import dev.meshkeeper.registry.server.RegistryServer;
 import java.io.IOException;
 import java.net.URI;
@@ -74,9 +75,9 @@ class RegistryServerTlsTest {
         registry.add("meshkeeper.registry.tls.secure-client-port", () -> 0);
         registry.add("meshkeeper.registry.tls.client-auth", () -> "need");
         registry.add("meshkeeper.registry.tls.key-store.location", () -> certificates.keyStore("registry"));
-        registry.add("meshkeeper.registry.tls.key-store.password", () -> certificates.password);
+        registry.add("meshkeeper.registry.tls.key-store.password", () -> certificates.password());
         registry.add("meshkeeper.registry.tls.trust-store.location", () -> certificates.trustStore());
-        registry.add("meshkeeper.registry.tls.trust-store.password", () -> certificates.password);
+        registry.add("meshkeeper.registry.tls.trust-store.password", () -> certificates.password());
         registry.add("meshkeeper.registry.security.users.ops.password",
                 () -> "{bcrypt}" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4)
                         .encode("ops-pw"));
@@ -96,7 +97,7 @@ class RegistryServerTlsTest {
         assertThat(this.server.secureClientPort()).isPresent();
         assertThat(this.server.secureClientPort().getAsInt()).isPositive().isNotEqualTo(clientPort);
         try (CuratorFramework client = client(tls(certificates.keyStore("app"), certificates.trustStore(),
-                certificates.password))) {
+                certificates.password()))) {
             assertThat(client.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
             client.create().forPath("/tls-written", "over tls".getBytes(StandardCharsets.UTF_8));
             assertThat(new String(client.getData().forPath("/tls-written"), StandardCharsets.UTF_8))
@@ -106,14 +107,14 @@ class RegistryServerTlsTest {
 
     @Test
     void clientThatDoesNotTrustTheServersCertificateCannotConnect() throws Exception {
-        try (CuratorFramework client = client(tls(certificates.keyStore("app"), null, certificates.password))) {
+        try (CuratorFramework client = client(tls(certificates.keyStore("app"), null, certificates.password()))) {
             assertThat(client.blockUntilConnected(4, TimeUnit.SECONDS)).isFalse();
         }
     }
 
     @Test
     void clientWithoutACertificateIsRefusedWhenClientAuthIsNeed() throws Exception {
-        try (CuratorFramework client = client(tls(null, certificates.trustStore(), certificates.password))) {
+        try (CuratorFramework client = client(tls(null, certificates.trustStore(), certificates.password()))) {
             assertThat(client.blockUntilConnected(4, TimeUnit.SECONDS)).isFalse();
         }
     }
@@ -122,8 +123,8 @@ class RegistryServerTlsTest {
     void clientWithACertificateFromAnUnknownAuthorityIsRefused() throws Exception {
         ZKClientConfig config = tls(foreignCertificates.keyStore("stranger"), certificates.trustStore(), null);
         try (ClientX509Util x509 = new ClientX509Util()) {
-            config.setProperty(x509.getSslKeystorePasswdProperty(), foreignCertificates.password);
-            config.setProperty(x509.getSslTruststorePasswdProperty(), certificates.password);
+            config.setProperty(x509.getSslKeystorePasswdProperty(), foreignCertificates.password());
+            config.setProperty(x509.getSslTruststorePasswdProperty(), certificates.password());
         }
         try (CuratorFramework client = client(config)) {
             assertThat(client.blockUntilConnected(4, TimeUnit.SECONDS)).isFalse();
@@ -157,19 +158,19 @@ class RegistryServerTlsTest {
     void noClearTextPasswordIsLeftOnDiskOrInTheLog(CapturedOutput output) throws Exception {
         // Something is written, so the transaction log and a snapshot exist to be scanned as well.
         try (CuratorFramework client = client(tls(certificates.keyStore("app"), certificates.trustStore(),
-                certificates.password))) {
+                certificates.password()))) {
             assertThat(client.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
             client.create().forPath("/secret-scan", "data".getBytes(StandardCharsets.UTF_8));
         }
         List<Path> files = files(dataDir);
         assertThat(files).isNotEmpty();
         assertThat(files).noneMatch(file -> file.getFileName().toString().startsWith("zookeeper.configuration"));
-        byte[] secret = certificates.password.getBytes(StandardCharsets.UTF_8);
+        byte[] secret = certificates.password().getBytes(StandardCharsets.UTF_8);
         for (Path file : files) {
             assertThat(indexOf(Files.readAllBytes(file), secret)).as("password found in %s", file).isEqualTo(-1);
         }
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(output.getAll())
-                .contains("Registry server started").doesNotContain(certificates.password));
+                .contains("Registry server started").doesNotContain(certificates.password()));
     }
 
     private static List<Path> files(Path root) throws IOException {

@@ -2,6 +2,7 @@ package dev.meshkeeper.registry.zookeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshkeeper.registry.junit.TestCertificates;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerException;
 import dev.meshkeeper.registry.zookeeper.RegistryProperties.Tls.ClientAuth;
@@ -46,7 +47,7 @@ class RegistryTlsTests {
     void missingKeyStoreFileFailsNamingTheLocation() {
         RegistryProperties properties = withSecurePort();
         properties.getTls().getKeyStore().setLocation(certificateDir.resolve("absent.p12"));
-        properties.getTls().getKeyStore().setPassword(certificates.password);
+        properties.getTls().getKeyStore().setPassword(certificates.password());
 
         FailureAnalysis analysis = analyze(() -> new RegistryTls(properties.getTls()).apply());
 
@@ -72,7 +73,7 @@ class RegistryTlsTests {
     void wrongTrustStorePasswordFailsNamingTheTrustStore() {
         RegistryProperties properties = withSecurePort();
         properties.getTls().getKeyStore().setLocation(certificates.keyStore("registry"));
-        properties.getTls().getKeyStore().setPassword(certificates.password);
+        properties.getTls().getKeyStore().setPassword(certificates.password());
         properties.getTls().getTrustStore().setLocation(certificates.trustStore());
         properties.getTls().getTrustStore().setPassword("not-it-at-all");
 
@@ -85,7 +86,7 @@ class RegistryTlsTests {
     void unknownStoreTypeFailsNamingTheTypeProperty() {
         RegistryProperties properties = withSecurePort();
         properties.getTls().getKeyStore().setLocation(certificates.keyStore("registry"));
-        properties.getTls().getKeyStore().setPassword(certificates.password);
+        properties.getTls().getKeyStore().setPassword(certificates.password());
         properties.getTls().getKeyStore().setType("P12");
 
         assertThat(analyze(() -> new RegistryTls(properties.getTls()).apply()).getDescription())
@@ -96,7 +97,7 @@ class RegistryTlsTests {
     void clientAuthWithoutTrustStoreFailsNamingTheTrustStore() {
         RegistryProperties properties = withSecurePort();
         properties.getTls().getKeyStore().setLocation(certificates.keyStore("registry"));
-        properties.getTls().getKeyStore().setPassword(certificates.password);
+        properties.getTls().getKeyStore().setPassword(certificates.password());
         properties.getTls().setClientAuth(ClientAuth.NEED);
 
         assertThat(analyze(() -> new RegistryTls(properties.getTls()).apply()).getDescription())
