@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
+import dev.meshkeeper.registry.TestRegistryProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +36,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -54,17 +54,11 @@ class AdminApiIntegrationTests {
 
     @DynamicPropertySource
     static void registry(DynamicPropertyRegistry registry) {
-        registry.add("meshkeeper.registry.client-port", () -> 0);
-        registry.add("meshkeeper.registry.bind-address", () -> "127.0.0.1");
-        registry.add("meshkeeper.registry.data-dir", () -> dataDir.toString());
-        registry.add("meshkeeper.registry.tick-time", () -> "200ms");
+        TestRegistryProperties.server(registry, () -> 0, dataDir);
         registry.add("meshkeeper.registry.api.max-request-size", () -> "8KB");
         registry.add("meshkeeper.registry.audit.limit", () -> AUDIT_LIMIT);
-        BCryptPasswordEncoder encoder = new BCryptPasswordEncoder(4);
-        registry.add("meshkeeper.registry.security.users.olga.password", () -> "{bcrypt}" + encoder.encode("olga-pw"));
-        registry.add("meshkeeper.registry.security.users.olga.roles", () -> "operator");
-        registry.add("meshkeeper.registry.security.users.vic.password", () -> "{bcrypt}" + encoder.encode("vic-pw"));
-        registry.add("meshkeeper.registry.security.users.vic.roles", () -> "viewer");
+        TestRegistryProperties.user(registry, "olga", "operator");
+        TestRegistryProperties.user(registry, "vic", "viewer");
     }
 
     @LocalServerPort

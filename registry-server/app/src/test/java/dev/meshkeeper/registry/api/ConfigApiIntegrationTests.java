@@ -3,6 +3,7 @@ package dev.meshkeeper.registry.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
+import dev.meshkeeper.registry.TestRegistryProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,15 +40,10 @@ class ConfigApiIntegrationTests {
 
     @DynamicPropertySource
     static void registry(DynamicPropertyRegistry registry) {
-        registry.add("meshkeeper.registry.client-port", () -> 0);
-        registry.add("meshkeeper.registry.bind-address", () -> "127.0.0.1");
-        registry.add("meshkeeper.registry.data-dir", () -> dataDir.toString());
-        registry.add("meshkeeper.registry.tick-time", () -> "200ms");
+        TestRegistryProperties.server(registry, () -> 0, dataDir);
         registry.add("meshkeeper.registry.config.max-value-size", () -> "1KB");
         for (String user : new String[] { "tester", "alice" }) {
-            registry.add("meshkeeper.registry.security.users." + user + ".password", () -> "{bcrypt}"
-                    + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4).encode(user + "-pw"));
-            registry.add("meshkeeper.registry.security.users." + user + ".roles", () -> "operator");
+            TestRegistryProperties.user(registry, user, "operator");
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
+import dev.meshkeeper.registry.TestRegistryProperties;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -33,7 +34,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -48,17 +48,11 @@ class RegistryEventsIntegrationTests {
 
     @DynamicPropertySource
     static void registry(DynamicPropertyRegistry registry) {
-        registry.add("meshkeeper.registry.client-port", () -> 0);
-        registry.add("meshkeeper.registry.bind-address", () -> "127.0.0.1");
-        registry.add("meshkeeper.registry.data-dir", () -> dataDir.toString());
-        registry.add("meshkeeper.registry.tick-time", () -> "200ms");
+        TestRegistryProperties.server(registry, () -> 0, dataDir);
         registry.add("meshkeeper.registry.events.heartbeat", () -> "500ms");
         registry.add("meshkeeper.registry.events.max-subscribers", () -> MAX_STREAMS);
-        BCryptPasswordEncoder encoder = new BCryptPasswordEncoder(4);
-        registry.add("meshkeeper.registry.security.users.olga.password", () -> "{bcrypt}" + encoder.encode("olga-pw"));
-        registry.add("meshkeeper.registry.security.users.olga.roles", () -> "operator");
-        registry.add("meshkeeper.registry.security.users.vic.password", () -> "{bcrypt}" + encoder.encode("vic-pw"));
-        registry.add("meshkeeper.registry.security.users.vic.roles", () -> "viewer");
+        TestRegistryProperties.user(registry, "olga", "operator");
+        TestRegistryProperties.user(registry, "vic", "viewer");
     }
 
     @LocalServerPort
@@ -139,13 +133,12 @@ class RegistryEventsIntegrationTests {
 
     @Test
     void anOpenStreamDoesNotHoldUpShutdown(@TempDir Path otherDataDir) throws Exception {
-        BCryptPasswordEncoder encoder = new BCryptPasswordEncoder(4);
         // command-line arguments: they take precedence over the server's application.properties (port 8181)
         ConfigurableApplicationContext other = new SpringApplicationBuilder(RegistryServerApplication.class).run(
                 "--server.port=0", "--meshkeeper.registry.client-port=0",
                 "--meshkeeper.registry.bind-address=127.0.0.1", "--meshkeeper.registry.tick-time=200ms",
                 "--meshkeeper.registry.data-dir=" + otherDataDir,
-                "--meshkeeper.registry.security.users.vic.password={bcrypt}" + encoder.encode("vic-pw"),
+                "--meshkeeper.registry.security.users.vic.password=" + TestRegistryProperties.hash("vic-pw"),
                 "--meshkeeper.registry.security.users.vic.roles=viewer");
         int otherPort = ((ServletWebServerApplicationContext) other).getWebServer().getPort();
         HttpResponse<InputStream> response = this.http.send(HttpRequest.newBuilder(

@@ -3,6 +3,7 @@ package dev.meshkeeper.registry.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
+import dev.meshkeeper.registry.TestRegistryProperties;
 import dev.meshkeeper.registry.server.RegistryServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,14 +39,8 @@ class RegistryServerApplicationTest {
 
     @DynamicPropertySource
     static void registry(DynamicPropertyRegistry registry) {
-        registry.add("meshkeeper.registry.client-port", () -> clientPort);
-        registry.add("meshkeeper.registry.bind-address", () -> "127.0.0.1");
-        registry.add("meshkeeper.registry.data-dir", () -> dataDir.toString());
-        registry.add("meshkeeper.registry.tick-time", () -> "200ms");
-        registry.add("meshkeeper.registry.security.users.ops.password",
-                () -> "{bcrypt}" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4)
-                        .encode("ops-pw"));
-        registry.add("meshkeeper.registry.security.users.ops.roles", () -> "operator");
+        TestRegistryProperties.server(registry, () -> clientPort, dataDir);
+        TestRegistryProperties.user(registry, "ops", "operator");
     }
 
     @LocalServerPort

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
+import dev.meshkeeper.registry.TestRegistryProperties;
 import dev.meshkeeper.registry.junit.TestCertificates;
 import dev.meshkeeper.registry.server.RegistryServer;
 import java.io.IOException;
@@ -55,10 +56,7 @@ class RegistryServerTlsOnlyTest {
     static void registry(DynamicPropertyRegistry registry) throws Exception {
         certificates = new TestCertificates(certificateDir).leaf("registry");
         Path passwordFile = Files.writeString(certificateDir.resolve("key-store.password"), certificates.password());
-        registry.add("meshkeeper.registry.client-port", () -> ports[0]);
-        registry.add("meshkeeper.registry.bind-address", () -> "127.0.0.1");
-        registry.add("meshkeeper.registry.data-dir", () -> dataDir.toString());
-        registry.add("meshkeeper.registry.tick-time", () -> "200ms");
+        TestRegistryProperties.server(registry, () -> ports[0], dataDir);
         registry.add("meshkeeper.registry.tls.secure-client-port", () -> ports[1]);
         registry.add("meshkeeper.registry.tls.plain-client-port-enabled", () -> false);
         registry.add("meshkeeper.registry.tls.client-auth", () -> "need");
@@ -66,10 +64,7 @@ class RegistryServerTlsOnlyTest {
         registry.add("meshkeeper.registry.tls.key-store.password-file", () -> passwordFile);
         registry.add("meshkeeper.registry.tls.trust-store.location", () -> certificates.trustStore());
         registry.add("meshkeeper.registry.tls.trust-store.password", () -> certificates.password());
-        registry.add("meshkeeper.registry.security.users.ops.password",
-                () -> "{bcrypt}" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4)
-                        .encode("ops-pw"));
-        registry.add("meshkeeper.registry.security.users.ops.roles", () -> "operator");
+        TestRegistryProperties.user(registry, "ops", "operator");
     }
 
     @LocalServerPort
