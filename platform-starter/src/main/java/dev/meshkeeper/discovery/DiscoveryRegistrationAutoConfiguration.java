@@ -1,7 +1,10 @@
 package dev.meshkeeper.discovery;
 
 import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import jakarta.servlet.Filter;
+import java.util.function.BooleanSupplier;
+import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -35,9 +38,13 @@ public class DiscoveryRegistrationAutoConfiguration {
     @ConditionalOnMissingBean
     InstanceRegistration instanceRegistration(ZookeeperRegistration registration,
             ServiceDiscovery<ZookeeperInstance> serviceDiscovery, ZookeeperDiscoveryProperties zookeeperProperties,
-            Environment environment, MeshkeeperDiscoveryProperties properties) {
+            Environment environment, MeshkeeperDiscoveryProperties properties,
+            ObjectProvider<ZooKeeperConnectionMonitor> monitor, CuratorFramework curator) {
+        ZooKeeperConnectionMonitor connectionMonitor = monitor.getIfAvailable();
+        BooleanSupplier connected = (connectionMonitor != null) ? connectionMonitor::isConnected
+                : () -> curator.getZookeeperClient().isConnected();
         return new InstanceRegistration(registration, serviceDiscovery, zookeeperProperties,
-                environment.getProperty("spring.application.name", "application"), properties);
+                environment.getProperty("spring.application.name", "application"), properties, connected);
     }
 
     @Bean

@@ -103,6 +103,16 @@ class GracefulDeregistration implements SmartLifecycle {
         }
         long start = System.nanoTime();
         long deadline = start + this.drainTimeout.toNanos();
+        if (!this.registration.isConnected()) {
+            // Nothing can be announced: writes would only block for Curator's retry budget. The node goes with the
+            // session; requests already in progress still finish.
+            logger.warn("ZooKeeper is not connected: " + this.registration.instanceId() + " cannot announce "
+                    + "OUT_OF_SERVICE; its registration goes when its session ends");
+            if (this.inFlight != null) {
+                this.inFlight.awaitIdle(this.drainTimeout);
+            }
+            return;
+        }
         this.registration.markOutOfService();
         boolean seen = await(() -> {
             ServiceInstance own = ownNode();

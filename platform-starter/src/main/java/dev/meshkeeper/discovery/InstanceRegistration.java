@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.curator.x.discovery.ServiceDiscovery;
@@ -23,8 +24,9 @@ import org.springframework.cloud.zookeeper.support.StatusConstants;
  * time. Every change is applied to the registration held in memory first and then written to the instance's node,
  * so it is also what Curator writes when it re-registers the instance after a reconnect or a session expiry.
  * <p>
- * Connection loss: a change made while ZooKeeper is unreachable is kept (one WARN) and reaches ZooKeeper when
- * Curator re-registers the instance on reconnection. A change made before the instance is registered is part of
+ * Connection loss: a change made while ZooKeeper is unreachable is kept in memory, without a write that would
+ * block the caller for Curator's whole retry budget, and reaches ZooKeeper when Curator re-registers the instance
+ * on reconnection. A change made before the instance is registered is part of
  * the registration. An operator who rewrites the node's {@value #STATUS_KEY} or metadata (the registry API does) is
  * followed: the instance adopts what the node says and does not write its own view back.
  */
@@ -64,6 +66,8 @@ public class InstanceRegistration {
 
     private final Object writeLock = new Object();
 
+    private final BooleanSupplier connected;
+
     /**
      * @param registration the application's registration (its metadata already carries the initial status)
      * @param serviceDiscovery the Curator service discovery that registers it
@@ -75,10 +79,28 @@ public class InstanceRegistration {
     public InstanceRegistration(ZookeeperRegistration registration, ServiceDiscovery<ZookeeperInstance> serviceDiscovery,
             ZookeeperDiscoveryProperties zookeeperProperties, String serviceId,
             MeshkeeperDiscoveryProperties properties) {
+        this(registration, serviceDiscovery, zookeeperProperties, serviceId, properties, () -> true);
+    }
+
+    /**
+     * @param registration the application's registration (its metadata already carries the initial status)
+     * @param serviceDiscovery the Curator service discovery that registers it
+     * @param zookeeperProperties Spring Cloud Zookeeper's discovery properties, whose metadata the registration is
+     * built with
+     * @param serviceId the service name the registration uses ({@code spring.application.name})
+     * @param properties zone, weight and version to add to the metadata
+     * @param connected whether the ZooKeeper client is connected now: while it is not, a change is kept in memory
+     * without a write (which would block the caller for Curator's whole retry budget) and reaches ZooKeeper when
+     * Curator re-registers the instance
+     */
+    public InstanceRegistration(ZookeeperRegistration registration, ServiceDiscovery<ZookeeperInstance> serviceDiscovery,
+            ZookeeperDiscoveryProperties zookeeperProperties, String serviceId,
+            MeshkeeperDiscoveryProperties properties, BooleanSupplier connected) {
         this.registration = registration;
         this.serviceDiscovery = serviceDiscovery;
         this.zookeeperProperties = zookeeperProperties;
         this.serviceId = serviceId;
+        this.connected = connected;
         Map<String, String> metadata = new LinkedHashMap<>(currentMetadata());
         if (properties.getZone() != null && !properties.getZone().isBlank()) {
             metadata.put(ZONE_KEY, properties.getZone());
@@ -214,6 +236,11 @@ public class InstanceRegistration {
                 this.pendingWrites.pollFirst();
             }
             replaceMetadata(metadata);
+            if (!this.connected.getAsBoolean()) {
+                logger.info("ZooKeeper is not connected: the registration of " + instanceId() + " keeps " + metadata
+                        + " in memory; Curator writes it when it re-registers the instance on reconnection");
+                return;
+            }
             try {
                 this.serviceDiscovery.updateService(this.registration.getServiceInstance());
                 logger.debug("Wrote metadata of " + instanceId() + ": " + metadata);
@@ -229,6 +256,11 @@ public class InstanceRegistration {
                 logger.debug("Instance " + instanceId() + " is not registered; kept " + metadata + " for it");
             }
         }
+    }
+
+    /** Whether the ZooKeeper client is connected now, so that a write can reach ZooKeeper. */
+    boolean isConnected() {
+        return this.connected.getAsBoolean();
     }
 
     /**

@@ -71,7 +71,7 @@ final class TestRegistries {
     private static RegistryHandle shared() {
         if (shared == null) {
             RegistryHandle handle = start(true);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> close(handle), "meshkeeper-registry-shutdown"));
+            closeAtExit(handle);
             shared = handle;
         }
         return shared;
@@ -95,6 +95,39 @@ final class TestRegistries {
                 .startupTimeout(Duration.ofSeconds(20)).build());
         server.start();
         return new RegistryHandle(server, isShared);
+    }
+
+    /**
+     * Stops the shared server when the JVM exits. With Spring Boot on the class path, only after Boot's shutdown
+     * hook has closed the application contexts (cached test contexts included): stopped first, it would leave those
+     * contexts retrying ZooKeeper writes while they shut down, delaying the JVM's exit by many seconds.
+     */
+    private static void closeAtExit(RegistryHandle handle) {
+        Runnable close = () -> close(handle);
+        if (isPresent("org.springframework.boot.SpringApplication")) {
+            AfterSpringBootContexts.register(close);
+        }
+        else {
+            Runtime.getRuntime().addShutdownHook(new Thread(close, "meshkeeper-registry-shutdown"));
+        }
+    }
+
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, TestRegistries.class.getClassLoader());
+            return true;
+        }
+        catch (ClassNotFoundException | LinkageError ex) {
+            return false;
+        }
+    }
+
+    /** Loaded only when Spring Boot is present. */
+    private static final class AfterSpringBootContexts {
+
+        static void register(Runnable action) {
+            org.springframework.boot.SpringApplication.getShutdownHandlers().add(action);
+        }
     }
 
     private static void close(RegistryHandle handle) {
