@@ -217,6 +217,7 @@ pages.overview = {
         card('Role', cluster, v => `${v.role}${v.serving ? ', serving' : ', not serving'}`, true),
         card('Client port', cluster, v => v.clientPort ?? 'off', true),
         card('TLS client port', cluster, v => v.secureClientPort ?? 'off', true),
+        card('ZooKeeper authentication', cluster, v => zookeeperAuthentication(v.zookeeperAuthentication), true),
         card('Znodes', cluster, () => stats.znodeCount ?? '—'),
         card('Watches', cluster, () => stats.watchCount ?? '—'),
         card('Connections', cluster, () => stats.aliveConnections ?? '—'),
@@ -497,6 +498,12 @@ async function render(force) {
   main.replaceChildren(...[failure
     ? [h('h1', {}, page.title), errorBox(failure, `${page.title} could not be loaded`)]
     : page.view(data, route.params)].flat(Infinity).filter(Boolean));
+}
+
+function zookeeperAuthentication(auth) {
+  if (!auth || !auth.enabled) return 'off';
+  const apps = auth.applications.length;
+  return `${auth.required ? 'required' : 'optional'}, ${apps} application${apps === 1 ? '' : 's'}`;
 }
 
 function startLiveUpdates() {

@@ -5,9 +5,11 @@ import dev.meshkeeper.registry.api.CoordinationStore.LockView;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.ServerStatistics;
 import dev.meshkeeper.registry.server.ServerStatus;
+import dev.meshkeeper.registry.zookeeper.RegistryAuthentication;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -25,9 +27,13 @@ class CoordinationController {
 
     private final RegistryServer server;
 
-    CoordinationController(CoordinationStore store, RegistryServer server) {
+    private final RegistryAuthentication authentication;
+
+    CoordinationController(CoordinationStore store, RegistryServer server,
+            ObjectProvider<RegistryAuthentication> authentication) {
         this.store = store;
         this.server = server;
+        this.authentication = authentication.getIfAvailable();
     }
 
     @GetMapping("/locks")
@@ -50,8 +56,19 @@ class CoordinationController {
         cluster.put("secureClientPort", this.server.secureClientPort().isPresent()
                 ? this.server.secureClientPort().getAsInt() : null);
         cluster.put("ensemble", this.server.settings().isEnsemble() ? this.server.ensembleConnectString() : null);
+        cluster.put("zookeeperAuthentication", zookeeperAuthentication());
         cluster.put("statistics", this.server.statistics().map(CoordinationController::statistics).orElse(null));
         return cluster;
+    }
+
+    /** What ZooKeeper demands of its clients (meshkeeper.registry.auth.*); never a secret. */
+    private Map<String, Object> zookeeperAuthentication() {
+        boolean enabled = this.authentication != null && this.authentication.isEnabled();
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("enabled", enabled);
+        view.put("required", enabled && this.authentication.isRequireAuthentication());
+        view.put("applications", enabled ? List.copyOf(this.authentication.applications()) : List.of());
+        return view;
     }
 
     private static Map<String, Object> statistics(ServerStatistics statistics) {

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
 import org.apache.zookeeper.ZooDefs;
@@ -76,6 +77,16 @@ public final class RegistryAuthentication {
 
     Map<String, String> applicationIds() {
         return this.applicationIds;
+    }
+
+    /** Whether ZooKeeper turns away clients that have not authenticated (when authentication is enabled). */
+    public boolean isRequireAuthentication() {
+        return this.requireAuthentication;
+    }
+
+    /** The applications that own their registrations ({@code meshkeeper.registry.auth.applications.*}). */
+    public Set<String> applications() {
+        return this.applicationIds.keySet();
     }
 
     List<String> openPaths() {

@@ -263,6 +263,8 @@ class AdminApiIntegrationTests {
         assertThat(cluster.get("role").asString()).isEqualTo("standalone");
         assertThat(cluster.get("serving").asBoolean()).isTrue();
         assertThat(cluster.get("clientPort").asInt()).isPositive();
+        assertThat(cluster.get("zookeeperAuthentication").get("enabled").asBoolean()).isFalse();
+        assertThat(cluster.get("zookeeperAuthentication").get("applications")).isEmpty();
         assertThat(cluster.get("ensemble").isNull()).isTrue();
         assertThat(cluster.get("statistics").get("znodeCount").asLong()).isPositive();
         assertThat(cluster.get("statistics").get("aliveConnections").asLong()).isPositive();

@@ -141,6 +141,12 @@ class RegistryZooKeeperAuthTest {
                 "application/json", "{\"status\":\"OUT_OF_SERVICE\"}").statusCode()).isEqualTo(200);
         assertThat(text(inventory.getData().forPath(instance))).contains("OUT_OF_SERVICE");
 
+        // The cluster view says what ZooKeeper demands, without any secret.
+        HttpResponse<String> cluster = send("GET", "/api/v1/cluster", null, null);
+        assertThat(cluster.statusCode()).isEqualTo(200);
+        assertThat(cluster.body()).contains("\"zookeeperAuthentication\":{\"enabled\":true,\"required\":true,")
+                .contains("\"" + INVENTORY + "\"").doesNotContain("inventory-pw");
+
         // A client without credentials is turned away.
         try (CuratorFramework anonymous = client(null, null)) {
             assertThat(catchThrowable(() -> anonymous.setData().forPath("/config/" + INVENTORY + "/greeting",
