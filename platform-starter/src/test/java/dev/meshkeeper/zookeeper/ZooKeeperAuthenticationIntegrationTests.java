@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
@@ -151,6 +152,25 @@ class ZooKeeperAuthenticationIntegrationTests {
             assertThat(failure).isInstanceOfAny(KeeperException.SessionClosedRequireAuthException.class,
                     KeeperException.AuthFailedException.class);
         }
+    }
+
+    @Test
+    void anApplicationWithoutCredentialsFailsToStartWithAnAnalysisNamingTheProperties() {
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.SERVLET).run("--spring.application.name=" + APP,
+                        "--spring.config.import=zookeeper:" + server.connectString(),
+                        "--spring.cloud.zookeeper.connect-string=" + server.connectString(),
+                        "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1", "--server.port=0",
+                        "--server.address=127.0.0.1", "--spring.cloud.zookeeper.connection-timeout=3s",
+                        "--spring.cloud.zookeeper.max-retries=1"));
+        assertThat(failure).isNotNull();
+
+        FailureAnalysis analysis = new ZooKeeperAccessFailureAnalyzer().analyze(failure);
+
+        assertThat(analysis).as("analysis of %s", failure).isNotNull();
+        assertThat(analysis.getAction()).contains("meshkeeper.zookeeper.auth.username")
+                .contains("meshkeeper.zookeeper.auth.password");
+        assertThat(analysis.getDescription()).contains("did not authenticate");
     }
 
     private static void assertNoAuth(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
