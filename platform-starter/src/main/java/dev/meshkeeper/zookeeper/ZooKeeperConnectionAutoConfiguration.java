@@ -39,6 +39,14 @@ public class ZooKeeperConnectionAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
+    ZooKeeperRequests zooKeeperRequests(CuratorFramework curator, ZooKeeperConnectionMonitor monitor,
+            ZooKeeperConnectionProperties properties, ObjectProvider<Clock> clock) {
+        return new ZooKeeperRequests(curator, monitor, properties.getOperationTimeout(),
+                clock.getIfUnique(Clock::systemUTC));
+    }
+
+    @Bean
     @ConditionalOnMissingBean(name = "zooKeeperConnectionEndpointContributor")
     ZooKeeperConnectionEndpointContributor zooKeeperConnectionEndpointContributor(CuratorFramework curator,
             ZooKeeperConnectionMonitor monitor) {

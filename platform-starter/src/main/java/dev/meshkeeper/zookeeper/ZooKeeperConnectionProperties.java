@@ -19,12 +19,27 @@ public class ZooKeeperConnectionProperties {
      */
     private Duration outageTolerance = Duration.ofSeconds(30);
 
+    /**
+     * The longest an application thread waits for one ZooKeeper request Meshkeeper makes for it (registration and
+     * status writes, lock node creation, config and shared-data writes, lookups). While the connection is
+     * suspended or lost, writes fail at once instead. Longer rides out a slow server; shorter fails sooner.
+     */
+    private Duration operationTimeout = Duration.ofSeconds(1);
+
     public boolean isEnabled() {
         return this.enabled;
     }
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public Duration getOperationTimeout() {
+        return this.operationTimeout;
+    }
+
+    public void setOperationTimeout(Duration operationTimeout) {
+        this.operationTimeout = operationTimeout;
     }
 
     public Duration getOutageTolerance() {
