@@ -2,7 +2,6 @@ package dev.meshkeeper.discovery;
 
 import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
-import jakarta.servlet.Filter;
 import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.discovery.ServiceDiscovery;
@@ -65,15 +64,41 @@ public class DiscoveryRegistrationAutoConfiguration {
                 properties.getDrainTimeout(), properties.getPropagationDelay());
     }
 
+    /** Counts a servlet application's requests in progress, for the drain. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(Filter.class)
+    @ConditionalOnClass(name = "jakarta.servlet.Filter")
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    static class InFlightRequestsConfiguration {
+    static class ServletInFlightRequestsConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
         InFlightRequests meshkeeperInFlightRequests() {
             return new InFlightRequests();
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        InFlightRequestsFilter meshkeeperInFlightRequestsFilter(InFlightRequests inFlight) {
+            return new InFlightRequestsFilter(inFlight);
+        }
+    }
+
+    /** Counts a reactive application's exchanges in progress, for the drain. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.web.server.WebFilter")
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    static class ReactiveInFlightRequestsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        InFlightRequests meshkeeperInFlightRequests() {
+            return new InFlightRequests();
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        InFlightRequestsWebFilter meshkeeperInFlightRequestsWebFilter(InFlightRequests inFlight) {
+            return new InFlightRequestsWebFilter(inFlight);
         }
     }
 
