@@ -58,8 +58,13 @@ class EdgeGatewayTests {
     }
 
     @Test
-    void theServletApiIsNotOnTheClassPath() {
+    void neitherTheServletApiNorZooKeeperConfigLoadingIsOnTheClassPath() {
+        // without Spring Cloud Zookeeper's config starter, no spring.config.import is needed
         assertThat(getClass().getClassLoader().getResource("jakarta/servlet/Filter.class")).isNull();
+        assertThat(getClass().getClassLoader()
+                .getResource("org/springframework/cloud/zookeeper/config/ZookeeperConfigDataLocationResolver.class"))
+                .isNull();
+        assertThat(getClass().getClassLoader().getResource("org/springframework/retry/RetryPolicy.class")).isNull();
     }
 
     @Test
@@ -90,7 +95,6 @@ class EdgeGatewayTests {
         // command-line arguments: they win over the gateway's application.properties
         return new String[] { "--spring.application.name=" + name, "--server.port=0", "--server.address=127.0.0.1",
                 "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:",
                 "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1" };
     }
 
