@@ -3,7 +3,6 @@ package dev.meshkeeper.registry.api;
 import dev.meshkeeper.registry.api.DataStore.DataView;
 import dev.meshkeeper.registry.api.DataStore.EntryItem;
 import dev.meshkeeper.registry.api.DataStore.MapView;
-import dev.meshkeeper.registry.api.DataStore.Precondition;
 import dev.meshkeeper.registry.api.DataStore.Summary;
 import dev.meshkeeper.registry.api.DataStore.ValueView;
 import dev.meshkeeper.registry.api.DataStore.Written;
@@ -11,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -119,41 +117,8 @@ class DataController {
         return ResponseEntity.noContent().build();
     }
 
-    private Precondition precondition(String ifMatch, String ifNoneMatch) {
-        boolean absent = false;
-        if (ifNoneMatch != null && !ifNoneMatch.isBlank()) {
-            if (!ifNoneMatch.trim().equals("*")) {
-                throw AdminApiException.badRequest("If-None-Match", "If-None-Match '" + ifNoneMatch + "' is not "
-                        + "supported; send If-None-Match: * to create only when the name or key does not exist yet");
-            }
-            absent = true;
-        }
-        if (ifMatch == null || ifMatch.isBlank()) {
-            if (!absent && this.properties.isRequireIfMatch()) {
-                throw new AdminApiException(HttpStatus.PRECONDITION_REQUIRED, "If-Match required",
-                        "this server requires a precondition on every shared data write "
-                                + "(meshkeeper.registry.data.require-if-match=true); read it and send its ETag, "
-                                + "e.g. If-Match: \"3\", or send If-None-Match: * to create",
-                        "If-Match");
-            }
-            return absent ? new Precondition(null, false, true) : Precondition.NONE;
-        }
-        String tag = ifMatch.trim();
-        if (tag.equals("*")) {
-            return new Precondition(null, true, absent);
-        }
-        if (tag.startsWith("W/")) {
-            tag = tag.substring(2);
-        }
-        tag = tag.replace("\"", "").trim();
-        try {
-            return new Precondition(Long.parseLong(tag), false, absent);
-        }
-        catch (NumberFormatException ex) {
-            throw new AdminApiException(HttpStatus.PRECONDITION_FAILED, "Version mismatch", "If-Match '" + ifMatch
-                    + "' is not a shared data version; send the ETag of GET /api/v1/data/{name}, e.g. \"3\"",
-                    "If-Match");
-        }
+    private DataPrecondition precondition(String ifMatch, String ifNoneMatch) {
+        return DataPrecondition.of(ifMatch, ifNoneMatch, this.properties.isRequireIfMatch());
     }
 
     private static String etag(long version) {

@@ -98,7 +98,7 @@ final class DataStore {
     }
 
     /** Sets a value or counter, creating it when missing; a bare integer is a counter, anything else a value. */
-    Written<ValueView> put(String name, JsonNode value, Precondition precondition) throws Exception {
+    Written<ValueView> put(String name, JsonNode value, DataPrecondition precondition) throws Exception {
         validate(name, "name");
         byte[] data = encode(value, "data '" + name + "'");
         if (DataKind.isMapMarker(value)) {
@@ -135,7 +135,7 @@ final class DataStore {
     }
 
     /** Sets one entry of a map, creating the entry (and the map) when missing. */
-    Written<EntryItem> putEntry(String name, String key, JsonNode value, Precondition precondition)
+    Written<EntryItem> putEntry(String name, String key, JsonNode value, DataPrecondition precondition)
             throws Exception {
         validate(name, "name");
         validate(key, "key");
@@ -180,7 +180,7 @@ final class DataStore {
     }
 
     /** Deletes a value or counter, or a map with all its entries in one transaction. */
-    DataKind delete(String name, Precondition precondition) throws Exception {
+    DataKind delete(String name, DataPrecondition precondition) throws Exception {
         validate(name, "name");
         String path = path(name);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -196,7 +196,8 @@ final class DataStore {
                     return kind;
                 }
                 Map<String, Node> entries = readChildren(path);
-                precondition.check(what(name), readPath(name), fingerprint(node.stat(), entries));
+                precondition.check("map '" + name + "' (its ETag is the zxid of its latest change)", readPath(name),
+                        fingerprint(node.stat(), entries));
                 List<CuratorOp> ops = new ArrayList<>();
                 long bytes = 0;
                 for (Map.Entry<String, Node> entry : entries.entrySet()) {
@@ -222,7 +223,7 @@ final class DataStore {
     }
 
     /** Deletes one entry of a map; the map stays, possibly empty. */
-    void deleteEntry(String name, String key, Precondition precondition) throws Exception {
+    void deleteEntry(String name, String key, DataPrecondition precondition) throws Exception {
         validate(name, "name");
         validate(key, "key");
         String path = path(name, key);
@@ -407,35 +408,6 @@ final class DataStore {
     }
 
     private record Node(byte[] data, Stat stat) {
-    }
-
-    /** A conditional write: {@code If-Match} (a version, or any when {@code exists}) or {@code If-None-Match: *}. */
-    record Precondition(Long version, boolean exists, boolean absent) {
-
-        static final Precondition NONE = new Precondition(null, false, false);
-
-        /**
-         * @param current the current version, {@code null} when the node does not exist
-         * @throws AdminApiException (412) when the precondition does not hold
-         */
-        void check(String what, String readPath, Long current) {
-            if (this.absent && current != null) {
-                throw failed(what + " already exists (If-None-Match: *); read it (GET " + readPath + ") and send its "
-                        + "ETag as If-Match to change it", "If-None-Match");
-            }
-            if ((this.exists || this.version != null) && current == null) {
-                throw failed(what + " does not exist, so If-Match cannot hold; create it with If-None-Match: * or "
-                        + "without a precondition", "If-Match");
-            }
-            if (this.version != null && !this.version.equals(current)) {
-                throw failed(what + " is at version " + current + ", not " + this.version + " (If-Match); read it "
-                        + "again (GET " + readPath + "), re-apply your change and send the new ETag", "If-Match");
-            }
-        }
-
-        private static AdminApiException failed(String detail, String field) {
-            return new AdminApiException(HttpStatus.PRECONDITION_FAILED, "Version mismatch", detail, field);
-        }
     }
 
     record Summary(String name, String kind, int entries) {
