@@ -33,7 +33,7 @@ public class DataApiProperties {
     @Max(1_000_000)
     private int maxEntries = 10_000;
 
-    /** Whether every write must carry If-Match (or If-None-Match: * to create) with the version read (428 otherwise). */
+    /** Whether every write must carry If-Match, or If-None-Match: * to create (428 otherwise). */
     private boolean requireIfMatch = false;
 
     public boolean isEnabled() {

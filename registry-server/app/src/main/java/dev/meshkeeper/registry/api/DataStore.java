@@ -259,15 +259,16 @@ final class DataStore {
         DataKind kind = this.json.decode(map.data()).kind();
         if (kind != DataKind.MAP) {
             throw kindConflict("data '" + name + "' is a " + kind.label() + ", not a map: it has no entries; write "
-                    + "the whole " + kind.label() + " with PUT " + readPath(name) + ", or delete it first to make a map");
+                    + "the whole " + kind.label() + " with PUT " + readPath(name)
+                    + ", or delete it first to make a map");
         }
         return true;
     }
 
     private void checkKind(String name, DataKind current, DataKind written) {
         if (current == DataKind.MAP) {
-            throw kindConflict("data '" + name + "' is a map, not a " + written.label() + ": write its entries with PUT "
-                    + readPath(name) + "/{key}, or delete the map first");
+            throw kindConflict("data '" + name + "' is a map, not a " + written.label()
+                    + ": write its entries with PUT " + readPath(name) + "/{key}, or delete the map first");
         }
         if (current == DataKind.COUNTER && written != DataKind.COUNTER) {
             throw AdminApiException.badRequest("body", "data '" + name + "' is a counter: what is written to it "
