@@ -82,7 +82,7 @@ final class LiveZookeeperPropertySource extends AbstractZookeeperPropertySource 
             if (LocalOnlyKeys.isLocalOnly(key) && this.ignored.add(key)) {
                 this.log.warn("Ignoring " + key + " from ZooKeeper config context " + this.contextPath
                         + ": it can only be set in the application's own configuration (files, environment "
-                        + "variables, arguments). Delete " + this.contextPath + "/" + key + " from ZooKeeper.");
+                        + "variables, arguments). Delete it from " + this.contextPath + " in ZooKeeper.");
             }
         }
     }
