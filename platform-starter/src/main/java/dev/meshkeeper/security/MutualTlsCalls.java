@@ -53,8 +53,12 @@ final class MutualTlsCalls implements LoadBalancerRequestTransformer {
         return request;
     }
 
-    /** The request factory of every {@code @LoadBalanced RestClient.Builder}. */
+    /**
+     * The request factory of every {@code @LoadBalanced RestClient.Builder}. Resolves the bundle at once, so that a
+     * bundle name that names no bundle stops start-up.
+     */
     ClientHttpRequestFactory requestFactory() {
+        this.bundle.get();
         return this::createRequest;
     }
 

@@ -7,11 +7,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerRequestTransformer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.test.context.support.TestPropertySourceUtils;
+import org.springframework.web.client.RestClient;
 
 @Timeout(60)
 @ExtendWith(OutputCaptureExtension.class)
@@ -79,7 +84,27 @@ class MutualTlsAutoConfigurationTests {
     @Test
     void balancedCallsGoThroughTheFailClosedTransformer() {
         this.contextRunner.withPropertyValues("meshkeeper.security.mtls.bundle=mesh").run((context) -> assertThat(
-                context.getBeansOfType(org.springframework.cloud.client.loadbalancer.LoadBalancerRequestTransformer.class))
+                context.getBeansOfType(LoadBalancerRequestTransformer.class))
                 .hasSize(1).allSatisfy((name, transformer) -> assertThat(transformer).isInstanceOf(MutualTlsCalls.class)));
+    }
+
+    @Test
+    void bundleNameThatNamesNoBundleStopsStartUp() {
+        this.contextRunner.withPropertyValues("meshkeeper.security.mtls.bundle=missing")
+                .withUserConfiguration(BalancedClient.class).run((context) -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(
+                            "meshkeeper.security.mtls.bundle 'missing' cannot be resolved");
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class BalancedClient {
+
+        @Bean
+        @LoadBalanced
+        RestClient.Builder balancedRestClientBuilder() {
+            return RestClient.builder();
+        }
     }
 }
