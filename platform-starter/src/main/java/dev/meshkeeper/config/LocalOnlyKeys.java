@@ -12,6 +12,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
+import org.springframework.util.ClassUtils;
 
 /**
  * Settings ZooKeeper config cannot change: whether Meshkeeper and its mutual TLS are on, the SSL bundle names and
@@ -35,7 +36,9 @@ final class LocalOnlyKeys implements EnvironmentPostProcessor, Ordered {
     private final Log log;
 
     LocalOnlyKeys(DeferredLogFactory logFactory) {
-        this.log = logFactory.getLog(LiveZookeeperPropertySource.class);
+        // the category of the live property source (by name: its class needs Spring Cloud Zookeeper's config)
+        this.log = logFactory.getLog(() -> org.apache.commons.logging.LogFactory
+                .getLog("dev.meshkeeper.config.LiveZookeeperPropertySource"));
     }
 
     /** Whether {@code key}, in any relaxed spelling, is one ZooKeeper config cannot set. */
@@ -59,21 +62,34 @@ final class LocalOnlyKeys implements EnvironmentPostProcessor, Ordered {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        MutablePropertySources sources = environment.getPropertySources();
-        for (PropertySource<?> source : sources) {
-            if (source instanceof AbstractZookeeperPropertySource loaded
-                    && !(source instanceof LiveZookeeperPropertySource) && holdsLocalOnlyKey(loaded)) {
-                sources.replace(loaded.getName(), LiveZookeeperPropertySource.copyOf(loaded, this.log));
-            }
+        // Spring Cloud Zookeeper's config loading is optional: without it there is nothing to hide.
+        if (ClassUtils.isPresent(ZOOKEEPER_PROPERTY_SOURCE, LocalOnlyKeys.class.getClassLoader())) {
+            ZooKeeperSources.hideLocalOnlyKeys(environment.getPropertySources(), this.log);
         }
     }
 
-    private static boolean holdsLocalOnlyKey(AbstractZookeeperPropertySource source) {
-        for (String name : source.getPropertyNames()) {
-            if (isLocalOnly(name)) {
-                return true;
+    private static final String ZOOKEEPER_PROPERTY_SOURCE =
+            "org.springframework.cloud.zookeeper.config.AbstractZookeeperPropertySource";
+
+    /** Loaded only when Spring Cloud Zookeeper's config classes are on the class path. */
+    private static final class ZooKeeperSources {
+
+        static void hideLocalOnlyKeys(MutablePropertySources sources, Log log) {
+            for (PropertySource<?> source : sources) {
+                if (source instanceof AbstractZookeeperPropertySource loaded
+                        && !(source instanceof LiveZookeeperPropertySource) && holdsLocalOnlyKey(loaded)) {
+                    sources.replace(loaded.getName(), LiveZookeeperPropertySource.copyOf(loaded, log));
+                }
             }
         }
-        return false;
+
+        private static boolean holdsLocalOnlyKey(AbstractZookeeperPropertySource source) {
+            for (String name : source.getPropertyNames()) {
+                if (isLocalOnly(name)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 }
