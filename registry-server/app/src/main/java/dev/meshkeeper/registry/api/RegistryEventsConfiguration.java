@@ -1,5 +1,6 @@
 package dev.meshkeeper.registry.api;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ public class RegistryEventsConfiguration {
         roots.put("leaders", List.of(admin.getLeadersRoot()));
         roots.put("audit", List.of(audit.getRoot()));
         return new RegistryEvents(curator, roots, properties.getCoalesce(), properties.getHeartbeat(),
-                properties.getMaxSubscribers());
+                properties.getMaxSubscribers(), properties.getMaxStreamsPerUser(), properties.getIdleTimeout(),
+                Clock.systemUTC());
     }
 }
