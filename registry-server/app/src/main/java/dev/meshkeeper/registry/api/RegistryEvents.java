@@ -22,6 +22,8 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher.Event.EventType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -41,6 +43,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * completes every open stream, so an open console never holds up a shutdown.
  */
 final class RegistryEvents implements SmartLifecycle, AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(RegistryEvents.class);
 
     private final Map<String, List<String>> rootsByTopic;
 
@@ -219,15 +223,21 @@ final class RegistryEvents implements SmartLifecycle, AutoCloseable {
     }
 
     private void heartbeat() {
-        Instant idleSince = this.clock.instant().minus(this.idleTimeout);
-        this.subscribers.forEach(stream -> {
-            if (stream.lastEvent().get().isBefore(idleSince)) {
-                end(stream);
-            }
-            else {
-                send(stream, SseEmitter.event().comment("heartbeat"));
-            }
-        });
+        try {
+            Instant idleSince = this.clock.instant().minus(this.idleTimeout);
+            this.subscribers.forEach(stream -> {
+                if (stream.lastEvent().get().isBefore(idleSince)) {
+                    end(stream);
+                }
+                else {
+                    send(stream, SseEmitter.event().comment("heartbeat"));
+                }
+            });
+        }
+        catch (RuntimeException ex) {
+            // an exception would end the scheduled heartbeats for good
+            logger.warn("Event stream heartbeat failed: {}", ex.toString(), ex);
+        }
     }
 
     private void end(Stream stream) {

@@ -3,6 +3,7 @@ package dev.meshkeeper.registry.security;
 import dev.meshkeeper.registry.security.ApiTokenAuthenticationFilter.ApiToken;
 import dev.meshkeeper.registry.server.RegistryServerException;
 import dev.meshkeeper.registry.zookeeper.RegistryProperties;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -143,6 +144,9 @@ public class RegistrySecurityConfiguration {
         });
         return common(http, security, problems, throttle).securityMatcher("/api/**")
                 .authorizeHttpRequests(requests -> requests
+                        // An event stream's completion is dispatched again; the request was authorized when it
+                        // started, and its session may be gone by now (logout ends the stream).
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/**").hasRole(VIEWER)
                         .requestMatchers(HttpMethod.HEAD, "/api/**").hasRole(VIEWER)
                         .anyRequest().hasRole(OPERATOR))
