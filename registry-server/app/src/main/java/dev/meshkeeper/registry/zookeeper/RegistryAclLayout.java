@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * application list is corrected):
  * <ul>
  * <li>{@code /} and the parents of the paths below: everyone reads; only the registry creates;</li>
- * <li>the config root, the config history and the audit log, every node in them: everyone reads; only the
- * registry (the config API, operators through it) writes;</li>
+ * <li>the config root: everyone reads (lists the contexts); a context and every node in it: read by the application
+ * it belongs to ({@code <app>}, {@code <app>,<profile>}), by everyone for the shared {@code application} context, by
+ * the registry alone for any other; the config history and the audit log: the registry alone. Only the registry
+ * (the config API, operators through it) writes any of them ({@link RegistryAuthentication#aclFor});</li>
  * <li>the services root and the node of every service no application is listed for: everyone reads;</li>
  * <li>{@code <services root>/<application>} of each listed application: that application creates and deletes its
  * instances (it cannot change the node's ACL); everyone reads;</li>
@@ -114,7 +116,7 @@ final class RegistryAclLayout implements ConnectionStateListener {
                 ensure(node.getKey(), node.getValue());
             }
             for (String tree : this.registryTrees) {
-                applyToChildren(tree, READ);
+                applyToChildren(tree);
             }
             for (String service : children(this.servicesRoot)) {
                 String path = ZKPaths.makePath(this.servicesRoot, service);
@@ -149,7 +151,7 @@ final class RegistryAclLayout implements ConnectionStateListener {
                 nodes.putIfAbsent(parent, READ);
             }
         }
-        this.registryTrees.forEach(tree -> nodes.put(tree, READ));
+        this.registryTrees.forEach(tree -> nodes.put(tree, this.authentication.aclFor(tree)));
         nodes.put(this.servicesRoot, READ);
         this.authentication.applicationIds().forEach((name, id) -> nodes.put(ZKPaths.makePath(this.servicesRoot, name),
                 List.of(new ACL(Perms.CREATE | Perms.DELETE | Perms.READ, new Id(RegistryAuthentication.SCHEME, id)),
@@ -189,12 +191,12 @@ final class RegistryAclLayout implements ConnectionStateListener {
         }
     }
 
-    private void applyToChildren(String path, List<ACL> acl) throws Exception {
+    private void applyToChildren(String path) throws Exception {
         for (String child : children(path)) {
             String childPath = ZKPaths.makePath(path, child);
             try {
-                ensureExisting(childPath, acl);
-                applyToChildren(childPath, acl);
+                ensureExisting(childPath, this.authentication.aclFor(childPath));
+                applyToChildren(childPath);
             }
             catch (KeeperException.NoNodeException ex) {
                 // deleted meanwhile: nothing to protect

@@ -15,6 +15,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
 
 /**
  * The registry's ZooKeeper identities when {@code meshkeeper.registry.auth.enabled=true}: the applications' digest
@@ -43,6 +44,16 @@ public final class RegistryAuthentication {
 
     private static final String PREFIX = "auth.applications.";
 
+    /** The config context every application reads (Spring Cloud Zookeeper's default context). */
+    static final String SHARED_CONTEXT = "application";
+
+    /**
+     * Readable by the registry alone: ZooKeeper's super user passes every ACL, and this digest id matches no
+     * password (ZooKeeper refuses an empty ACL).
+     */
+    static final List<ACL> REGISTRY_ONLY = List.of(new ACL(ZooDefs.Perms.READ,
+            new Id(SCHEME, ADMIN_USER + ":registry-only")));
+
     private final boolean enabled;
 
     private final boolean requireAuthentication;
@@ -52,10 +63,27 @@ public final class RegistryAuthentication {
 
     private final List<String> openPaths;
 
+    private final String configRoot;
+
+    private final List<String> privateRoots;
+
     /**
+     * With the default roots: config under {@code /config}, its history under {@code /meshkeeper/config}, the audit
+     * log under {@code /meshkeeper/audit}.
      * @throws RegistryServerException naming the property when an application's name or digest is unusable
      */
     public RegistryAuthentication(RegistryAuthProperties properties) {
+        this(properties, "/config", List.of("/meshkeeper/config", "/meshkeeper/audit"));
+    }
+
+    /**
+     * @param configRoot the root of the config contexts applications read
+     * @param privateRoots trees only the registry reads (config history, audit log)
+     * @throws RegistryServerException naming the property when an application's name or digest is unusable
+     */
+    public RegistryAuthentication(RegistryAuthProperties properties, String configRoot, List<String> privateRoots) {
+        this.configRoot = configRoot;
+        this.privateRoots = List.copyOf(privateRoots);
         this.enabled = properties.isEnabled();
         this.requireAuthentication = properties.isRequireAuthentication();
         Map<String, String> ids = new LinkedHashMap<>();
@@ -127,8 +155,38 @@ public final class RegistryAuthentication {
     }
 
     /**
-     * Makes a registry client authenticate as the administrator; every node it creates is readable by all clients
-     * and writable by the administrator only. Does nothing when authentication is off.
+     * The ACL of a node the registry writes: a config context and everything in it is readable by the application
+     * it belongs to ({@code <app>} and {@code <app>,<profile>} by the application listed as {@code <app>}), the
+     * {@code application} contexts by everyone, any other context and the private trees (config history, audit log)
+     * by the registry only; every other node by everyone. Only the registry (ZooKeeper's super user) writes them.
+     */
+    List<ACL> aclFor(String path) {
+        for (String root : this.privateRoots) {
+            if (path.equals(root) || path.startsWith(root + "/")) {
+                return REGISTRY_ONLY;
+            }
+        }
+        if (path.startsWith(this.configRoot + "/")) {
+            String context = path.substring(this.configRoot.length() + 1);
+            int slash = context.indexOf('/');
+            return contextAcl((slash >= 0) ? context.substring(0, slash) : context);
+        }
+        return ZooDefs.Ids.READ_ACL_UNSAFE;
+    }
+
+    private List<ACL> contextAcl(String context) {
+        int comma = context.indexOf(',');
+        String owner = (comma >= 0) ? context.substring(0, comma) : context;
+        if (owner.equals(SHARED_CONTEXT)) {
+            return ZooDefs.Ids.READ_ACL_UNSAFE;
+        }
+        String id = this.applicationIds.get(owner);
+        return (id != null) ? List.of(new ACL(ZooDefs.Perms.READ, new Id(SCHEME, id))) : REGISTRY_ONLY;
+    }
+
+    /**
+     * Makes a registry client authenticate as the administrator; every node it creates is writable by the
+     * administrator only and readable as {@link #aclFor(String)} says. Does nothing when authentication is off.
      */
     public void configure(CuratorFrameworkFactory.Builder builder) {
         if (!this.enabled) {
@@ -144,7 +202,7 @@ public final class RegistryAuthentication {
 
                     @Override
                     public List<ACL> getAclForPath(String path) {
-                        return ZooDefs.Ids.READ_ACL_UNSAFE;
+                        return aclFor(path);
                     }
                 });
     }
