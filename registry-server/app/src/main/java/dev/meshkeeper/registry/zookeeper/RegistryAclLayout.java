@@ -20,6 +20,7 @@ import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.ClientInfo;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.data.Stat;
+import org.apache.zookeeper.server.auth.ProviderRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@code <services root>/<application>} of each listed application: that application creates and deletes its
  * instances (it cannot change the node's ACL); everyone reads;</li>
  * <li>the lock and leader roots and the open paths: everyone reads and creates nodes of their own (which the
- * creating application owns, see the starter's {@code meshkeeper.zookeeper.auth.*}).</li>
+ * creating application owns, see the starter's {@code meshkeeper.zookeeper.auth.*}); when applications reserve
+ * names, only authenticated applications create there, and a reserved name only its owner
+ * ({@link NameReservingDigestProvider}).</li>
  * </ul>
  * The registry's own identity is ZooKeeper's super user and needs no ACL entry.
  */
@@ -50,6 +53,10 @@ final class RegistryAclLayout implements ConnectionStateListener {
     static final List<ACL> READ = List.of(new ACL(Perms.READ, ANYONE));
 
     static final List<ACL> READ_CREATE = List.of(new ACL(Perms.READ | Perms.CREATE, ANYONE));
+
+    /** Everyone reads; an authenticated application creates a name unless another one reserved it. */
+    static final List<ACL> READ_CREATE_UNRESERVED = List.of(new ACL(Perms.READ, ANYONE),
+            new ACL(Perms.CREATE, new Id(RegistryAuthentication.SCHEME, NameReservingDigestProvider.RESERVED_NAMES)));
 
     private final CuratorFramework curator;
 
@@ -111,6 +118,7 @@ final class RegistryAclLayout implements ConnectionStateListener {
         }
         try {
             checkSuperUser();
+            checkNameReservations();
             Map<String, List<ACL>> nodes = layout();
             for (Map.Entry<String, List<ACL>> node : nodes.entrySet()) {
                 ensure(node.getKey(), node.getValue());
@@ -156,7 +164,8 @@ final class RegistryAclLayout implements ConnectionStateListener {
         this.authentication.applicationIds().forEach((name, id) -> nodes.put(ZKPaths.makePath(this.servicesRoot, name),
                 List.of(new ACL(Perms.CREATE | Perms.DELETE | Perms.READ, new Id(RegistryAuthentication.SCHEME, id)),
                         new ACL(Perms.READ, ANYONE))));
-        this.openPaths.forEach(path -> nodes.put(path, READ_CREATE));
+        List<ACL> open = this.authentication.reservesNames() ? READ_CREATE_UNRESERVED : READ_CREATE;
+        this.openPaths.forEach(path -> nodes.put(path, open));
         return nodes;
     }
 
@@ -171,6 +180,21 @@ final class RegistryAclLayout implements ConnectionStateListener {
                     + "client as its administrator (super user): the system property "
                     + RegistryAuthentication.SUPER_DIGEST + " was read before the registry set it, which happens when "
                     + "another ZooKeeper server ran in this JVM first; run the registry server in a JVM of its own");
+        }
+    }
+
+    /**
+     * Reserved names need the registry's digest provider; ZooKeeper loads its providers once per JVM, so one loaded
+     * before the registry installed its own would let nobody create locks or leaders.
+     */
+    private void checkNameReservations() {
+        if (this.authentication.reservesNames()
+                && !(ProviderRegistry.getServerProvider(RegistryAuthentication.SCHEME) instanceof NameReservingDigestProvider)) {
+            throw new RegistryServerException("auth.applications", null, "lock and leader names are reserved "
+                    + "(meshkeeper.registry.auth.applications.<app>.names), but ZooKeeper loaded its authentication "
+                    + "providers before the registry installed the one that enforces them (system property "
+                    + RegistryAuthentication.NAME_PROVIDER + "), which happens when another ZooKeeper server ran in "
+                    + "this JVM first; run the registry server in a JVM of its own");
         }
     }
 

@@ -42,6 +42,8 @@ public final class RegistryAuthentication {
 
     static final String SCHEME = "digest";
 
+    static final String NAME_PROVIDER = "zookeeper.authProvider.meshkeeper";
+
     private static final String PREFIX = "auth.applications.";
 
     /** The config context every application reads (Spring Cloud Zookeeper's default context). */
@@ -64,6 +66,9 @@ public final class RegistryAuthentication {
     private final List<String> openPaths;
 
     private final String configRoot;
+
+    /** Reserved lock and leader name patterns by the owning application's digest id. */
+    private final Map<String, List<String>> reservedNames;
 
     private final List<String> privateRoots;
 
@@ -90,6 +95,24 @@ public final class RegistryAuthentication {
         properties.getApplications().forEach((name, application) -> ids.put(name,
                 applicationId(name, (application != null) ? application.getDigest() : null)));
         this.applicationIds = Collections.unmodifiableMap(ids);
+        Map<String, List<String>> reserved = new LinkedHashMap<>();
+        Map<String, String> ownerByPattern = new LinkedHashMap<>();
+        properties.getApplications().forEach((name, application) -> {
+            List<String> patterns = (application != null) ? application.getNames() : List.of();
+            for (String pattern : patterns) {
+                checkNamePattern(name, pattern);
+                String previous = ownerByPattern.putIfAbsent(pattern, name);
+                if (previous != null && !previous.equals(name)) {
+                    throw new RegistryServerException(PREFIX + name + ".names", pattern, "the name '" + pattern
+                            + "' in meshkeeper.registry." + PREFIX + name + ".names is reserved for '" + previous
+                            + "' already; reserve it for one application only");
+                }
+            }
+            if (!patterns.isEmpty()) {
+                reserved.put(ids.get(name), List.copyOf(patterns));
+            }
+        });
+        this.reservedNames = Collections.unmodifiableMap(reserved);
         this.openPaths = List.copyOf(properties.getOpenPaths());
         this.openPaths.forEach(path -> {
             if (!path.matches("/|(/[^/]+)+")) {
@@ -121,6 +144,20 @@ public final class RegistryAuthentication {
         return this.openPaths;
     }
 
+    /** Whether any application reserves lock or leader names. */
+    boolean reservesNames() {
+        return !this.reservedNames.isEmpty();
+    }
+
+    private static void checkNamePattern(String application, String pattern) {
+        String body = pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1) : pattern;
+        if (body.isEmpty() || body.contains("*") || body.contains("/")) {
+            throw new RegistryServerException(PREFIX + application + ".names", pattern, "reserved name '" + pattern
+                    + "' in meshkeeper.registry." + PREFIX + application + ".names is not a lock or leader name nor "
+                    + "a prefix of one; use e.g. stock-* (every name starting with stock-) or billing (that name only)");
+        }
+    }
+
     /**
      * Sets the JVM-wide system properties the ZooKeeper server reads when it is created: the administrator's super
      * digest and, unless switched off, the requirement to authenticate. Does nothing when authentication is off.
@@ -138,6 +175,10 @@ public final class RegistryAuthentication {
                     + "own administrator; remove it from the command line and meshkeeper.registry.system-properties");
         }
         System.setProperty(SUPER_DIGEST, superDigest);
+        if (reservesNames()) {
+            NameReservingDigestProvider.reserve(this.reservedNames);
+            System.setProperty(NAME_PROVIDER, NameReservingDigestProvider.class.getName());
+        }
         if (this.requireAuthentication) {
             requireSystemProperty(ENFORCE_AUTH_ENABLED, "true");
             requireSystemProperty(ENFORCE_AUTH_SCHEMES, SCHEME);

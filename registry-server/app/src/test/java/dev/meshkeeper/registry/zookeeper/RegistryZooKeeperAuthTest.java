@@ -193,6 +193,34 @@ class RegistryZooKeeperAuthTest {
     }
 
     @Test
+    void namesReservedForOneApplicationAreRefusedToOthers() throws Exception {
+        int[] ports = FreePorts.take(2);
+        this.zooKeeperPort = ports[0];
+        this.httpPort = ports[1];
+        startRegistry(true, List.of("--meshkeeper.registry.auth.applications." + INVENTORY
+                + ".names=stock-*,inventory-leader"));
+        CuratorFramework inventory = closing(client(INVENTORY, "inventory-pw"));
+        CuratorFramework orders = closing(client(ORDERS, "orders-pw"));
+
+        // another application cannot squat a reserved name before the owner uses it
+        assertNoAuth(() -> orders.create().withMode(CreateMode.CONTAINER).forPath("/meshkeeper/locks/stock-7"));
+        assertNoAuth(() -> orders.create().creatingParentContainersIfNeeded()
+                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath("/meshkeeper/locks/stock-8/_c_b-lock-"));
+        assertNoAuth(() -> orders.create().withMode(CreateMode.CONTAINER).forPath("/meshkeeper/leaders/inventory-leader"));
+        // the owner takes its reserved names, as Curator's lock and latch recipes create them
+        inventory.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                .forPath("/meshkeeper/locks/stock-8/_c_a-lock-");
+        inventory.create().withMode(CreateMode.CONTAINER).forPath("/meshkeeper/leaders/inventory-leader");
+        // a wrong password is another identity, even under the owner's name
+        try (CuratorFramework impostor = client(INVENTORY, "guessed")) {
+            assertNoAuth(() -> impostor.create().withMode(CreateMode.CONTAINER).forPath("/meshkeeper/locks/stock-9"));
+        }
+        // names nobody reserved stay open to every application
+        orders.create().withMode(CreateMode.CONTAINER).forPath("/meshkeeper/locks/orders-1");
+        orders.create().withMode(CreateMode.CONTAINER).forPath("/meshkeeper/leaders/inventory");
+    }
+
+    @Test
     void aDigestMadeForAnotherUserFailsStartUpNamingTheProperty() throws Exception {
         int[] ports = FreePorts.take(2);
         this.zooKeeperPort = ports[0];
@@ -207,6 +235,10 @@ class RegistryZooKeeperAuthTest {
     }
 
     private Process startRegistry(boolean authentication) throws Exception {
+        return startRegistry(authentication, List.of());
+    }
+
+    private Process startRegistry(boolean authentication, List<String> extra) throws Exception {
         List<String> arguments = new ArrayList<>();
         if (authentication) {
             arguments.add("--meshkeeper.registry.auth.enabled=true");
@@ -216,6 +248,7 @@ class RegistryZooKeeperAuthTest {
             arguments.add("--meshkeeper.registry.auth.applications." + ORDERS + ".digest="
                     + digest(ORDERS, "orders-pw").substring(ORDERS.length() + 1));
         }
+        arguments.addAll(extra);
         Process process = launch(arguments);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
                 .untilAsserted(() -> {
