@@ -38,6 +38,18 @@ final class AuthenticationThrottleFilter extends OncePerRequestFilter {
             if (wait.isPresent()) {
                 long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
                 response.setHeader("Retry-After", String.valueOf(seconds));
+                if (attempt.form() && ProblemResponses.isBrowser(request)) {
+                    // the console's login form: a page a person can read, not a problem document
+                    response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+                    response.setContentType("text/html;charset=UTF-8");
+                    response.getWriter().write("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                            + "<title>Too many attempts · Meshkeeper registry</title>"
+                            + "<link rel=\"stylesheet\" href=\"/console/assets/app.css\"></head>"
+                            + "<body class=\"login-page\"><div class=\"login panel\"><h1>Too many attempts</h1>"
+                            + "<p>Too many failed sign-ins for this user or from this address. Try again in "
+                            + seconds + " s.</p><p><a href=\"/login\">Back to sign in</a></p></div></body></html>");
+                    return;
+                }
                 this.problems.write(request, response, HttpStatus.TOO_MANY_REQUESTS, "Too many failed "
                         + "authentication attempts for this user or from this address; try again in " + seconds
                         + " s (meshkeeper.registry.security.throttle.*)");
@@ -56,22 +68,25 @@ final class AuthenticationThrottleFilter extends OncePerRequestFilter {
                     String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
                             StandardCharsets.UTF_8);
                     int colon = decoded.indexOf(':');
-                    return new Attempt((colon >= 0) ? decoded.substring(0, colon) : decoded);
+                    return new Attempt((colon >= 0) ? decoded.substring(0, colon) : decoded, false);
                 }
                 catch (IllegalArgumentException ex) {
-                    return new Attempt(null);
+                    return new Attempt(null, false);
                 }
             }
-            return new Attempt(null);
+            return new Attempt(null, false);
         }
         if ("POST".equals(request.getMethod())
                 && (request.getContextPath() + "/login").equals(request.getRequestURI())) {
-            return new Attempt(request.getParameter("username"));
+            return new Attempt(request.getParameter("username"), true);
         }
         return null;
     }
 
-    /** An authentication attempt: the user name it claims, {@code null} for a bearer token. */
-    record Attempt(String user) {
+    /**
+     * An authentication attempt: the user name it claims ({@code null} for a bearer token) and whether it comes
+     * from the login form.
+     */
+    record Attempt(String user, boolean form) {
     }
 }

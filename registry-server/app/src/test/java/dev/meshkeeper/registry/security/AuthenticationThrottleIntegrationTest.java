@@ -82,8 +82,14 @@ class AuthenticationThrottleIntegrationTest {
     void failuresFromOneAddressThrottleEveryUserFromThatAddress() throws Exception {
         String address = "203.0.113.7";
         for (int i = 1; i <= MAX_FAILURES; i++) {
-            assertThat(loginForm("invented-" + i, "guess", address)).contains("error");
+            assertThat(loginForm("invented-" + i, "guess", address).headers().firstValue("Location"))
+                    .hasValueSatisfying(location -> assertThat(location).contains("error"));
         }
+        HttpResponse<String> page = loginForm("vera", "vera-pw", address);
+        assertThat(page.statusCode()).isEqualTo(429);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/html"));
+        assertThat(page.body()).contains("Try again in");
         HttpResponse<String> refused = api("vera", "vera-pw", address);
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
@@ -116,8 +122,8 @@ class AuthenticationThrottleIntegrationTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Signs in through the login form; returns where it redirects to. */
-    private String loginForm(String user, String password, String address) throws Exception {
+    /** Signs in through the login form, as a browser does. */
+    private HttpResponse<String> loginForm(String user, String password, String address) throws Exception {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         String page = browser.send(HttpRequest.newBuilder(uri("/login")).header("X-Forwarded-For", address).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -125,10 +131,11 @@ class AuthenticationThrottleIntegrationTest {
         assertThat(field.find()).isTrue();
         HttpResponse<String> login = browser.send(HttpRequest.newBuilder(uri("/login"))
                 .header("X-Forwarded-For", address).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
                 .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&password=" + password + "&_csrf="
                         + URLEncoder.encode(field.group(1), StandardCharsets.UTF_8)))
                 .build(), HttpResponse.BodyHandlers.ofString());
-        return login.headers().firstValue("Location").orElse("status " + login.statusCode());
+        return login;
     }
 
     private URI uri(String path) {
