@@ -42,9 +42,6 @@ public class MeshkeeperRegistryContainer extends GenericContainer<MeshkeeperRegi
                 .withFileFromPath("Dockerfile", appModule.resolve("Dockerfile"))
                 .withFileFromPath("target/" + runnableJar(appModule).getFileName(), runnableJar(appModule)));
         withExposedPorts(CLIENT_PORT, HTTP_PORT);
-        // A throw-away test registry without ZooKeeper authentication: let the test, outside the container, connect
-        // (the registry otherwise serves unauthenticated clients on loopback only, its "protected mode").
-        withEnv("MESHKEEPER_REGISTRY_ALLOW_UNAUTHENTICATED_REMOTE_CLIENTS", "true");
         waitingFor(Wait.forHttp("/actuator/health").forPort(HTTP_PORT).forStatusCode(200)
                 .withStartupTimeout(Duration.ofMinutes(2)));
     }
