@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.details.InstanceSerializer;
-import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -48,7 +47,7 @@ public class DiscoveryAutoConfiguration {
             ObjectProvider<InstanceSerializer<ZookeeperInstance>> serializer,
             MeshkeeperDiscoveryProperties properties) {
         return new WatchedInstances(curator, zookeeperProperties.getRoot(),
-                serializer.getIfAvailable(() -> new JsonInstanceSerializer<>(ZookeeperInstance.class)),
+                serializer.getIfAvailable(ZookeeperInstanceSerializer::new),
                 properties.getCacheStartTimeout(), properties.getRemovalGrace());
     }
 

@@ -2,7 +2,6 @@ package dev.meshkeeper.discovery;
 
 import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
-import jakarta.servlet.Filter;
 import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.discovery.ServiceDiscovery;
@@ -43,8 +42,31 @@ public class DiscoveryRegistrationAutoConfiguration {
         ZooKeeperConnectionMonitor connectionMonitor = monitor.getIfAvailable();
         BooleanSupplier connected = (connectionMonitor != null) ? connectionMonitor::isConnected
                 : () -> curator.getZookeeperClient().isConnected();
-        return new InstanceRegistration(registration, serviceDiscovery, zookeeperProperties,
-                environment.getProperty("spring.application.name", "application"), properties, connected);
+        InstanceRegistration instanceRegistration = new InstanceRegistration(registration, serviceDiscovery,
+                zookeeperProperties, environment.getProperty("spring.application.name", "application"), properties,
+                connected);
+        requireWeightWithinMax(instanceRegistration, properties, environment);
+        return instanceRegistration;
+    }
+
+    /** Refuses to start an instance whose weight callers would not honour (they cap it at the maximum). */
+    static void requireWeightWithinMax(InstanceRegistration registration, MeshkeeperDiscoveryProperties properties,
+            Environment environment) {
+        int maxWeight = environment.getProperty(InstanceRegistration.MAX_WEIGHT_PROPERTY, Integer.class,
+                InstanceRegistration.DEFAULT_MAX_WEIGHT);
+        String weight = registration.metadata().get(InstanceRegistration.WEIGHT_KEY);
+        long value;
+        try {
+            value = Long.parseLong(weight.trim());
+        }
+        catch (RuntimeException ex) {
+            return; // not a number: callers warn about it and use weight 1
+        }
+        if (value > maxWeight) {
+            String property = (properties.getWeight() != null) ? "meshkeeper.discovery.weight"
+                    : "spring.cloud.zookeeper.discovery.metadata." + InstanceRegistration.WEIGHT_KEY;
+            throw new InstanceWeightTooHighException(property, weight, maxWeight);
+        }
     }
 
     @Bean
@@ -65,15 +87,41 @@ public class DiscoveryRegistrationAutoConfiguration {
                 properties.getDrainTimeout(), properties.getPropagationDelay());
     }
 
+    /** Counts a servlet application's requests in progress, for the drain. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(Filter.class)
+    @ConditionalOnClass(name = "jakarta.servlet.Filter")
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    static class InFlightRequestsConfiguration {
+    static class ServletInFlightRequestsConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
         InFlightRequests meshkeeperInFlightRequests() {
             return new InFlightRequests();
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        InFlightRequestsFilter meshkeeperInFlightRequestsFilter(InFlightRequests inFlight) {
+            return new InFlightRequestsFilter(inFlight);
+        }
+    }
+
+    /** Counts a reactive application's exchanges in progress, for the drain. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.web.server.WebFilter")
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    static class ReactiveInFlightRequestsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        InFlightRequests meshkeeperInFlightRequests() {
+            return new InFlightRequests();
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        InFlightRequestsWebFilter meshkeeperInFlightRequestsWebFilter(InFlightRequests inFlight) {
+            return new InFlightRequestsWebFilter(inFlight);
         }
     }
 

@@ -1,43 +1,30 @@
 package dev.meshkeeper.discovery;
 
-import jakarta.servlet.Filter;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.core.Ordered;
 
 /**
  * Counts the server requests in progress, so graceful deregistration can wait for them to finish before the
- * instance leaves the registry. Runs first in the filter chain.
+ * instance leaves the registry. Fed by a filter that runs first: {@link InFlightRequestsFilter} in a servlet
+ * application, {@link InFlightRequestsWebFilter} in a reactive one.
  */
-class InFlightRequests implements Filter, Ordered {
+class InFlightRequests {
 
     private final AtomicInteger inFlight = new AtomicInteger();
 
     private final Object idle = new Object();
 
-    @Override
-    public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE;
+    /** A request began. */
+    void begin() {
+        this.inFlight.incrementAndGet();
     }
 
-    @Override
-    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        this.inFlight.incrementAndGet();
-        try {
-            chain.doFilter(request, response);
-        }
-        finally {
-            if (this.inFlight.decrementAndGet() == 0) {
-                synchronized (this.idle) {
-                    this.idle.notifyAll();
-                }
+    /** A request that {@link #begin() began} ended, however it ended. */
+    void end() {
+        if (this.inFlight.decrementAndGet() == 0) {
+            synchronized (this.idle) {
+                this.idle.notifyAll();
             }
         }
     }

@@ -47,6 +47,15 @@ public class InstanceRegistration {
     /** Metadata key of the balancing weight (an integer of 1 or more). */
     public static final String WEIGHT_KEY = "weight";
 
+    /**
+     * The property bounding weights: callers count a higher {@value #WEIGHT_KEY} as this maximum, and an instance
+     * configured with more does not start.
+     */
+    public static final String MAX_WEIGHT_PROPERTY = "meshkeeper.loadbalancer.max-weight";
+
+    /** The default of {@value #MAX_WEIGHT_PROPERTY}. */
+    public static final int DEFAULT_MAX_WEIGHT = 100;
+
     /** Metadata key of the version. */
     public static final String VERSION_KEY = "version";
 

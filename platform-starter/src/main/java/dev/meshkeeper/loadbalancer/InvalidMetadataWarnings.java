@@ -17,10 +17,14 @@ final class InvalidMetadataWarnings {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     void warn(ServiceInstance instance, String key, String value, String fallback) {
+        warn(instance, key, value, "is not usable", fallback);
+    }
+
+    void warn(ServiceInstance instance, String key, String value, String problem, String fallback) {
         String instanceKey = OutlierEjection.instanceKey(instance);
         if (this.warned.add(instance.getServiceId() + '\n' + instanceKey + '\n' + key + '\n' + value)) {
             logger.warn("Instance " + instanceKey + " of service " + instance.getServiceId() + " publishes metadata "
-                    + key + "='" + value + "', which is not usable; using " + fallback + " instead. Fix the "
+                    + key + "='" + value + "', which " + problem + "; using " + fallback + " instead. Fix the "
                     + "registration of that instance (e.g. spring.cloud.zookeeper.discovery.metadata." + key + ")");
         }
     }

@@ -23,7 +23,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Meshkeeper's balancing strategies, zone preference and passive outlier ejection on Spring Cloud LoadBalancer:
@@ -98,9 +97,18 @@ public class LoadBalancingAutoConfiguration {
             return new PinnedVersionPropagation();
         }
 
+    }
+
+    /**
+     * The servlet filter that reads the pinned version of served requests. A class of its own, guarded by the servlet
+     * API's presence, so that a reactive application (no servlet API) never introspects a method returning a filter.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = { "jakarta.servlet.Filter", "org.springframework.web.filter.OncePerRequestFilter" })
+    static class PinnedVersionFilterConfiguration {
+
         @Bean
-        @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-        @ConditionalOnClass(OncePerRequestFilter.class)
         @ConditionalOnMissingBean
         PinnedVersionFilter meshkeeperPinnedVersionFilter() {
             return new PinnedVersionFilter();

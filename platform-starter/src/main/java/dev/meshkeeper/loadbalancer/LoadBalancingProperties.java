@@ -1,5 +1,6 @@
 package dev.meshkeeper.loadbalancer;
 
+import dev.meshkeeper.discovery.InstanceRegistration;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,11 +14,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("meshkeeper.loadbalancer")
 public class LoadBalancingProperties implements InitializingBean {
 
+    /** The default of {@code meshkeeper.loadbalancer.max-weight}. */
+    public static final int DEFAULT_MAX_WEIGHT = InstanceRegistration.DEFAULT_MAX_WEIGHT;
+
     /** Whether Meshkeeper's balancers replace Spring Cloud LoadBalancer's default round-robin balancer. */
     private boolean enabled = true;
 
     /** Strategy for every called service without its own: round-robin, weighted or least-loaded. */
     private String strategy = "round-robin";
+
+    /**
+     * Highest instance weight the weighted strategy honours: a registration publishing more counts as this much
+     * (with one WARN per instance), and a provider whose meshkeeper.discovery.weight is above it does not start.
+     */
+    private int maxWeight = DEFAULT_MAX_WEIGHT;
 
     /** Per called service (the service id in the URL, e.g. inventory-service): its own balancing settings. */
     private Map<String, Client> clients = new LinkedHashMap<>();
@@ -45,6 +55,14 @@ public class LoadBalancingProperties implements InitializingBean {
 
     public void setStrategy(String strategy) {
         this.strategy = strategy;
+    }
+
+    public int getMaxWeight() {
+        return this.maxWeight;
+    }
+
+    public void setMaxWeight(int maxWeight) {
+        this.maxWeight = maxWeight;
     }
 
     public Map<String, Client> getClients() {
@@ -83,6 +101,11 @@ public class LoadBalancingProperties implements InitializingBean {
     @Override
     public void afterPropertiesSet() {
         requireStrategy("meshkeeper.loadbalancer.strategy", this.strategy);
+        if (this.maxWeight < 1) {
+            throw new InvalidLoadBalancingPropertyException("meshkeeper.loadbalancer.max-weight", this.maxWeight,
+                    "is below 1", "Set meshkeeper.loadbalancer.max-weight to a positive integer (default "
+                            + DEFAULT_MAX_WEIGHT + ").");
+        }
         this.clients.forEach((service, client) -> {
             if (client != null && client.getStrategy() != null) {
                 requireStrategy("meshkeeper.loadbalancer.clients." + service + ".strategy", client.getStrategy());

@@ -52,7 +52,7 @@ final class ServiceBalancers {
         BalancingStrategy strategy = this.properties.strategyFor(serviceId);
         InstanceChooser chooser = switch (strategy) {
             case ROUND_ROBIN -> new RoundRobinChooser();
-            case WEIGHTED -> new SmoothWeightedChooser(this.warnings);
+            case WEIGHTED -> new SmoothWeightedChooser(this.warnings, this.properties.getMaxWeight());
             case LEAST_LOADED -> new LeastLoadedChooser(serviceId, this.observedLoad,
                     this.properties.getLeastLoaded(), this.warnings);
         };

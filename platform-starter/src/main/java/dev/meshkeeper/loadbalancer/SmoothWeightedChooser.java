@@ -9,13 +9,17 @@ import org.springframework.cloud.client.ServiceInstance;
  * Smooth weighted round-robin as in nginx: each pick adds every instance's weight to its running score, picks the
  * highest score and takes the total weight off it. Over any run of (sum of weights) picks each instance is picked
  * exactly its weight times, spread out rather than in bursts. The weight is the instance's {@code weight} metadata,
- * a positive integer; anything else counts as 1 and is logged once.
+ * a positive integer; anything else counts as 1 and is logged once. A weight above
+ * {@code meshkeeper.loadbalancer.max-weight} counts as that maximum (logged once per instance), so that one
+ * registration cannot draw all the traffic by publishing a huge weight.
  */
 final class SmoothWeightedChooser implements InstanceChooser {
 
     static final String WEIGHT_KEY = "weight";
 
     private final InvalidMetadataWarnings warnings;
+
+    private final int maxWeight;
 
     /** The instances of the last pick, their weights and running scores; guarded by {@code this}. */
     private List<ServiceInstance> members = List.of();
@@ -29,7 +33,12 @@ final class SmoothWeightedChooser implements InstanceChooser {
     private long totalWeight;
 
     SmoothWeightedChooser(InvalidMetadataWarnings warnings) {
+        this(warnings, LoadBalancingProperties.DEFAULT_MAX_WEIGHT);
+    }
+
+    SmoothWeightedChooser(InvalidMetadataWarnings warnings, int maxWeight) {
         this.warnings = warnings;
+        this.maxWeight = maxWeight;
     }
 
     @Override
@@ -104,9 +113,15 @@ final class SmoothWeightedChooser implements InstanceChooser {
             return 1;
         }
         try {
-            int weight = Integer.parseInt(value.trim());
+            long weight = Long.parseLong(value.trim());
+            if (weight > this.maxWeight) {
+                this.warnings.warn(instance, WEIGHT_KEY, value,
+                        "is above meshkeeper.loadbalancer.max-weight (" + this.maxWeight + ")",
+                        "weight " + this.maxWeight);
+                return this.maxWeight;
+            }
             if (weight > 0) {
-                return weight;
+                return (int) weight;
             }
         }
         catch (NumberFormatException ex) {

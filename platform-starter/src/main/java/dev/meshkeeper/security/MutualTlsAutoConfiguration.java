@@ -1,7 +1,6 @@
 package dev.meshkeeper.security;
 
 import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
-import java.net.http.HttpClient;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,12 +12,14 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerRequestTransformer;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.zookeeper.serviceregistry.ServiceInstanceRegistration;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -29,9 +30,12 @@ import org.springframework.web.client.RestClient;
  * <li>the instance registers as secure: its port is published as the SSL port, so consumers build {@code https}
  * URIs;</li>
  * <li>every {@code @LoadBalanced RestClient.Builder} sends its requests through a JDK HTTP client that presents the
- * bundle's certificate and trusts the bundle's trust material;</li>
- * <li>with {@code meshkeeper.security.mtls.allowed-callers.<this service>} set, only the listed caller identities
- * ({@link CallerIdentity}) are admitted; others get 403.</li>
+ * bundle's certificate, trusts the bundle's trust material and requires the server's certificate to speak for the
+ * called service; an instance registered without an SSL port is refused, never called over plain http
+ * ({@link MutualTlsCalls});</li>
+ * <li>only the caller identities ({@link CallerIdentity}) on {@code meshkeeper.security.mtls.allowed-callers.<this
+ * service>} are admitted, every trusted caller if the entry is {@code *}, nobody without an entry; others get 403.
+ * The entry follows ZooKeeper config live ({@link CallerAllowListFilter}).</li>
  * </ul>
  * TLS does not involve ZooKeeper: a lost ZooKeeper connection changes nothing here.
  */
@@ -43,19 +47,23 @@ import org.springframework.web.client.RestClient;
 public class MutualTlsAutoConfiguration {
 
     @Bean
-    @ConditionalOnClass({ RestClient.class, LoadBalanced.class })
-    static BeanPostProcessor meshkeeperMutualTlsRestClients(ApplicationContext context,
-            ObjectProvider<SslBundles> sslBundles, Environment environment) {
+    @ConditionalOnClass({ RestClient.class, LoadBalanced.class, LoadBalancerRequestTransformer.class })
+    static MutualTlsCalls meshkeeperMutualTlsCalls(ObjectProvider<SslBundles> sslBundles, Environment environment) {
         String bundleName = environment.getRequiredProperty("meshkeeper.security.mtls.bundle").trim();
+        return new MutualTlsCalls(() -> bundle(sslBundles, bundleName));
+    }
+
+    @Bean
+    @ConditionalOnClass({ RestClient.class, LoadBalanced.class, LoadBalancerRequestTransformer.class })
+    static BeanPostProcessor meshkeeperMutualTlsRestClients(ApplicationContext context,
+            ObjectProvider<MutualTlsCalls> calls) {
         return new BeanPostProcessor() {
 
             @Override
             public Object postProcessBeforeInitialization(Object bean, String beanName) {
                 if (bean instanceof RestClient.Builder builder && context.containsBeanDefinition(beanName)
                         && context.findAnnotationOnBean(beanName, LoadBalanced.class) != null) {
-                    builder.requestFactory(new JdkClientHttpRequestFactory(
-                            HttpClient.newBuilder().sslContext(bundle(sslBundles, bundleName).createSslContext())
-                                    .build()));
+                    builder.requestFactory(calls.getObject().requestFactory());
                 }
                 return bean;
             }
@@ -84,10 +92,15 @@ public class MutualTlsAutoConfiguration {
     static class AllowListConfiguration {
 
         @Bean
-        CallerAllowListFilter meshkeeperCallerAllowListFilter(MutualTlsProperties properties,
-                Environment environment) {
-            String service = environment.getProperty("spring.application.name", "application");
-            return new CallerAllowListFilter(service, properties.getAllowedCallers().get(service));
+        CallerAllowListFilter meshkeeperCallerAllowListFilter(Environment environment) {
+            return new CallerAllowListFilter(environment.getProperty("spring.application.name", "application"),
+                    environment);
+        }
+
+        @Bean
+        @ConditionalOnClass(EnvironmentChangeEvent.class)
+        ApplicationListener<EnvironmentChangeEvent> meshkeeperCallerAllowListReloader(CallerAllowListFilter filter) {
+            return (event) -> filter.reload();
         }
     }
 

@@ -11,13 +11,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("meshkeeper.security.mtls")
 public class MutualTlsProperties {
 
-    /** Whether mutual TLS is applied when a bundle is named. */
+    /** Whether mutual TLS is applied when a bundle is named; ignored when it comes from ZooKeeper config. */
     private boolean enabled = true;
 
-    /** Name of the SSL bundle (spring.ssl.bundle.*) holding this service's certificate and the trusted CA. */
+    /**
+     * Name of the SSL bundle (spring.ssl.bundle.*) holding this service's certificate and the trusted CA; ignored
+     * when it comes from ZooKeeper config.
+     */
     private String bundle;
 
-    /** Per called service id, the caller identities allowed to call it; a service without an entry admits every trusted caller. */
+    /**
+     * Per called service id, the caller identities allowed to call it; * admits every trusted caller, and a service
+     * without an entry admits nobody. Follows ZooKeeper config live.
+     */
     private Map<String, List<String>> allowedCallers = new LinkedHashMap<>();
 
     public boolean isEnabled() {

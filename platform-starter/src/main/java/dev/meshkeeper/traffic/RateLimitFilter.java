@@ -7,7 +7,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.RequestPath;
 import org.springframework.util.AntPathMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -15,6 +19,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Enforces the rate limits declared with a {@code path} (and optionally {@code methods}): a request matching a
  * limit whose local share is used up gets {@code 429 Too Many Requests} as {@code application/problem+json} with
  * {@code Retry-After} (whole seconds), and does not reach the application.
+ * <p>
+ * Paths are matched as Spring MVC routes them, not as they were typed: each segment percent-decoded and without its
+ * {@code ;} parameters, empty and {@code .} segments dropped and {@code ..} applied, relative to the context path.
+ * {@code /%69nventory/1}, {@code /inventory;v=1/1}, {@code //inventory/1} and {@code /x/../inventory/1} are all
+ * {@code /inventory/1} to a limit on {@code /inventory/**}.
  */
 public class RateLimitFilter extends OncePerRequestFilter {
 
@@ -29,7 +38,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String path = routedPath(request);
         for (ClusterRateLimits.Limit limit : this.rateLimits.pathLimits()) {
             ClusterRateLimits.Definition definition = limit.definition();
             if (definition.matchesMethod(request.getMethod()) && this.matcher.match(definition.path(), path)) {
@@ -41,6 +50,37 @@ public class RateLimitFilter extends OncePerRequestFilter {
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * The request's path within the application, decoded and normalised; a URI that cannot be decoded (the servlet
+     * container normally refuses it first) is matched as the container passed it on.
+     */
+    static String routedPath(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String contextPath = request.getContextPath();
+        RequestPath parsed;
+        try {
+            parsed = RequestPath.parse(uri, contextPath);
+        }
+        catch (IllegalArgumentException ex) {
+            return uri.substring(Math.min(contextPath.length(), uri.length()));
+        }
+        Deque<String> segments = new ArrayDeque<>();
+        for (PathContainer.Element element : parsed.pathWithinApplication().elements()) {
+            if (element instanceof PathContainer.PathSegment segment) {
+                String value = segment.valueToMatch();
+                if (value.equals("..")) {
+                    segments.pollLast();
+                }
+                else if (!value.isEmpty() && !value.equals(".")) {
+                    segments.addLast(value);
+                }
+            }
+        }
+        String path = "/" + String.join("/", segments);
+        boolean trailingSlash = uri.endsWith("/") && !segments.isEmpty();
+        return trailingSlash ? path + "/" : path;
     }
 
     /** Writes the 429 problem details of a request over the named limit. */

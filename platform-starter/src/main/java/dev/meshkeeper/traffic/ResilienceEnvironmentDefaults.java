@@ -16,6 +16,8 @@ import org.springframework.core.env.MapPropertySource;
  * <li>{@code spring.cloud.loadbalancer.retry.max-retries-on-same-service-instance=0} and
  * {@code max-retries-on-next-service-instance=2}: a failed attempt moves on to another instance, at most three
  * attempts in all;</li>
+ * <li>with {@code meshkeeper.traffic.retry.enabled=false}: {@code spring.cloud.loadbalancer.retry.enabled=false},
+ * so no load-balanced call is retried;</li>
  * <li>{@code spring.cloud.loadbalancer.retry.retryable-status-codes=503}: an instance that is shutting down or
  * overloaded is skipped; other statuses are the answer;</li>
  * <li>{@code spring.cloud.loadbalancer.retry.avoid-previous-instance=false}: with it on, Spring Cloud replaces
@@ -47,6 +49,11 @@ class ResilienceEnvironmentDefaults implements EnvironmentPostProcessor, Ordered
             defaults.put("spring.cloud.loadbalancer.retry.max-retries-on-same-service-instance", "0");
             defaults.put("spring.cloud.loadbalancer.retry.max-retries-on-next-service-instance", "2");
             defaults.put("spring.cloud.loadbalancer.retry.retryable-status-codes", "503");
+        }
+        else {
+            // Spring Cloud's retry interceptor wraps every @LoadBalanced client while Spring Retry is on the class
+            // path; switching Meshkeeper's retries off must switch it off too (an explicit setting still wins).
+            defaults.put("spring.cloud.loadbalancer.retry.enabled", "false");
         }
         defaults.put("spring.cloud.loadbalancer.retry.avoid-previous-instance", "false");
         if (environment.getProperty("meshkeeper.traffic.circuit-breaker.enabled", Boolean.class, true)) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -62,6 +63,22 @@ class DiscoveryAutoConfigurationTests {
             assertThat(context).hasBean("discoveryMetrics");
             assertThat(context).doesNotHaveBean(InFlightRequests.class);
         });
+    }
+
+    @Test
+    void weightAboveTheMaximumRefusesToStartNamingTheProperty() {
+        this.contextRunner.withPropertyValues("meshkeeper.discovery.weight=101").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new InstanceWeightFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription())
+                    .contains("meshkeeper.discovery.weight '101' is above meshkeeper.loadbalancer.max-weight (100)");
+            assertThat(analysis.getAction()).contains("Set meshkeeper.discovery.weight to at most 100");
+        });
+        this.contextRunner.withPropertyValues("spring.cloud.zookeeper.discovery.metadata.weight=2147483647")
+                .run(context -> assertThat(new InstanceWeightFailureAnalyzer().analyze(context.getStartupFailure())
+                        .getDescription()).contains("spring.cloud.zookeeper.discovery.metadata.weight '2147483647'"));
+        this.contextRunner.withPropertyValues("meshkeeper.discovery.weight=500",
+                "meshkeeper.loadbalancer.max-weight=500").run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test

@@ -114,6 +114,15 @@ class LoadBalancingAutoConfigurationTests {
     }
 
     @Test
+    void maxWeightBelowOneFailsStartUp() {
+        this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.max-weight=0").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(new LoadBalancingFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+                    .contains("meshkeeper.loadbalancer.max-weight '0' is below 1");
+        });
+    }
+
+    @Test
     void invalidOutlierEjectionSettingsFailStartUp() {
         this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.outlier-ejection.max-ejected-percent=150")
                 .run((context) -> {

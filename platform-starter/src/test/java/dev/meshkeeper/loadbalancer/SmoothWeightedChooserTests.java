@@ -86,6 +86,33 @@ class SmoothWeightedChooserTests {
         assertThat(log).doesNotContain("bad-weight-3 of service");
     }
 
+    @Test
+    void weightAboveTheMaximumCountsAsTheMaximumAndIsReportedOncePerInstance(CapturedOutput output) {
+        SmoothWeightedChooser capped = new SmoothWeightedChooser(new InvalidMetadataWarnings(), 10);
+        Map<String, Integer> picks = new HashMap<>();
+        for (int i = 0; i < 240; i++) {
+            List<ServiceInstance> instances = List.of(instance("greedy", 1, "weight", "2147483647"),
+                    instance("greedy", 2, "weight", "99999999999"), instance("greedy", 3, "weight", "4"));
+            picks.merge(capped.choose(instances).getInstanceId(), 1, Integer::sum);
+        }
+        assertThat(picks).containsExactlyInAnyOrderEntriesOf(
+                Map.of("greedy-1", 100, "greedy-2", 100, "greedy-3", 40));
+        String log = output.getOut();
+        assertThat(occurrences(log, "Instance greedy-1 of service greedy publishes metadata weight='2147483647', "
+                + "which is above meshkeeper.loadbalancer.max-weight (10); using weight 10")).isEqualTo(1);
+        assertThat(occurrences(log, "Instance greedy-2 of service greedy publishes metadata weight='99999999999'"))
+                .isEqualTo(1);
+        assertThat(log).doesNotContain("greedy-3 of service");
+    }
+
+    @Test
+    void defaultMaximumIsOneHundred() {
+        List<ServiceInstance> instances = List.of(instance("default-cap", 1, "weight", "1000000"),
+                instance("default-cap", 2, "weight", "100"));
+        assertThat(pick(instances, 200)).containsExactlyInAnyOrderEntriesOf(
+                Map.of("default-cap-1", 100, "default-cap-2", 100));
+    }
+
     private Map<String, Integer> pick(List<ServiceInstance> instances, int times) {
         Map<String, Integer> picks = new HashMap<>();
         for (int i = 0; i < times; i++) {

@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerRequestTransformer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.test.context.support.TestPropertySourceUtils;
+import org.springframework.web.client.RestClient;
 
 @Timeout(60)
+@ExtendWith(OutputCaptureExtension.class)
 class MutualTlsAutoConfigurationTests {
 
     private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
@@ -58,5 +67,44 @@ class MutualTlsAutoConfigurationTests {
         StandardEnvironment none = new StandardEnvironment();
         new MutualTlsEnvironmentDefaults().postProcessEnvironment(none, new SpringApplication());
         assertThat(none.getProperty("server.ssl.bundle")).isNull();
+    }
+
+    @Test
+    void serviceWithoutAnAllowListEntryIsNamedInAWarningAtStartUp(CapturedOutput output) {
+        this.contextRunner.withPropertyValues("meshkeeper.security.mtls.bundle=mesh",
+                "spring.application.name=unlisted").run((context) -> assertThat(output.getOut())
+                        .contains("Service 'unlisted' has no meshkeeper.security.mtls.allowed-callers.unlisted entry: "
+                                + "it admits no caller")
+                        .contains("meshkeeper.security.mtls.allowed-callers.unlisted=*"));
+        this.contextRunner.withPropertyValues("meshkeeper.security.mtls.bundle=mesh",
+                "spring.application.name=listed", "meshkeeper.security.mtls.allowed-callers.listed=*")
+                .run((context) -> assertThat(output.getOut()).doesNotContain("Service 'listed' has no"));
+    }
+
+    @Test
+    void balancedCallsGoThroughTheFailClosedTransformer() {
+        this.contextRunner.withPropertyValues("meshkeeper.security.mtls.bundle=mesh").run((context) -> assertThat(
+                context.getBeansOfType(LoadBalancerRequestTransformer.class))
+                .hasSize(1).allSatisfy((name, transformer) -> assertThat(transformer).isInstanceOf(MutualTlsCalls.class)));
+    }
+
+    @Test
+    void bundleNameThatNamesNoBundleStopsStartUp() {
+        this.contextRunner.withPropertyValues("meshkeeper.security.mtls.bundle=missing")
+                .withUserConfiguration(BalancedClient.class).run((context) -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(
+                            "meshkeeper.security.mtls.bundle 'missing' cannot be resolved");
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class BalancedClient {
+
+        @Bean
+        @LoadBalanced
+        RestClient.Builder balancedRestClientBuilder() {
+            return RestClient.builder();
+        }
     }
 }

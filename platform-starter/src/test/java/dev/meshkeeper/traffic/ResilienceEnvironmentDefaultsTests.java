@@ -40,6 +40,15 @@ class ResilienceEnvironmentDefaultsTests {
                 .getProperty("spring.cloud.loadbalancer.retry.retryable-status-codes")).isNull();
     }
 
+    @Test
+    void switchingMeshkeeperRetriesOffSwitchesSpringCloudLoadBalancerRetriesOff() {
+        assertThat(environment("meshkeeper.traffic.retry.enabled=false")
+                .getProperty("spring.cloud.loadbalancer.retry.enabled")).isEqualTo("false");
+        assertThat(environment().getProperty("spring.cloud.loadbalancer.retry.enabled")).isNull();
+        assertThat(environment("meshkeeper.traffic.retry.enabled=false", "spring.cloud.loadbalancer.retry.enabled=true")
+                .getProperty("spring.cloud.loadbalancer.retry.enabled")).isEqualTo("true");
+    }
+
     private static StandardEnvironment environment(String... properties) {
         StandardEnvironment environment = new StandardEnvironment();
         TestPropertySourceUtils.addInlinedPropertiesToEnvironment(environment, properties);

@@ -3,6 +3,8 @@ package dev.meshkeeper.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +28,7 @@ class MeshkeeperRegistryContainerTests {
 
     @Container
     @ServiceConnection
-    static MeshkeeperRegistryContainer registry = new MeshkeeperRegistryContainer();
+    static MeshkeeperRegistryContainer registry = MeshkeeperRegistryContainer.fromDockerfile(appModule());
 
     @Autowired
     CuratorFramework curator;
@@ -38,6 +40,16 @@ class MeshkeeperRegistryContainerTests {
         this.curator.create().forPath("/container-test", "hello".getBytes(StandardCharsets.UTF_8));
         assertThat(new String(this.curator.getData().forPath("/container-test"), StandardCharsets.UTF_8))
                 .isEqualTo("hello");
+    }
+
+    /** This repository's registry-server/app, where no image is published yet. */
+    static Path appModule() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("registry-server/app/Dockerfile"))) {
+                return dir.resolve("registry-server/app");
+            }
+        }
+        throw new IllegalStateException("no registry-server/app/Dockerfile above " + Path.of("").toAbsolutePath());
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -42,11 +42,24 @@ function toLogin() {
   window.location.href = '/login';
 }
 
-async function api(method, path, { json, text, headers = {} } = {}) {
+/**
+ * JSON.parse that keeps every number exactly as the server wrote it (a 64-bit counter, a decimal's trailing zeros),
+ * where the browser supports JSON.rawJSON; shared data is shown and written back verbatim then.
+ */
+function parseExact(text) {
+  if (typeof JSON.rawJSON !== 'function') return JSON.parse(text);
+  return JSON.parse(text, (key, value, context) =>
+    typeof value === 'number' && context && String(value) !== context.source ? JSON.rawJSON(context.source) : value);
+}
+
+async function api(method, path, { json, jsonText, text, headers = {}, exact = false } = {}) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } };
   if (json !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(json);
+  } else if (jsonText !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = jsonText;
   } else if (text !== undefined) {
     init.headers['Content-Type'] = 'text/plain';
     init.body = text;
@@ -68,7 +81,8 @@ async function api(method, path, { json, text, headers = {} } = {}) {
     throw new ApiError(401, { title: 'Signed out', detail: 'Your session has ended: please sign in again.' });
   }
   const type = response.headers.get('Content-Type') || '';
-  const body = type.includes('json') ? await response.json().catch(() => ({})) : await response.text();
+  const body = type.includes('json') ? await response.text().then(t => (exact ? parseExact(t) : JSON.parse(t))).catch(() => ({}))
+    : await response.text();
   if (!response.ok) {
     const problem = typeof body === 'object' ? body : {};
     if (response.status === 401) {
@@ -188,10 +202,10 @@ const pages = {};
 pages.overview = {
   title: 'Overview',
   async load() {
-    const [cluster, services, config, locks, leaders] = await Promise.all([
+    const [cluster, services, config, locks, leaders, shared] = await Promise.all([
       settle(get('/api/v1/cluster')), settle(get('/api/v1/services')), settle(get('/api/v1/config')),
-      settle(get('/api/v1/locks')), settle(get('/api/v1/leaders'))]);
-    return { cluster, services, config, locks, leaders };
+      settle(get('/api/v1/locks')), settle(get('/api/v1/leaders')), settle(get('/api/v1/data'))]);
+    return { cluster, services, config, locks, leaders, shared };
   },
   view(data) {
     const card = (label, result, pick, small) => result.error
@@ -201,7 +215,7 @@ pages.overview = {
     const cluster = data.cluster;
     const stats = cluster.value ? (cluster.value.statistics || {}) : {};
     const errors = [['Cluster state', cluster], ['Services', services], ['Config contexts', data.config],
-      ['Locks', data.locks], ['Leader groups', data.leaders]].filter(([, r]) => r.error);
+      ['Locks', data.locks], ['Leader groups', data.leaders], ['Shared data', data.shared]].filter(([, r]) => r.error);
     return [
       h('h1', {}, 'Overview'),
       h('h2', {}, 'Mesh'),
@@ -211,7 +225,8 @@ pages.overview = {
         card('Instances up', services, v => v.services.reduce((n, s) => n + s.up, 0)),
         card('Config contexts', data.config, v => v.contexts.length),
         card('Locks', data.locks, v => v.locks.length),
-        card('Leader groups', data.leaders, v => v.groups.length)),
+        card('Leader groups', data.leaders, v => v.groups.length),
+        card('Shared data', data.shared, v => v.length)),
       h('h2', {}, 'ZooKeeper'),
       h('div', { class: 'cards' },
         card('Role', cluster, v => `${v.role}${v.serving ? ', serving' : ', not serving'}`, true),
@@ -403,6 +418,126 @@ function historyView(context, history, base, slot) {
   ];
 }
 
+pages.data = {
+  title: 'Data',
+  async load([name]) {
+    const list = await get('/api/v1/data');
+    if (!name) return { list };
+    const read = await api('GET', `/api/v1/data/${enc(name)}`, { exact: true });
+    return { list, item: read.body, etag: read.etag };
+  },
+  view(data, [name]) {
+    const slot = h('div');
+    const side = h('div', {},
+      h('div', { class: 'list', id: 'data-names' }, data.list.length === 0 ? h('div', { class: 'muted', style: 'padding:10px 14px' }, 'No shared data yet.') :
+        data.list.map(d => h('a', { href: `#/data/${enc(d.name)}`, class: d.name === name ? 'active' : '', dataset: { name: d.name } },
+          h('span', {}, d.name), h('span', { class: 'muted' }, d.kind === 'map' ? `map · ${d.entries} entries` : d.kind)))),
+      newDataForm(slot));
+    const body = name ? (data.item.kind === 'map' ? mapView(data, slot) : valueView(data, slot))
+      : [h('p', { class: 'notice' }, 'Choose a name on the left: the values, maps and counters the applications share.'), slot];
+    return [h('h1', {}, name ? `Data · ${name}` : 'Data'), h('div', { class: 'split' }, side, h('div', {}, body))];
+  },
+};
+
+const compact = value => JSON.stringify(value);
+
+function newDataForm(slot) {
+  const name = h('input', { type: 'text', name: 'data-name', placeholder: 'name, e.g. feature-flags', disabled: !canWrite() });
+  const key = h('input', { type: 'text', name: 'data-key', placeholder: 'key (only for a map entry)', disabled: !canWrite() });
+  const value = h('textarea', { name: 'data-json', rows: 3, placeholder: 'JSON, e.g. {"checkout":true} or 42 for a counter', disabled: !canWrite() });
+  const form = h('form', { class: 'panel', style: 'margin-top:12px', id: 'new-data' }, h('div', { class: 'muted', style: 'margin-bottom:6px' }, 'New value, counter or map entry'),
+    name, h('div', { style: 'height:6px' }), key, h('div', { style: 'height:6px' }), value, h('div', { style: 'height:8px' }),
+    writeButton('Create', { type: 'submit' }));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const target = name.value.trim();
+    const path = key.value.trim() ? `/api/v1/data/${enc(target)}/${enc(key.value.trim())}` : `/api/v1/data/${enc(target)}`;
+    const created = await write(slot, () => api('PUT', path, { jsonText: value.value, headers: { 'If-None-Match': '*' } }));
+    if (created) window.location.hash = `#/data/${enc(target)}`;
+  });
+  return form;
+}
+
+function valueView(data, slot) {
+  const { item, etag } = data;
+  const base = `/api/v1/data/${enc(item.name)}`;
+  const ifMatch = { 'If-Match': etag || `"${item.version}"` };
+  const shown = h('pre', { id: 'data-value', class: 'panel mono' }, JSON.stringify(item.value, null, 2));
+  const edit = writeButton('Edit', { class: 'secondary', dataset: { action: 'edit' } }, () => {
+    const input = h('textarea', { name: 'value', rows: 8, class: 'mono' });
+    input.value = JSON.stringify(item.value, null, 2);
+    const form = h('form', { id: 'edit-value' }, input, h('div', { class: 'row-actions', style: 'margin-top:8px;justify-content:flex-start' },
+      h('button', { type: 'submit', dataset: { action: 'save' } }, 'Save'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => { state.editing = false; refresh(true); } }, 'Cancel')));
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      state.editing = false;
+      write(slot, () => api('PUT', base, { jsonText: input.value, headers: ifMatch }), `${item.name} saved.`);
+    });
+    state.editing = true;
+    shown.replaceWith(form);
+    input.focus();
+  });
+  const remove = writeButton(`Delete ${item.kind}`, { class: 'danger', dataset: { action: 'delete' } },
+    () => write(slot, async () => { await api('DELETE', base, { headers: ifMatch }); window.location.hash = '#/data'; return true; }, `${item.name} deleted.`));
+  return [
+    h('p', { class: 'muted' }, `${item.kind} · ZooKeeper path ${item.path} · version ${item.version}`),
+    item.problem ? h('div', { class: 'error' }, item.problem) : null,
+    slot,
+    h('div', { id: 'flash' }),
+    shown,
+    h('div', { class: 'row-actions', style: 'justify-content:flex-start' }, edit, remove),
+  ];
+}
+
+function mapView(data, slot) {
+  const { item, etag } = data;
+  const base = `/api/v1/data/${enc(item.name)}`;
+  const rows = item.entries.map(entry => {
+    const ifMatch = { 'If-Match': `"${entry.version}"` };
+    const cell = h('td', { class: 'value-cell mono' }, compact(entry.value));
+    const edit = writeButton('Edit', { class: 'small secondary', dataset: { action: 'edit' } }, () => {
+      const input = h('input', { type: 'text', name: 'value', class: 'mono' });
+      input.value = compact(entry.value);
+      const form = h('form', { class: 'inline' }, input,
+        h('button', { type: 'submit', class: 'small', dataset: { action: 'save' } }, 'Save'),
+        h('button', { type: 'button', class: 'small secondary', onclick: () => { state.editing = false; refresh(true); } }, 'Cancel'));
+      form.addEventListener('submit', event => {
+        event.preventDefault();
+        state.editing = false;
+        write(slot, () => api('PUT', `${base}/${enc(entry.key)}`, { jsonText: input.value, headers: ifMatch }), `${entry.key} saved.`);
+      });
+      state.editing = true;
+      cell.replaceChildren(form);
+      input.focus();
+      input.select();
+    });
+    const remove = writeButton('Delete', { class: 'small danger', dataset: { action: 'delete' } },
+      () => write(slot, () => api('DELETE', `${base}/${enc(entry.key)}`, { headers: ifMatch }), `${entry.key} deleted.`));
+    return h('tr', { dataset: { key: entry.key } }, h('td', { class: 'mono' }, entry.key), h('td', { class: 'version' }, `v${entry.version}`),
+      cell, h('td', {}, h('div', { class: 'row-actions' }, edit, remove)));
+  });
+  const newKey = h('input', { type: 'text', name: 'new-key', placeholder: 'key, e.g. sku-1', disabled: !canWrite() });
+  const newValue = h('input', { type: 'text', name: 'new-value', placeholder: 'JSON, e.g. {"available":5}', disabled: !canWrite() });
+  const add = h('form', { class: 'inline', id: 'add-entry', style: 'margin-top:12px' }, newKey, newValue, writeButton('Add entry', { type: 'submit' }));
+  add.addEventListener('submit', event => {
+    event.preventDefault();
+    write(slot, () => api('PUT', `${base}/${enc(newKey.value.trim())}`, { jsonText: newValue.value, headers: { 'If-None-Match': '*' } }), `${newKey.value.trim()} added.`);
+  });
+  const removeMap = writeButton('Delete map', { class: 'danger', id: 'delete-map' },
+    () => write(slot, async () => { await api('DELETE', base, { headers: { 'If-Match': etag } }); window.location.hash = '#/data'; return true; }, `${item.name} deleted.`));
+  return [
+    h('p', { class: 'muted' }, `map · ZooKeeper path ${item.path} · ${item.entries.length} entries`),
+    slot,
+    h('div', { id: 'flash' }),
+    h('div', { class: 'table-wrap' }, h('table', { id: 'data-entries' },
+      h('thead', {}, h('tr', {}, h('th', { style: 'width:24%' }, 'Key'), h('th', { style: 'width:70px' }, 'Version'), h('th', {}, 'Value'), h('th', { style: 'width:150px' }, ''))),
+      h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'No entries.'))))),
+    add,
+    h('div', { style: 'margin-top:16px' }, removeMap),
+  ];
+}
+
 pages.locks = {
   title: 'Locks',
   load: () => get('/api/v1/locks'),
@@ -525,7 +660,7 @@ function startLiveUpdates() {
   events.onerror = () => {
     if (events.readyState === EventSource.CLOSED) poll();
   };
-  ['services', 'config', 'locks', 'leaders', 'audit'].forEach(type => events.addEventListener(type, () => refresh()));
+  ['services', 'config', 'locks', 'leaders', 'audit', 'data'].forEach(type => events.addEventListener(type, () => refresh()));
 }
 
 async function logout() {

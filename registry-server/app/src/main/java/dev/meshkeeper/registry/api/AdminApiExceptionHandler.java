@@ -22,13 +22,14 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import tools.jackson.core.JacksonException;
 
 /**
- * Renders every error of the admin API (config included) as an RFC 9457 problem detail with a {@code field}
+ * Renders every error of the admin API (config and shared data included) as an RFC 9457 problem detail with a {@code field}
  * member where one field is at fault: the API's own errors, Spring MVC's (malformed JSON, wrong types, missing
  * parameters: 400) and ZooKeeper's (unreachable: 503, refused: 409). Nothing reaches the servlet container's
  * error page, so no call answers 500 for bad input.
  */
 @RestControllerAdvice(assignableTypes = { ServicesController.class, CoordinationController.class,
-        AuditController.class, ApiFallbackController.class, OpenApiController.class, ConfigController.class })
+        AuditController.class, ApiFallbackController.class, OpenApiController.class, ConfigController.class,
+        DataController.class })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class AdminApiExceptionHandler extends ResponseEntityExceptionHandler {
 

@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * {@code GET /api/v1/events}: server-sent events that say which part of the registry changed, watched on the same
- * roots the admin, config and audit APIs read.
+ * roots the admin, config, shared data and audit APIs read.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(name = "meshkeeper.registry.events.enabled", matchIfMissing = true)
@@ -22,7 +22,8 @@ public class RegistryEventsConfiguration {
 
     @Bean
     RegistryEvents registryEvents(CuratorFramework curator, RegistryEventsProperties properties,
-            AdminApiProperties admin, AuditProperties audit, ObjectProvider<ConfigApiProperties> config) {
+            AdminApiProperties admin, AuditProperties audit, ObjectProvider<ConfigApiProperties> config,
+            ObjectProvider<DataApiProperties> data) {
         Map<String, List<String>> roots = new LinkedHashMap<>();
         roots.put("services", List.of(admin.getServicesRoot()));
         ConfigApiProperties configProperties = config.getIfAvailable();
@@ -32,6 +33,10 @@ public class RegistryEventsConfiguration {
         roots.put("locks", List.of(admin.getLocksRoot()));
         roots.put("leaders", List.of(admin.getLeadersRoot()));
         roots.put("audit", List.of(audit.getRoot()));
+        DataApiProperties dataProperties = data.getIfAvailable();
+        if (dataProperties != null) {
+            roots.put("data", List.of(dataProperties.getRoot()));
+        }
         return new RegistryEvents(curator, roots, properties.getCoalesce(), properties.getHeartbeat(),
                 properties.getMaxSubscribers(), properties.getMaxStreamsPerUser(), properties.getIdleTimeout(),
                 Clock.systemUTC());

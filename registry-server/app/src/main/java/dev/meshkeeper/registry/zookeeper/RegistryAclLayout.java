@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * <li>the services root and the node of every service no application is listed for: everyone reads;</li>
  * <li>{@code <services root>/<application>} of each listed application: that application creates and deletes its
  * instances (it cannot change the node's ACL); everyone reads;</li>
- * <li>the lock and leader roots and the open paths: everyone reads and creates nodes of their own (which the
- * creating application owns, see the starter's {@code meshkeeper.zookeeper.auth.*}); when applications reserve
- * names, only authenticated applications create there, and a reserved name only its owner
+ * <li>the lock, leader and shared data roots and the open paths: everyone reads and creates nodes of their own
+ * (which the creating application owns, see the starter's {@code meshkeeper.zookeeper.auth.*}); when applications
+ * reserve names, only authenticated applications create there, and a reserved name only its owner
  * ({@link NameReservingDigestProvider}).</li>
  * </ul>
  * The registry's own identity is ZooKeeper's super user and needs no ACL entry.

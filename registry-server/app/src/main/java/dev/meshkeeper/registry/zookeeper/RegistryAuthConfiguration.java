@@ -3,6 +3,7 @@ package dev.meshkeeper.registry.zookeeper;
 import dev.meshkeeper.registry.api.AdminApiProperties;
 import dev.meshkeeper.registry.api.AuditProperties;
 import dev.meshkeeper.registry.api.ConfigApiProperties;
+import dev.meshkeeper.registry.api.DataApiProperties;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,10 +32,11 @@ public class RegistryAuthConfiguration {
     @ConditionalOnBooleanProperty("meshkeeper.registry.auth.enabled")
     RegistryAclLayout registryAclLayout(CuratorFramework curator, RegistryAuthentication authentication,
             RegistryProperties registry, AdminApiProperties api, AuditProperties audit,
-            ObjectProvider<ConfigApiProperties> configApi) {
+            ObjectProvider<ConfigApiProperties> configApi, ObjectProvider<DataApiProperties> dataApi) {
         ConfigApiProperties config = configApi.getIfAvailable(ConfigApiProperties::new);
+        DataApiProperties data = dataApi.getIfAvailable(DataApiProperties::new);
         return new RegistryAclLayout(curator, authentication, registry.getStartupTimeout(),
                 List.of(config.getRoot(), config.getBookkeepingRoot(), audit.getRoot()), api.getServicesRoot(),
-                List.of(api.getLocksRoot(), api.getLeadersRoot()));
+                List.of(api.getLocksRoot(), api.getLeadersRoot(), data.getRoot()));
     }
 }

@@ -106,6 +106,28 @@ class RegistryEventsIntegrationTests {
     }
 
     @Test
+    void sharedDataChangesAreAnnouncedAsDataEvents() throws Exception {
+        EventStream stream = open("vic");
+        await().atMost(Duration.ofSeconds(10)).until(() -> stream.has("event:open"));
+        assertThat(stream.lines).anyMatch(line -> line.startsWith("data:") && line.contains("\"data\""));
+
+        // An application's own write, straight into ZooKeeper...
+        this.curator.create().creatingParentsIfNeeded().forPath("/meshkeeper/data/events-map",
+                "{\"kind\":\"map\"}".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(10)).until(() -> stream.has("event:data"));
+        assertThat(stream.lines).contains("data:{\"topic\":\"data\"}");
+
+        // ...and an operator's write of a map entry through the API, announced again after the first event.
+        int seen = stream.count("event:data");
+        HttpResponse<String> put = this.http.send(HttpRequest.newBuilder(uri("/api/v1/data/events-map/sku-1"))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .header("Authorization", basic("olga")).PUT(HttpRequest.BodyPublishers.ofString("{\"available\":3}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> stream.count("event:data") > seen);
+    }
+
+    @Test
     void idleStreamsGetHeartbeatsAndClosedStreamsAreForgotten() throws Exception {
         EventStream stream = open("vic");
         await().atMost(Duration.ofSeconds(10)).until(() -> stream.has(":heartbeat"));
@@ -250,6 +272,10 @@ class RegistryEventsIntegrationTests {
 
         boolean has(String line) {
             return this.lines.contains(line);
+        }
+
+        int count(String line) {
+            return (int) this.lines.stream().filter(line::equals).count();
         }
 
         @Override

@@ -221,6 +221,46 @@ class RegistryZooKeeperAuthTest {
     }
 
     @Test
+    void applicationsOwnTheSharedDataTheyCreateAndTheRegistryWritesAll() throws Exception {
+        int[] ports = FreePorts.take(2);
+        this.zooKeeperPort = ports[0];
+        this.httpPort = ports[1];
+        startRegistry(true);
+        CuratorFramework inventory = closing(client(INVENTORY, "inventory-pw"));
+        CuratorFramework orders = closing(client(ORDERS, "orders-pw"));
+        String stock = "/meshkeeper/data/inventory-stock";
+
+        // Every application creates names of its own under the data root, as its starter does.
+        assertThat(orders.getACL().forPath("/meshkeeper/data")).containsExactly(
+                new ACL(Perms.READ | Perms.CREATE, new Id("world", "anyone")));
+        inventory.create().forPath(stock, bytes("{\"kind\":\"map\"}"));
+        inventory.create().forPath(stock + "/sku-1", bytes("{\"available\":5}"));
+        inventory.create().forPath("/meshkeeper/data/inventory-flags", bytes("{\"checkout\":true}"));
+        orders.create().forPath("/meshkeeper/data/orders-placed", bytes("0"));
+
+        // Another application reads them but cannot change, extend or delete them.
+        assertThat(text(orders.getData().forPath(stock + "/sku-1"))).isEqualTo("{\"available\":5}");
+        assertNoAuth(() -> orders.setData().forPath(stock + "/sku-1", bytes("{\"available\":0}")));
+        assertNoAuth(() -> orders.create().forPath(stock + "/sku-9", bytes("{\"available\":1}")));
+        assertNoAuth(() -> orders.delete().forPath(stock + "/sku-1"));
+        assertNoAuth(() -> orders.delete().forPath("/meshkeeper/data/inventory-flags"));
+        assertNoAuth(() -> inventory.setData().forPath("/meshkeeper/data/orders-placed", bytes("100")));
+
+        // The registry's API writes everything; an entry it adds belongs to the map's owner like the others.
+        assertThat(send("PUT", "/api/v1/data/inventory-stock/sku-1", "application/json", "{\"available\":4}")
+                .statusCode()).isEqualTo(200);
+        assertThat(send("PUT", "/api/v1/data/inventory-stock/sku-2", "application/json", "{\"available\":7}")
+                .statusCode()).isEqualTo(200);
+        assertThat(send("PUT", "/api/v1/data/orders-placed", "application/json", "12").statusCode()).isEqualTo(200);
+        assertThat(text(inventory.getData().forPath(stock + "/sku-1"))).isEqualTo("{\"available\":4}");
+        inventory.setData().forPath(stock + "/sku-2", bytes("{\"available\":6}"));
+        assertNoAuth(() -> orders.setData().forPath(stock + "/sku-2", bytes("{\"available\":0}")));
+        assertThat(send("DELETE", "/api/v1/data/inventory-flags", null, null).statusCode()).isEqualTo(204);
+        assertThat(inventory.checkExists().forPath("/meshkeeper/data/inventory-flags")).isNull();
+        assertThat(text(orders.getData().forPath("/meshkeeper/data/orders-placed"))).isEqualTo("12");
+    }
+
+    @Test
     void aDigestMadeForAnotherUserFailsStartUpNamingTheProperty() throws Exception {
         int[] ports = FreePorts.take(2);
         this.zooKeeperPort = ports[0];
