@@ -57,6 +57,12 @@ public class AdminApiConfiguration {
     }
 
     @Bean
+    @ConditionalOnBooleanProperty(name = "meshkeeper.registry.audit.enabled", matchIfMissing = true)
+    FailedAuthenticationAudit failedAuthenticationAudit(AuditLog auditLog) {
+        return new FailedAuthenticationAudit(auditLog);
+    }
+
+    @Bean
     FilterRegistrationBean<ApiRequestFilter> apiRequestFilter(AuditLog auditLog, AuditProperties audit,
             AdminApiProperties properties) {
         ApiRequestFilter filter = new ApiRequestFilter(audit.isEnabled() ? auditLog : null,

@@ -9,6 +9,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -36,6 +37,11 @@ public class ConfigApiConfiguration {
                 .connectionTimeoutMs(10_000).zkClientConfig(registryTls.clientConfig());
         authentication.ifAvailable(auth -> auth.configure(builder));
         return builder.build();
+    }
+
+    @Bean
+    ConfigValueMask configValueMask(ObjectProvider<SanitizingFunction> sanitizingFunctions) {
+        return new ConfigValueMask(sanitizingFunctions.orderedStream().toList());
     }
 
     @Bean

@@ -5,6 +5,7 @@ import dev.meshkeeper.registry.api.ConfigStore.Change;
 import dev.meshkeeper.registry.api.ConfigStore.ContextSummary;
 import dev.meshkeeper.registry.api.ConfigStore.KeyChange;
 import dev.meshkeeper.registry.api.ConfigStore.Snapshot;
+import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -32,7 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The config admin API: {@code /api/v1/config}. Reads and writes Spring Cloud Zookeeper's config contexts; every
  * write is atomic, versioned and recorded in the context's history. The caller recorded as "who" is the request's
- * {@link Principal} (set by whatever authentication the server is configured with), else {@code anonymous}.
+ * {@link Principal} (set by whatever authentication the server is configured with), else {@code anonymous}. Callers
+ * without the operator role read secret-looking values masked ({@link ConfigValueMask}).
  */
 @RestController
 @RequestMapping(path = "/api/v1/config", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -42,9 +44,17 @@ class ConfigController {
 
     private final ConfigApiProperties properties;
 
-    ConfigController(ConfigStore store, ConfigApiProperties properties) {
+    private final ConfigValueMask mask;
+
+    ConfigController(ConfigStore store, ConfigApiProperties properties, ConfigValueMask mask) {
         this.store = store;
         this.properties = properties;
+        this.mask = mask;
+    }
+
+    /** Viewers see secret-looking values masked; operators, who may change them, see them as they are. */
+    private static boolean masked(HttpServletRequest request) {
+        return !request.isUserInRole("OPERATOR");
     }
 
     @GetMapping
@@ -53,8 +63,14 @@ class ConfigController {
     }
 
     @GetMapping("/{context}")
-    ResponseEntity<ContextView> read(@PathVariable String context) throws Exception {
-        return view(this.store.read(context), null, HttpStatus.OK);
+    ResponseEntity<ContextView> read(@PathVariable String context, HttpServletRequest request) throws Exception {
+        ResponseEntity<ContextView> view = view(this.store.read(context), null, HttpStatus.OK);
+        if (!masked(request)) {
+            return view;
+        }
+        ContextView body = view.getBody();
+        return ResponseEntity.status(view.getStatusCode()).headers(view.getHeaders()).body(new ContextView(
+                body.context(), body.path(), body.version(), this.mask.mask(body.properties()), null));
     }
 
     @PutMapping(path = "/{context}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -92,15 +108,19 @@ class ConfigController {
     }
 
     @GetMapping("/{context}/history")
-    Map<String, Object> history(@PathVariable String context) throws Exception {
+    Map<String, Object> history(@PathVariable String context, HttpServletRequest request) throws Exception {
         Snapshot snapshot = this.store.read(context);
+        List<Change> changes = this.store.history(context);
+        if (masked(request)) {
+            changes = changes.stream().map(this.mask::mask).toList();
+        }
         return Map.of("context", context, "version", snapshot.version(), "historyLimit",
-                this.properties.getHistoryLimit(), "changes", this.store.history(context));
+                this.properties.getHistoryLimit(), "changes", changes);
     }
 
     @GetMapping("/{context}/diff")
-    Map<String, Object> diff(@PathVariable String context, @RequestParam long from, @RequestParam long to)
-            throws Exception {
+    Map<String, Object> diff(@PathVariable String context, @RequestParam long from, @RequestParam long to,
+            HttpServletRequest request) throws Exception {
         Map<String, String> before = this.store.valuesAt(context, from, "from");
         Map<String, String> after = this.store.valuesAt(context, to, "to");
         List<KeyChange> changes = new ArrayList<>();
@@ -108,7 +128,8 @@ class ConfigController {
         keys.addAll(after.keySet());
         for (String key : keys) {
             if (!Objects.equals(before.get(key), after.get(key))) {
-                changes.add(new KeyChange(key, before.get(key), after.get(key)));
+                KeyChange change = new KeyChange(key, before.get(key), after.get(key));
+                changes.add(masked(request) ? this.mask.mask(change) : change);
             }
         }
         return Map.of("context", context, "from", from, "to", to, "changes", changes);
@@ -132,14 +153,15 @@ class ConfigController {
 
     @GetMapping(path = "/{context}/export", produces = { MediaType.TEXT_PLAIN_VALUE, "application/yaml" })
     ResponseEntity<String> export(@PathVariable String context,
-            @RequestParam(defaultValue = "properties") String format) throws Exception {
+            @RequestParam(defaultValue = "properties") String format, HttpServletRequest request) throws Exception {
         Snapshot snapshot = this.store.read(context);
         ConfigFormat configFormat = ConfigFormat.of(format);
+        Map<String, String> values = masked(request) ? this.mask.mask(snapshot.values()) : snapshot.values();
         return ResponseEntity.ok().contentType(configFormat.mediaType())
                 .eTag(etag(snapshot.version()))
                 .header(HttpHeaders.CONTENT_DISPOSITION,
                         "attachment; filename=\"" + context + configFormat.extension() + "\"")
-                .body(configFormat.write(snapshot.values()));
+                .body(configFormat.write(values));
     }
 
     @PostMapping(path = "/{context}/import", consumes = { MediaType.TEXT_PLAIN_VALUE, "application/yaml",

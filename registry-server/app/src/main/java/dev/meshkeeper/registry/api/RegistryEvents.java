@@ -1,7 +1,12 @@
 package dev.meshkeeper.registry.api;
 
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionBindingEvent;
+import jakarta.servlet.http.HttpSessionBindingListener;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,6 +22,8 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher.Event.EventType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -37,11 +44,13 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 final class RegistryEvents implements SmartLifecycle, AutoCloseable {
 
+    private static final Logger logger = LoggerFactory.getLogger(RegistryEvents.class);
+
     private final Map<String, List<String>> rootsByTopic;
 
     private final List<PersistentWatcher> watchers = new ArrayList<>();
 
-    private final List<SseEmitter> subscribers = new CopyOnWriteArrayList<>();
+    private final List<Stream> subscribers = new CopyOnWriteArrayList<>();
 
     private final Set<String> pending = new LinkedHashSet<>();
 
@@ -50,6 +59,12 @@ final class RegistryEvents implements SmartLifecycle, AutoCloseable {
     private final Duration coalesce;
 
     private final int maxSubscribers;
+
+    private final int maxStreamsPerUser;
+
+    private final Duration idleTimeout;
+
+    private final Clock clock;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
 
@@ -62,12 +77,17 @@ final class RegistryEvents implements SmartLifecycle, AutoCloseable {
      * @param coalesce how long changes are gathered before events go out
      * @param heartbeat how often idle streams get a comment line
      * @param maxSubscribers streams allowed at once
+     * @param maxStreamsPerUser streams one user may hold open at once
+     * @param idleTimeout how long a stream may carry no change event before it is closed
      */
     RegistryEvents(CuratorFramework curator, Map<String, List<String>> rootsByTopic, Duration coalesce,
-            Duration heartbeat, int maxSubscribers) {
+            Duration heartbeat, int maxSubscribers, int maxStreamsPerUser, Duration idleTimeout, Clock clock) {
         this.rootsByTopic = new LinkedHashMap<>(rootsByTopic);
         this.coalesce = coalesce;
         this.maxSubscribers = maxSubscribers;
+        this.maxStreamsPerUser = maxStreamsPerUser;
+        this.idleTimeout = idleTimeout;
+        this.clock = clock;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "meshkeeper-registry-events");
             thread.setDaemon(true);
@@ -106,10 +126,13 @@ final class RegistryEvents implements SmartLifecycle, AutoCloseable {
     }
 
     /**
-     * A new event stream. It starts with an {@code open} event listing the topics, so a client knows it is live.
-     * @throws AdminApiException (503) when {@code meshkeeper.registry.events.max-subscribers} streams are open
+     * A new event stream for {@code user}. It starts with an {@code open} event listing the topics, so a client knows
+     * it is live; it is completed after {@code idle-timeout} without a change event (a browser reconnects, and is
+     * authenticated again), and when {@code session} (the console's login session, if any) ends, e.g. at logout.
+     * @throws AdminApiException 503 when {@code meshkeeper.registry.events.max-subscribers} streams are open, 429
+     * when the user holds {@code meshkeeper.registry.events.max-streams-per-user} already
      */
-    SseEmitter subscribe() {
+    synchronized SseEmitter subscribe(String user, HttpSession session) {
         if (this.state.get() != State.STARTED) {
             throw new AdminApiException(HttpStatus.SERVICE_UNAVAILABLE, "Events unavailable",
                     "the registry's event stream is not running; try again shortly", null);
@@ -120,12 +143,42 @@ final class RegistryEvents implements SmartLifecycle, AutoCloseable {
                             + "(meshkeeper.registry.events.max-subscribers); close one or raise the limit",
                     null);
         }
+        long own = this.subscribers.stream().filter(stream -> stream.user().equals(user)).count();
+        if (own >= this.maxStreamsPerUser) {
+            throw new AdminApiException(HttpStatus.TOO_MANY_REQUESTS, "Too many event streams",
+                    "user '" + user + "' holds " + own + " event streams already, the most one user may "
+                            + "(meshkeeper.registry.events.max-streams-per-user); close one first",
+                    null);
+        }
         SseEmitter emitter = new SseEmitter(0L);
-        emitter.onCompletion(() -> this.subscribers.remove(emitter));
-        emitter.onTimeout(() -> this.subscribers.remove(emitter));
-        emitter.onError(error -> this.subscribers.remove(emitter));
-        this.subscribers.add(emitter);
-        send(emitter, SseEmitter.event().name("open").data(Map.of("topics", topics())));
+        Stream stream = new Stream(emitter, user, new AtomicReference<>(this.clock.instant()));
+        String attribute = RegistryEvents.class.getName() + ".stream." + System.identityHashCode(emitter);
+        Runnable forget = () -> {
+            this.subscribers.remove(stream);
+            if (session != null) {
+                try {
+                    session.removeAttribute(attribute);
+                }
+                catch (IllegalStateException ex) {
+                    // the session is invalidated already
+                }
+            }
+        };
+        emitter.onCompletion(forget);
+        emitter.onTimeout(forget);
+        emitter.onError(error -> forget.run());
+        this.subscribers.add(stream);
+        if (session != null) {
+            // Bound to the session: invalidating it (logout, expiry) unbinds the attribute, which ends the stream.
+            session.setAttribute(attribute, new HttpSessionBindingListener() {
+
+                @Override
+                public void valueUnbound(HttpSessionBindingEvent event) {
+                    end(stream);
+                }
+            });
+        }
+        send(stream, SseEmitter.event().name("open").data(Map.of("topics", topics())));
         return emitter;
     }
 
@@ -162,22 +215,48 @@ final class RegistryEvents implements SmartLifecycle, AutoCloseable {
             this.pending.clear();
         }
         for (String topic : topics) {
-            this.subscribers.forEach(emitter -> send(emitter, SseEmitter.event().name(topic)
-                    .data(Map.of("topic", topic))));
+            this.subscribers.forEach(stream -> {
+                stream.lastEvent().set(this.clock.instant());
+                send(stream, SseEmitter.event().name(topic).data(Map.of("topic", topic)));
+            });
         }
     }
 
     private void heartbeat() {
-        this.subscribers.forEach(emitter -> send(emitter, SseEmitter.event().comment("heartbeat")));
+        try {
+            Instant idleSince = this.clock.instant().minus(this.idleTimeout);
+            this.subscribers.forEach(stream -> {
+                if (stream.lastEvent().get().isBefore(idleSince)) {
+                    end(stream);
+                }
+                else {
+                    send(stream, SseEmitter.event().comment("heartbeat"));
+                }
+            });
+        }
+        catch (RuntimeException ex) {
+            // an exception would end the scheduled heartbeats for good
+            logger.warn("Event stream heartbeat failed: {}", ex.toString(), ex);
+        }
     }
 
-    private void send(SseEmitter emitter, SseEmitter.SseEventBuilder event) {
+    private void end(Stream stream) {
+        this.subscribers.remove(stream);
         try {
-            emitter.send(event);
+            stream.emitter().complete();
+        }
+        catch (IllegalStateException ex) {
+            // completed already
+        }
+    }
+
+    private void send(Stream stream, SseEmitter.SseEventBuilder event) {
+        try {
+            stream.emitter().send(event);
         }
         catch (IOException | IllegalStateException ex) {
             // the client went away: forget it; the container completes the response
-            this.subscribers.remove(emitter);
+            this.subscribers.remove(stream);
         }
     }
 
@@ -188,7 +267,11 @@ final class RegistryEvents implements SmartLifecycle, AutoCloseable {
         }
         this.scheduler.shutdownNow();
         this.watchers.forEach(PersistentWatcher::close);
-        this.subscribers.forEach(SseEmitter::complete);
+        this.subscribers.forEach(stream -> stream.emitter().complete());
         this.subscribers.clear();
+    }
+
+    /** An open stream: its emitter, the user it was opened for and when it last carried a change event. */
+    private record Stream(SseEmitter emitter, String user, AtomicReference<Instant> lastEvent) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.meshkeeper.registry.api;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ public class RegistryEventsConfiguration {
             roots.put("data", List.of(dataProperties.getRoot()));
         }
         return new RegistryEvents(curator, roots, properties.getCoalesce(), properties.getHeartbeat(),
-                properties.getMaxSubscribers());
+                properties.getMaxSubscribers(), properties.getMaxStreamsPerUser(), properties.getIdleTimeout(),
+                Clock.systemUTC());
     }
 }

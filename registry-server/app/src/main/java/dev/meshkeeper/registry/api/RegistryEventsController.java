@@ -1,5 +1,7 @@
 package dev.meshkeeper.registry.api;
 
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -10,7 +12,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /api/v1/events}: a {@code text/event-stream} of change notices (viewer role). Events are named
  * {@code open}, {@code services}, {@code config}, {@code locks}, {@code leaders} and {@code audit}; after one,
- * read the matching API again.
+ * read the matching API again. At most {@code meshkeeper.registry.events.max-streams-per-user} streams per user;
+ * a stream opened with the console's login session ends when the session does (logout).
  */
 @RestController
 @ConditionalOnBooleanProperty(name = "meshkeeper.registry.events.enabled", matchIfMissing = true)
@@ -24,9 +27,10 @@ class RegistryEventsController {
     }
 
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    ResponseEntity<?> events() {
+    ResponseEntity<?> events(Principal principal, HttpServletRequest request) {
         try {
-            return ResponseEntity.ok(this.events.subscribe());
+            String user = (principal != null && principal.getName() != null) ? principal.getName() : "anonymous";
+            return ResponseEntity.ok(this.events.subscribe(user, request.getSession(false)));
         }
         catch (AdminApiException ex) {
             // an event-stream client accepts nothing else: name the content type, so the problem is still written

@@ -28,6 +28,33 @@ public class RegistryEventsProperties {
     @Max(10000)
     private int maxSubscribers = 100;
 
+    /** Open event streams one user may hold at once; more are refused with 429. */
+    @Min(1)
+    private int maxStreamsPerUser = 4;
+
+    /**
+     * How long a stream may carry no change event before it is closed (checked at each heartbeat); a browser
+     * reconnects, and is authenticated again.
+     */
+    @NotNull
+    private Duration idleTimeout = Duration.ofMinutes(30);
+
+    public int getMaxStreamsPerUser() {
+        return this.maxStreamsPerUser;
+    }
+
+    public void setMaxStreamsPerUser(int maxStreamsPerUser) {
+        this.maxStreamsPerUser = maxStreamsPerUser;
+    }
+
+    public Duration getIdleTimeout() {
+        return this.idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
     public boolean isEnabled() {
         return this.enabled;
     }

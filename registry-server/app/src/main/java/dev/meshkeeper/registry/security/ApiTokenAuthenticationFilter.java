@@ -10,12 +10,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import org.springframework.security.authentication.AuthenticationEventPublisher;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -30,9 +32,13 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
 
     private final AuthenticationEntryPoint entryPoint;
 
-    ApiTokenAuthenticationFilter(List<ApiToken> tokens, AuthenticationEntryPoint entryPoint) {
+    private final AuthenticationEventPublisher events;
+
+    ApiTokenAuthenticationFilter(List<ApiToken> tokens, AuthenticationEntryPoint entryPoint,
+            AuthenticationEventPublisher events) {
         this.tokens = tokens;
         this.entryPoint = entryPoint;
+        this.events = events;
     }
 
     @Override
@@ -53,12 +59,18 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
         }
         if (match == null) {
             SecurityContextHolder.clearContext();
-            this.entryPoint.commence(request, response, new BadCredentialsException("unknown bearer token"));
+            BadCredentialsException failure = new BadCredentialsException("unknown bearer token");
+            // counted by the throttle and recorded in the audit log, like a wrong password
+            this.events.publishAuthenticationFailure(failure, new BearerAttempt(request));
+            this.entryPoint.commence(request, response, failure);
             return;
         }
+        UsernamePasswordAuthenticationToken authentication = UsernamePasswordAuthenticationToken
+                .authenticated("token:" + match.name(), null, match.authorities());
+        authentication.setDetails(new WebAuthenticationDetails(request));
+        this.events.publishAuthenticationSuccess(authentication);
         SecurityContext context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(
-                UsernamePasswordAuthenticationToken.authenticated("token:" + match.name(), null, match.authorities()));
+        context.setAuthentication(authentication);
         SecurityContextHolder.setContext(context);
         try {
             chain.doFilter(request, response);

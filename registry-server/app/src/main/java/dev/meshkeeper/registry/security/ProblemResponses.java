@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -20,12 +21,38 @@ final class ProblemResponses {
         this.json = json;
     }
 
+    /**
+     * 401. Clients that are not browsers get a Basic challenge; a browser never does (it would cache the credentials
+     * and send them with every later request, cross-site forms included), only a Bearer one, which it ignores.
+     */
     AuthenticationEntryPoint unauthorized() {
         return (request, response, ex) -> {
-            response.setHeader("WWW-Authenticate", "Basic realm=\"meshkeeper\", Bearer");
+            response.setHeader("WWW-Authenticate",
+                    isBrowser(request) ? "Bearer realm=\"meshkeeper\"" : "Basic realm=\"meshkeeper\", Bearer");
             write(request, response, HttpStatus.UNAUTHORIZED,
                     "Authentication required: use HTTP Basic with a registry user, or a bearer token");
         };
+    }
+
+    /**
+     * Whether a browser sent the request: it accepts {@code text/html}, or carries the headers browsers add to script
+     * requests ({@code Sec-Fetch-Mode}, {@code Origin}).
+     */
+    static boolean isBrowser(HttpServletRequest request) {
+        if (request.getHeader("Sec-Fetch-Mode") != null || request.getHeader("Origin") != null) {
+            return true;
+        }
+        String accept = request.getHeader("Accept");
+        if (accept == null) {
+            return false;
+        }
+        try {
+            return MediaType.parseMediaTypes(accept).stream().anyMatch(type -> type.getType().equals("text")
+                    && type.getSubtype().equals("html"));
+        }
+        catch (InvalidMediaTypeException ex) {
+            return false;
+        }
     }
 
     AccessDeniedHandler forbidden() {
@@ -33,7 +60,7 @@ final class ProblemResponses {
                 "The operator role is required to change anything; this user may only read");
     }
 
-    private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+    void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
             throws IOException {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setInstance(URI.create(request.getRequestURI()));

@@ -20,6 +20,7 @@ import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.ClientInfo;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.data.Stat;
+import org.apache.zookeeper.server.auth.ProviderRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +30,17 @@ import org.slf4j.LoggerFactory;
  * application list is corrected):
  * <ul>
  * <li>{@code /} and the parents of the paths below: everyone reads; only the registry creates;</li>
- * <li>the config root, the config history and the audit log, every node in them: everyone reads; only the
- * registry (the config API, operators through it) writes;</li>
+ * <li>the config root: everyone reads (lists the contexts); a context and every node in it: read by the application
+ * it belongs to ({@code <app>}, {@code <app>,<profile>}), by everyone for the shared {@code application} context, by
+ * the registry alone for any other; the config history and the audit log: the registry alone. Only the registry
+ * (the config API, operators through it) writes any of them ({@link RegistryAuthentication#aclFor});</li>
  * <li>the services root and the node of every service no application is listed for: everyone reads;</li>
  * <li>{@code <services root>/<application>} of each listed application: that application creates and deletes its
  * instances (it cannot change the node's ACL); everyone reads;</li>
  * <li>the lock, leader and shared data roots and the open paths: everyone reads and creates nodes of their own
- * (which the creating application owns, see the starter's {@code meshkeeper.zookeeper.auth.*}).</li>
+ * (which the creating application owns, see the starter's {@code meshkeeper.zookeeper.auth.*}); when applications
+ * reserve names, only authenticated applications create there, and a reserved name only its owner
+ * ({@link NameReservingDigestProvider}).</li>
  * </ul>
  * The registry's own identity is ZooKeeper's super user and needs no ACL entry.
  */
@@ -48,6 +53,10 @@ final class RegistryAclLayout implements ConnectionStateListener {
     static final List<ACL> READ = List.of(new ACL(Perms.READ, ANYONE));
 
     static final List<ACL> READ_CREATE = List.of(new ACL(Perms.READ | Perms.CREATE, ANYONE));
+
+    /** Everyone reads; an authenticated application creates a name unless another one reserved it. */
+    static final List<ACL> READ_CREATE_UNRESERVED = List.of(new ACL(Perms.READ, ANYONE),
+            new ACL(Perms.CREATE, new Id(RegistryAuthentication.SCHEME, NameReservingDigestProvider.RESERVED_NAMES)));
 
     private final CuratorFramework curator;
 
@@ -109,12 +118,13 @@ final class RegistryAclLayout implements ConnectionStateListener {
         }
         try {
             checkSuperUser();
+            checkNameReservations();
             Map<String, List<ACL>> nodes = layout();
             for (Map.Entry<String, List<ACL>> node : nodes.entrySet()) {
                 ensure(node.getKey(), node.getValue());
             }
             for (String tree : this.registryTrees) {
-                applyToChildren(tree, READ);
+                applyToChildren(tree);
             }
             for (String service : children(this.servicesRoot)) {
                 String path = ZKPaths.makePath(this.servicesRoot, service);
@@ -149,12 +159,13 @@ final class RegistryAclLayout implements ConnectionStateListener {
                 nodes.putIfAbsent(parent, READ);
             }
         }
-        this.registryTrees.forEach(tree -> nodes.put(tree, READ));
+        this.registryTrees.forEach(tree -> nodes.put(tree, this.authentication.aclFor(tree)));
         nodes.put(this.servicesRoot, READ);
         this.authentication.applicationIds().forEach((name, id) -> nodes.put(ZKPaths.makePath(this.servicesRoot, name),
                 List.of(new ACL(Perms.CREATE | Perms.DELETE | Perms.READ, new Id(RegistryAuthentication.SCHEME, id)),
                         new ACL(Perms.READ, ANYONE))));
-        this.openPaths.forEach(path -> nodes.put(path, READ_CREATE));
+        List<ACL> open = this.authentication.reservesNames() ? READ_CREATE_UNRESERVED : READ_CREATE;
+        this.openPaths.forEach(path -> nodes.put(path, open));
         return nodes;
     }
 
@@ -169,6 +180,21 @@ final class RegistryAclLayout implements ConnectionStateListener {
                     + "client as its administrator (super user): the system property "
                     + RegistryAuthentication.SUPER_DIGEST + " was read before the registry set it, which happens when "
                     + "another ZooKeeper server ran in this JVM first; run the registry server in a JVM of its own");
+        }
+    }
+
+    /**
+     * Reserved names need the registry's digest provider; ZooKeeper loads its providers once per JVM, so one loaded
+     * before the registry installed its own would let nobody create locks or leaders.
+     */
+    private void checkNameReservations() {
+        if (this.authentication.reservesNames()
+                && !(ProviderRegistry.getServerProvider(RegistryAuthentication.SCHEME) instanceof NameReservingDigestProvider)) {
+            throw new RegistryServerException("auth.applications", null, "lock and leader names are reserved "
+                    + "(meshkeeper.registry.auth.applications.<app>.names), but ZooKeeper loaded its authentication "
+                    + "providers before the registry installed the one that enforces them (system property "
+                    + RegistryAuthentication.NAME_PROVIDER + "), which happens when another ZooKeeper server ran in "
+                    + "this JVM first; run the registry server in a JVM of its own");
         }
     }
 
@@ -189,12 +215,12 @@ final class RegistryAclLayout implements ConnectionStateListener {
         }
     }
 
-    private void applyToChildren(String path, List<ACL> acl) throws Exception {
+    private void applyToChildren(String path) throws Exception {
         for (String child : children(path)) {
             String childPath = ZKPaths.makePath(path, child);
             try {
-                ensureExisting(childPath, acl);
-                applyToChildren(childPath, acl);
+                ensureExisting(childPath, this.authentication.aclFor(childPath));
+                applyToChildren(childPath);
             }
             catch (KeeperException.NoNodeException ex) {
                 // deleted meanwhile: nothing to protect

@@ -21,8 +21,11 @@ import org.springframework.context.annotation.Configuration;
 public class RegistryAuthConfiguration {
 
     @Bean
-    RegistryAuthentication registryAuthentication(RegistryAuthProperties properties) {
-        return new RegistryAuthentication(properties);
+    RegistryAuthentication registryAuthentication(RegistryAuthProperties properties,
+            ObjectProvider<AuditProperties> audit, ObjectProvider<ConfigApiProperties> configApi) {
+        ConfigApiProperties config = configApi.getIfAvailable(ConfigApiProperties::new);
+        return new RegistryAuthentication(properties, config.getRoot(),
+                List.of(config.getBookkeepingRoot(), audit.getIfAvailable(AuditProperties::new).getRoot()));
     }
 
     @Bean(initMethod = "apply")

@@ -63,6 +63,20 @@ public class RegistryAuthProperties {
          */
         private String digest;
 
+        /**
+         * Lock and leader names reserved for this application: exact names or prefixes ending in '*' (e.g.
+         * stock-*); other applications cannot create them.
+         */
+        private List<String> names = new ArrayList<>();
+
+        public List<String> getNames() {
+            return this.names;
+        }
+
+        public void setNames(List<String> names) {
+            this.names = names;
+        }
+
         public String getDigest() {
             return this.digest;
         }
@@ -73,7 +87,7 @@ public class RegistryAuthProperties {
 
         @Override
         public String toString() {
-            return "Application[digest=******]";
+            return "Application[digest=******, names=" + this.names + "]";
         }
     }
 }

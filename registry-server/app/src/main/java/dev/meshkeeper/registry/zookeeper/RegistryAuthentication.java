@@ -15,6 +15,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
 
 /**
  * The registry's ZooKeeper identities when {@code meshkeeper.registry.auth.enabled=true}: the applications' digest
@@ -41,7 +42,19 @@ public final class RegistryAuthentication {
 
     static final String SCHEME = "digest";
 
+    static final String NAME_PROVIDER = "zookeeper.authProvider.meshkeeper";
+
     private static final String PREFIX = "auth.applications.";
+
+    /** The config context every application reads (Spring Cloud Zookeeper's default context). */
+    static final String SHARED_CONTEXT = "application";
+
+    /**
+     * Readable by the registry alone: ZooKeeper's super user passes every ACL, and this digest id matches no
+     * password (ZooKeeper refuses an empty ACL).
+     */
+    static final List<ACL> REGISTRY_ONLY = List.of(new ACL(ZooDefs.Perms.READ,
+            new Id(SCHEME, ADMIN_USER + ":registry-only")));
 
     private final boolean enabled;
 
@@ -52,16 +65,54 @@ public final class RegistryAuthentication {
 
     private final List<String> openPaths;
 
+    private final String configRoot;
+
+    /** Reserved lock and leader name patterns by the owning application's digest id. */
+    private final Map<String, List<String>> reservedNames;
+
+    private final List<String> privateRoots;
+
     /**
+     * With the default roots: config under {@code /config}, its history under {@code /meshkeeper/config}, the audit
+     * log under {@code /meshkeeper/audit}.
      * @throws RegistryServerException naming the property when an application's name or digest is unusable
      */
     public RegistryAuthentication(RegistryAuthProperties properties) {
+        this(properties, "/config", List.of("/meshkeeper/config", "/meshkeeper/audit"));
+    }
+
+    /**
+     * @param configRoot the root of the config contexts applications read
+     * @param privateRoots trees only the registry reads (config history, audit log)
+     * @throws RegistryServerException naming the property when an application's name or digest is unusable
+     */
+    public RegistryAuthentication(RegistryAuthProperties properties, String configRoot, List<String> privateRoots) {
+        this.configRoot = configRoot;
+        this.privateRoots = List.copyOf(privateRoots);
         this.enabled = properties.isEnabled();
         this.requireAuthentication = properties.isRequireAuthentication();
         Map<String, String> ids = new LinkedHashMap<>();
         properties.getApplications().forEach((name, application) -> ids.put(name,
                 applicationId(name, (application != null) ? application.getDigest() : null)));
         this.applicationIds = Collections.unmodifiableMap(ids);
+        Map<String, List<String>> reserved = new LinkedHashMap<>();
+        Map<String, String> ownerByPattern = new LinkedHashMap<>();
+        properties.getApplications().forEach((name, application) -> {
+            List<String> patterns = (application != null) ? application.getNames() : List.of();
+            for (String pattern : patterns) {
+                checkNamePattern(name, pattern);
+                String previous = ownerByPattern.putIfAbsent(pattern, name);
+                if (previous != null && !previous.equals(name)) {
+                    throw new RegistryServerException(PREFIX + name + ".names", pattern, "the name '" + pattern
+                            + "' in meshkeeper.registry." + PREFIX + name + ".names is reserved for '" + previous
+                            + "' already; reserve it for one application only");
+                }
+            }
+            if (!patterns.isEmpty()) {
+                reserved.put(ids.get(name), List.copyOf(patterns));
+            }
+        });
+        this.reservedNames = Collections.unmodifiableMap(reserved);
         this.openPaths = List.copyOf(properties.getOpenPaths());
         this.openPaths.forEach(path -> {
             if (!path.matches("/|(/[^/]+)+")) {
@@ -93,6 +144,20 @@ public final class RegistryAuthentication {
         return this.openPaths;
     }
 
+    /** Whether any application reserves lock or leader names. */
+    boolean reservesNames() {
+        return !this.reservedNames.isEmpty();
+    }
+
+    private static void checkNamePattern(String application, String pattern) {
+        String body = pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1) : pattern;
+        if (body.isEmpty() || body.contains("*") || body.contains("/")) {
+            throw new RegistryServerException(PREFIX + application + ".names", pattern, "reserved name '" + pattern
+                    + "' in meshkeeper.registry." + PREFIX + application + ".names is not a lock or leader name nor "
+                    + "a prefix of one; use e.g. stock-* (every name starting with stock-) or billing (that name only)");
+        }
+    }
+
     /**
      * Sets the JVM-wide system properties the ZooKeeper server reads when it is created: the administrator's super
      * digest and, unless switched off, the requirement to authenticate. Does nothing when authentication is off.
@@ -110,6 +175,10 @@ public final class RegistryAuthentication {
                     + "own administrator; remove it from the command line and meshkeeper.registry.system-properties");
         }
         System.setProperty(SUPER_DIGEST, superDigest);
+        if (reservesNames()) {
+            NameReservingDigestProvider.reserve(this.reservedNames);
+            System.setProperty(NAME_PROVIDER, NameReservingDigestProvider.class.getName());
+        }
         if (this.requireAuthentication) {
             requireSystemProperty(ENFORCE_AUTH_ENABLED, "true");
             requireSystemProperty(ENFORCE_AUTH_SCHEMES, SCHEME);
@@ -127,8 +196,38 @@ public final class RegistryAuthentication {
     }
 
     /**
-     * Makes a registry client authenticate as the administrator; every node it creates is readable by all clients
-     * and writable by the administrator only. Does nothing when authentication is off.
+     * The ACL of a node the registry writes: a config context and everything in it is readable by the application
+     * it belongs to ({@code <app>} and {@code <app>,<profile>} by the application listed as {@code <app>}), the
+     * {@code application} contexts by everyone, any other context and the private trees (config history, audit log)
+     * by the registry only; every other node by everyone. Only the registry (ZooKeeper's super user) writes them.
+     */
+    List<ACL> aclFor(String path) {
+        for (String root : this.privateRoots) {
+            if (path.equals(root) || path.startsWith(root + "/")) {
+                return REGISTRY_ONLY;
+            }
+        }
+        if (path.startsWith(this.configRoot + "/")) {
+            String context = path.substring(this.configRoot.length() + 1);
+            int slash = context.indexOf('/');
+            return contextAcl((slash >= 0) ? context.substring(0, slash) : context);
+        }
+        return ZooDefs.Ids.READ_ACL_UNSAFE;
+    }
+
+    private List<ACL> contextAcl(String context) {
+        int comma = context.indexOf(',');
+        String owner = (comma >= 0) ? context.substring(0, comma) : context;
+        if (owner.equals(SHARED_CONTEXT)) {
+            return ZooDefs.Ids.READ_ACL_UNSAFE;
+        }
+        String id = this.applicationIds.get(owner);
+        return (id != null) ? List.of(new ACL(ZooDefs.Perms.READ, new Id(SCHEME, id))) : REGISTRY_ONLY;
+    }
+
+    /**
+     * Makes a registry client authenticate as the administrator; every node it creates is writable by the
+     * administrator only and readable as {@link #aclFor(String)} says. Does nothing when authentication is off.
      */
     public void configure(CuratorFrameworkFactory.Builder builder) {
         if (!this.enabled) {
@@ -144,7 +243,7 @@ public final class RegistryAuthentication {
 
                     @Override
                     public List<ACL> getAclForPath(String path) {
-                        return ZooDefs.Ids.READ_ACL_UNSAFE;
+                        return aclFor(path);
                     }
                 });
     }

@@ -24,9 +24,18 @@ public class RegistryProperties {
     @Max(65535)
     private int clientPort = 2181;
 
-    /** Address the client port binds to; 0.0.0.0 for all interfaces. */
+    /**
+     * Address the client ports bind to; 0.0.0.0 for all interfaces. With ZooKeeper authentication off they bind to
+     * 127.0.0.1 instead, unless allow-unauthenticated-remote-clients is true.
+     */
     @NotBlank
     private String bindAddress = "0.0.0.0";
+
+    /**
+     * Whether clients on other machines may connect while ZooKeeper authentication is off; they could then rewrite
+     * every node. Off: the client ports listen on loopback only until meshkeeper.registry.auth.enabled=true.
+     */
+    private boolean allowUnauthenticatedRemoteClients;
 
     /** Directory of snapshots and the transaction log; everything persistent lives here. */
     @NotNull
@@ -92,6 +101,14 @@ public class RegistryProperties {
 
     public void setBindAddress(String bindAddress) {
         this.bindAddress = bindAddress;
+    }
+
+    public boolean isAllowUnauthenticatedRemoteClients() {
+        return this.allowUnauthenticatedRemoteClients;
+    }
+
+    public void setAllowUnauthenticatedRemoteClients(boolean allowUnauthenticatedRemoteClients) {
+        this.allowUnauthenticatedRemoteClients = allowUnauthenticatedRemoteClients;
     }
 
     public Path getDataDir() {
@@ -207,7 +224,10 @@ public class RegistryProperties {
         @Max(65535)
         private Integer secureClientPort;
 
-        /** Whether the plain (clear-text) client port stays open next to the secure one. */
+        /**
+         * Whether the plain (clear-text) client port stays open next to the secure one; a start-up WARN says so while
+         * it does. Set false once every client uses TLS.
+         */
         private boolean plainClientPortEnabled = true;
 
         /** Whether clients must present a certificate the trust store trusts: none, want or need. */

@@ -6,6 +6,9 @@ import dev.meshkeeper.registry.server.RegistryServerException;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -20,6 +23,8 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(RegistryProperties.class)
 public class RegistryServerConfiguration {
 
+    private static final Logger logger = LoggerFactory.getLogger(RegistryServerConfiguration.class);
+
     @Bean
     RegistryTls registryTls(RegistryProperties properties) {
         return new RegistryTls(properties.getTls());
@@ -31,7 +36,33 @@ public class RegistryServerConfiguration {
         // Before the server starts: its TLS and authentication settings are JVM-wide system properties.
         registryTls.apply();
         authentication.ifAvailable(RegistryAuthentication::prepareServer);
-        return new RegistryServer(settings(properties));
+        ProtectedMode protectedMode = protectedMode(properties, authentication.getIfAvailable());
+        protectedMode.startupMessages().forEach(message -> {
+            if (message.warn()) {
+                logger.warn(message.text());
+            }
+            else {
+                logger.info(message.text());
+            }
+        });
+        plainPortWarning(properties).ifPresent(logger::warn);
+        return new RegistryServer(settings(properties, protectedMode));
+    }
+
+    static ProtectedMode protectedMode(RegistryProperties properties, RegistryAuthentication authentication) {
+        return new ProtectedMode(authentication != null && authentication.isEnabled(),
+                properties.isAllowUnauthenticatedRemoteClients(), properties.getBindAddress());
+    }
+
+    /** With a TLS client port, the plain one beside it still carries everything in clear text. */
+    static Optional<String> plainPortWarning(RegistryProperties properties) {
+        RegistryProperties.Tls tls = properties.getTls();
+        if (tls.getSecureClientPort() == null || !tls.isPlainClientPortEnabled()) {
+            return Optional.empty();
+        }
+        return Optional.of("The TLS client port is on, but the plain ZooKeeper client port "
+                + properties.getClientPort() + " is still open next to it and carries credentials and data in clear "
+                + "text; once every client uses TLS, close it with meshkeeper.registry.tls.plain-client-port-enabled=false");
     }
 
     @Bean
@@ -44,9 +75,9 @@ public class RegistryServerConfiguration {
         return new RegistryServerMetrics(registryServer);
     }
 
-    static RegistryServerSettings settings(RegistryProperties properties) {
+    static RegistryServerSettings settings(RegistryProperties properties, ProtectedMode protectedMode) {
         RegistryServerSettings.Builder settings = RegistryServerSettings.builder()
-                .bindAddress(properties.getBindAddress()).clientPort(properties.getClientPort())
+                .bindAddress(protectedMode.bindAddress()).clientPort(properties.getClientPort())
                 .dataDir(properties.getDataDir()).tickTime(properties.getTickTime())
                 .minSessionTimeout(properties.getMinSessionTimeout())
                 .maxSessionTimeout(properties.getMaxSessionTimeout())

@@ -154,6 +154,39 @@ class RegistryEventsIntegrationTests {
     }
 
     @Test
+    void loggingOutEndsTheStreamsOfTheSession() throws Exception {
+        java.net.CookieManager cookies = new java.net.CookieManager();
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5))
+                .build();
+        String page = browser.send(HttpRequest.newBuilder(uri("/login")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        java.util.regex.Matcher field = java.util.regex.Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"")
+                .matcher(page);
+        assertThat(field.find()).isTrue();
+        browser.send(HttpRequest.newBuilder(uri("/login")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=vic&password=vic-pw&_csrf="
+                        + java.net.URLEncoder.encode(field.group(1), StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<InputStream> response = browser.send(HttpRequest.newBuilder(uri("/api/v1/events"))
+                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        EventStream stream = new EventStream(response.body());
+        this.streams.add(stream);
+        await().atMost(Duration.ofSeconds(10)).until(() -> stream.has("event:open"));
+        browser.send(HttpRequest.newBuilder(uri("/console/session")).header("Accept", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        String token = cookies.getCookieStore().getCookies().stream()
+                .filter(cookie -> cookie.getName().equals("XSRF-TOKEN")).reduce((a, b) -> b).orElseThrow().getValue();
+
+        HttpResponse<String> logout = browser.send(HttpRequest.newBuilder(uri("/logout")).header("X-XSRF-TOKEN", token)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(logout.statusCode()).isEqualTo(302);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> stream.ended);
+        await().atMost(Duration.ofSeconds(10)).until(() -> this.events.subscriberCount() == 0);
+    }
+
+    @Test
     void anOpenStreamDoesNotHoldUpShutdown(@TempDir Path otherDataDir) throws Exception {
         // command-line arguments: they take precedence over the server's application.properties (port 8181)
         ConfigurableApplicationContext other = new SpringApplicationBuilder(RegistryServerApplication.class).run(
@@ -214,6 +247,8 @@ class RegistryEventsIntegrationTests {
 
         final List<String> lines = new CopyOnWriteArrayList<>();
 
+        volatile boolean ended;
+
         private final InputStream body;
 
         private final Thread reader;
@@ -225,6 +260,7 @@ class RegistryEventsIntegrationTests {
                     for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                         this.lines.add(line);
                     }
+                    this.ended = true;
                 }
                 catch (Exception ex) {
                     // closed by the test

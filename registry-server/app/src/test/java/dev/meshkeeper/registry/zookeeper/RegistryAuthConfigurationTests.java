@@ -56,8 +56,10 @@ class RegistryAuthConfigurationTests {
             assertThat(credentials).startsWith("meshkeeper-registry:");
             assertThat(credentials.length()).isGreaterThan("meshkeeper-registry:".length() + 30);
         });
-        assertThat(builder.getAclProvider().getAclForPath("/config/app/key"))
+        assertThat(builder.getAclProvider().getAclForPath("/config/application/key"))
                 .containsExactly(new ACL(Perms.READ, new Id("world", "anyone")));
+        assertThat(builder.getAclProvider().getAclForPath("/config/inventory-service/key"))
+                .containsExactly(new ACL(Perms.READ, new Id("digest", INVENTORY_DIGEST)));
     }
 
     @Test
@@ -160,8 +162,9 @@ class RegistryAuthConfigurationTests {
         List<ACL> read = List.of(new ACL(Perms.READ, new Id("world", "anyone")));
         List<ACL> readCreate = List.of(new ACL(Perms.READ | Perms.CREATE, new Id("world", "anyone")));
         assertThat(nodes).containsEntry("/", read).containsEntry("/config", read)
-                .containsEntry("/meshkeeper", read).containsEntry("/meshkeeper/config", read)
-                .containsEntry("/meshkeeper/audit", read).containsEntry("/services", read)
+                .containsEntry("/meshkeeper", read)
+                .containsEntry("/meshkeeper/config", RegistryAuthentication.REGISTRY_ONLY)
+                .containsEntry("/meshkeeper/audit", RegistryAuthentication.REGISTRY_ONLY).containsEntry("/services", read)
                 .containsEntry("/meshkeeper/samples", read).containsEntry("/meshkeeper/locks", readCreate)
                 .containsEntry("/meshkeeper/leaders", readCreate)
                 .containsEntry("/meshkeeper/samples/inventory", readCreate)
@@ -175,6 +178,30 @@ class RegistryAuthConfigurationTests {
                 assertThat(order.indexOf(parent)).as("parent of " + path).isBetween(0, order.indexOf(path) - 1);
             }
         }
+    }
+
+    @Test
+    void anApplicationReadsOnlyItsOwnConfigContextsAndTheSharedOne() {
+        RegistryAuthProperties properties = new RegistryAuthProperties();
+        properties.setEnabled(true);
+        properties.getApplications().put("inventory-service", application(INVENTORY_DIGEST));
+        RegistryAuthentication authentication = new RegistryAuthentication(properties);
+
+        List<ACL> inventoryOnly = List.of(new ACL(Perms.READ, new Id("digest", INVENTORY_DIGEST)));
+        List<ACL> everyone = List.of(new ACL(Perms.READ, new Id("world", "anyone")));
+        assertThat(authentication.aclFor("/config/inventory-service")).isEqualTo(inventoryOnly);
+        assertThat(authentication.aclFor("/config/inventory-service,prod/db/url")).isEqualTo(inventoryOnly);
+        assertThat(authentication.aclFor("/config/application/greeting")).isEqualTo(everyone);
+        assertThat(authentication.aclFor("/config/application,prod")).isEqualTo(everyone);
+        assertThat(authentication.aclFor("/config/inventory-service-copy")).as("not a prefix match")
+                .isEqualTo(RegistryAuthentication.REGISTRY_ONLY);
+        assertThat(authentication.aclFor("/config/unlisted-service/key")).isEqualTo(RegistryAuthentication.REGISTRY_ONLY);
+        assertThat(authentication.aclFor("/meshkeeper/config/inventory-service/history/3"))
+                .isEqualTo(RegistryAuthentication.REGISTRY_ONLY);
+        assertThat(authentication.aclFor("/meshkeeper/audit/entry-0000000001"))
+                .isEqualTo(RegistryAuthentication.REGISTRY_ONLY);
+        assertThat(authentication.aclFor("/config")).isEqualTo(everyone);
+        assertThat(authentication.aclFor("/services/inventory-service")).isEqualTo(everyone);
     }
 
     private static RegistryAuthentication authentication(Map<String, String> digests) {

@@ -112,11 +112,23 @@ class RegistryTlsTests {
         properties.setDataDir(this.dataDir);
         properties.getTls().setPlainClientPortEnabled(false);
 
-        try (RegistryServer server = new RegistryServer(RegistryServerConfiguration.settings(properties))) {
+        try (RegistryServer server = new RegistryServer(RegistryServerConfiguration.settings(properties,
+                RegistryServerConfiguration.protectedMode(properties, null)))) {
             assertThat(analyze(server::start).getDescription())
                     .contains("meshkeeper.registry.tls.plain-client-port-enabled");
             assertThat(server.isRunning()).isFalse();
         }
+    }
+
+    @Test
+    void aTlsPortNextToAnOpenPlainPortIsWarnedAboutNamingTheSwitch() {
+        RegistryProperties properties = withSecurePort();
+        assertThat(RegistryServerConfiguration.plainPortWarning(properties)).hasValueSatisfying(warning -> assertThat(
+                warning).contains("still open").contains("meshkeeper.registry.tls.plain-client-port-enabled=false"));
+
+        properties.getTls().setPlainClientPortEnabled(false);
+        assertThat(RegistryServerConfiguration.plainPortWarning(properties)).isEmpty();
+        assertThat(RegistryServerConfiguration.plainPortWarning(new RegistryProperties())).isEmpty();
     }
 
     @Test

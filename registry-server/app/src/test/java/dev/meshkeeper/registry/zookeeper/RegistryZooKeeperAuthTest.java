@@ -102,6 +102,8 @@ class RegistryZooKeeperAuthTest {
 
         assertThat(text(inventory.getData().forPath("/config/" + INVENTORY + "/greeting"))).isEqualTo("hello");
         assertThat(text(orders.getData().forPath(instance))).contains(INVENTORY);
+        // the node written before authentication was switched on is now its application's alone
+        assertNoAuth(() -> orders.getData().forPath("/config/" + INVENTORY + "/greeting"));
 
         // Another application cannot touch the configuration, even the node written before ACLs existed...
         assertNoAuth(() -> orders.setData().forPath("/config/" + INVENTORY + "/greeting", bytes("hacked")));
@@ -131,6 +133,22 @@ class RegistryZooKeeperAuthTest {
                 .forPath("/meshkeeper/leaders/reconciliation/_c_b-latch-");
         assertNoAuth(() -> orders.create().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
                 .forPath("/meshkeeper/locks/stock/_c_b-lock-"));
+
+        // Each application reads its own config contexts and the shared one; not another application's, nor the
+        // config history or the audit log.
+        assertThat(send("PUT", "/api/v1/config/" + ORDERS + ",prod", "application/json",
+                "{\"properties\":{\"db.password\":\"orders-db-secret\"}}").statusCode()).isEqualTo(200);
+        assertThat(send("PUT", "/api/v1/config/application", "application/json",
+                "{\"properties\":{\"shared.greeting\":\"hi all\"}}").statusCode()).isEqualTo(200);
+        assertThat(text(orders.getData().forPath("/config/" + ORDERS + ",prod/db.password")))
+                .isEqualTo("orders-db-secret");
+        assertThat(text(inventory.getData().forPath("/config/application/shared.greeting"))).isEqualTo("hi all");
+        assertThat(text(orders.getData().forPath("/config/application/shared.greeting"))).isEqualTo("hi all");
+        assertNoAuth(() -> inventory.getData().forPath("/config/" + ORDERS + ",prod/db.password"));
+        assertNoAuth(() -> inventory.getChildren().forPath("/config/" + ORDERS + ",prod"));
+        assertNoAuth(() -> orders.getData().forPath("/config/" + INVENTORY + "/greeting"));
+        assertNoAuth(() -> inventory.getChildren().forPath("/meshkeeper/config/" + ORDERS + ",prod/history"));
+        assertNoAuth(() -> inventory.getChildren().forPath("/meshkeeper/audit"));
 
         // The registry's APIs still write the configuration and change the status of an application's instance.
         assertThat(send("PUT", "/api/v1/config/" + INVENTORY, "application/json",
@@ -167,11 +185,39 @@ class RegistryZooKeeperAuthTest {
             assertThat(text(reconnected.getData().forPath("/config/" + INVENTORY + "/greeting")))
                     .isEqualTo("after restart");
             assertThat(reconnected.getACL().forPath("/config/" + INVENTORY + "/greeting"))
-                    .containsExactly(new ACL(Perms.READ, new Id("world", "anyone")));
+                    .containsExactly(new ACL(Perms.READ, new Id("digest", INVENTORY + ":x")));
         }
         assertNoAuth(() -> orders.setData().forPath("/config/" + INVENTORY + "/greeting", bytes("hacked")));
         assertThat(Files.readString(this.work.resolve("registry-3.log"))).doesNotContain("inventory-pw")
                 .doesNotContain(digest(INVENTORY, "inventory-pw").substring(INVENTORY.length() + 1));
+    }
+
+    @Test
+    void namesReservedForOneApplicationAreRefusedToOthers() throws Exception {
+        int[] ports = FreePorts.take(2);
+        this.zooKeeperPort = ports[0];
+        this.httpPort = ports[1];
+        startRegistry(true, List.of("--meshkeeper.registry.auth.applications." + INVENTORY
+                + ".names=stock-*,inventory-leader"));
+        CuratorFramework inventory = closing(client(INVENTORY, "inventory-pw"));
+        CuratorFramework orders = closing(client(ORDERS, "orders-pw"));
+
+        // another application cannot squat a reserved name before the owner uses it
+        assertNoAuth(() -> orders.create().withMode(CreateMode.CONTAINER).forPath("/meshkeeper/locks/stock-7"));
+        assertNoAuth(() -> orders.create().creatingParentContainersIfNeeded()
+                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath("/meshkeeper/locks/stock-8/_c_b-lock-"));
+        assertNoAuth(() -> orders.create().withMode(CreateMode.CONTAINER).forPath("/meshkeeper/leaders/inventory-leader"));
+        // the owner takes its reserved names, as Curator's lock and latch recipes create them
+        inventory.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                .forPath("/meshkeeper/locks/stock-8/_c_a-lock-");
+        inventory.create().withMode(CreateMode.CONTAINER).forPath("/meshkeeper/leaders/inventory-leader");
+        // a wrong password is another identity, even under the owner's name
+        try (CuratorFramework impostor = client(INVENTORY, "guessed")) {
+            assertNoAuth(() -> impostor.create().withMode(CreateMode.CONTAINER).forPath("/meshkeeper/locks/stock-9"));
+        }
+        // names nobody reserved stay open to every application
+        orders.create().withMode(CreateMode.CONTAINER).forPath("/meshkeeper/locks/orders-1");
+        orders.create().withMode(CreateMode.CONTAINER).forPath("/meshkeeper/leaders/inventory");
     }
 
     @Test
@@ -229,6 +275,10 @@ class RegistryZooKeeperAuthTest {
     }
 
     private Process startRegistry(boolean authentication) throws Exception {
+        return startRegistry(authentication, List.of());
+    }
+
+    private Process startRegistry(boolean authentication, List<String> extra) throws Exception {
         List<String> arguments = new ArrayList<>();
         if (authentication) {
             arguments.add("--meshkeeper.registry.auth.enabled=true");
@@ -238,6 +288,7 @@ class RegistryZooKeeperAuthTest {
             arguments.add("--meshkeeper.registry.auth.applications." + ORDERS + ".digest="
                     + digest(ORDERS, "orders-pw").substring(ORDERS.length() + 1));
         }
+        arguments.addAll(extra);
         Process process = launch(arguments);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
                 .untilAsserted(() -> {
