@@ -33,7 +33,11 @@ final class DataClient implements AutoCloseable {
     }
 
     DataClient(RegistryHandle registry, DataProperties properties) throws InterruptedException {
-        this.curator = CuratorFrameworkFactory.builder().connectString(registry.connectString())
+        this(registry.connectString(), properties);
+    }
+
+    DataClient(String connectString, DataProperties properties) throws InterruptedException {
+        this.curator = CuratorFrameworkFactory.builder().connectString(connectString)
                 .sessionTimeoutMs(6_000).connectionTimeoutMs(2_000)
                 .retryPolicy(new ExponentialBackoffRetry(100, 20, 500)).build();
         this.monitor = new ZooKeeperConnectionMonitor(this.curator, event -> { });
