@@ -18,7 +18,7 @@ final class DataPaths {
         }
         catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException("meshkeeper.data.root '" + root + "' is not a ZooKeeper path ("
-                    + ex.getMessage() + "); write an absolute path such as /meshkeeper/data", ex);
+                    + ex.getMessage() + "); write an absolute path such as /meshkeeper/data");
         }
         this.root = root.equals("/") ? "" : root;
     }
