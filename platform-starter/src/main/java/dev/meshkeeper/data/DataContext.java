@@ -8,6 +8,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.framework.api.CuratorEventType;
+import org.apache.curator.framework.api.CuratorListener;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -37,6 +42,19 @@ final class DataContext implements AutoCloseable {
         return thread;
     });
 
+    /** Connection drops seen on ZooKeeper's event thread, in order with the answers to requests. */
+    private final AtomicLong disconnects = new AtomicLong();
+
+    private final CuratorListener disconnectCounter = (client, event) -> {
+        WatchedEvent watched = event.getWatchedEvent();
+        if (event.getType() == CuratorEventType.WATCHED && watched != null
+                && watched.getType() == Watcher.Event.EventType.None
+                && watched.getState() != Watcher.Event.KeeperState.SyncConnected
+                && watched.getState() != Watcher.Event.KeeperState.ConnectedReadOnly) {
+            this.disconnects.incrementAndGet();
+        }
+    };
+
     final Counter updates;
 
     final Counter conflicts;
@@ -58,6 +76,15 @@ final class DataContext implements AutoCloseable {
         this.undecodable = Counter.builder("meshkeeper.data.undecodable")
                 .description("Shared data payloads that did not decode; the last good value was kept")
                 .register(meters);
+        requests.curator().getCuratorListenable().addListener(this.disconnectCounter);
+    }
+
+    /**
+     * How many times the connection dropped so far. Curator retries a request whose connection dropped, so a write
+     * answered "bad version", "node exists" or "no node" after a drop may be answering its own earlier attempt.
+     */
+    long disconnects() {
+        return this.disconnects.get();
     }
 
     /** Runs {@code listeners}, then publishes {@code event}, on the data event thread, after what came before. */
@@ -88,6 +115,7 @@ final class DataContext implements AutoCloseable {
 
     @Override
     public void close() {
+        this.requests.curator().getCuratorListenable().removeListener(this.disconnectCounter);
         this.events.shutdown();
         try {
             this.events.awaitTermination(2, TimeUnit.SECONDS);

@@ -7,10 +7,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.framework.api.CuratorEventType;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -182,23 +186,26 @@ abstract class Replica implements AutoCloseable {
      */
     final Stat compareAndWrite(String label, String znode, int expectedVersion, byte[] json, Applier applier,
             boolean persistentParents) {
+        InFlight inFlight = new InFlight(this.context.disconnects());
         try {
             CuratorEvent event;
             if (expectedVersion == Versioned.ABSENT) {
                 event = this.context.requests.call("create", znode, (client, callback) -> (persistentParents
                         ? client.create().creatingParentsIfNeeded() : client.create().creatingParentContainersIfNeeded())
-                        .inBackground(applying(callback, json, applier)).forPath(znode, json));
+                        .inBackground(inFlight.answer(callback, stat -> applier.apply(stat, json)))
+                        .forPath(znode, json));
             }
             else {
                 int version = (expectedVersion == ANY_VERSION) ? -1 : expectedVersion;
                 event = this.context.requests.call("set", znode, (client, callback) -> client.setData()
-                        .withVersion(version).inBackground(applying(callback, json, applier))
+                        .withVersion(version).inBackground(inFlight.answer(callback, stat -> applier.apply(stat, json)))
                         .forPath(znode, json));
             }
             return (event.getStat() != null) ? event.getStat() : new Stat();
         }
         catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
                 | KeeperException.NoNodeException ex) {
+            inFlight.check("write", znode, ex);
             this.context.conflicts.increment();
             return null;
         }
@@ -231,17 +238,14 @@ abstract class Replica implements AutoCloseable {
 
     /** Deletes {@code znode} whatever its version; {@code true} if this call deleted it. */
     final boolean delete(String label, String znode, Runnable applier) {
+        InFlight inFlight = new InFlight(this.context.disconnects());
         try {
             this.context.requests.call("delete", znode, (client, callback) -> client.delete()
-                    .inBackground((c, event) -> {
-                        if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
-                            applier.run();
-                        }
-                        callback.processResult(c, event);
-                    }).forPath(znode));
+                    .inBackground(inFlight.answer(callback, stat -> applier.run())).forPath(znode));
             return true;
         }
         catch (KeeperException.NoNodeException ex) {
+            inFlight.check("delete", znode, ex);
             return false;
         }
         catch (KeeperException ex) {
@@ -249,14 +253,43 @@ abstract class Replica implements AutoCloseable {
         }
     }
 
-    private static org.apache.curator.framework.api.BackgroundCallback applying(
-            org.apache.curator.framework.api.BackgroundCallback callback, byte[] json, Applier applier) {
-        return (client, event) -> {
-            if (event.getResultCode() == KeeperException.Code.OK.intValue() && event.getStat() != null) {
-                applier.apply(event.getStat(), json);
+    /**
+     * One write in flight. Curator sends a request again when its connection dropped; when the server then answers
+     * that the node has another version, exists already or is gone, that may be the doing of the first attempt: the
+     * outcome is unknown, and answering "conflict" (or "not removed") could be false.
+     */
+    private final class InFlight {
+
+        private final long disconnectsBefore;
+
+        private final AtomicBoolean retried = new AtomicBoolean();
+
+        InFlight(long disconnectsBefore) {
+            this.disconnectsBefore = disconnectsBefore;
+        }
+
+        /** Applies a successful answer and notes a drop before a refusal, on the event thread, then hands it on. */
+        BackgroundCallback answer(BackgroundCallback callback, Consumer<Stat> onSuccess) {
+            return (client, event) -> {
+                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                    if (event.getStat() != null || event.getType() == CuratorEventType.DELETE) {
+                        onSuccess.accept(event.getStat());
+                    }
+                }
+                else if (Replica.this.context.disconnects() != this.disconnectsBefore) {
+                    this.retried.set(true);
+                }
+                callback.processResult(client, event);
+            };
+        }
+
+        void check(String operation, String znode, KeeperException answer) {
+            if (this.retried.get()) {
+                throw new ZooKeeperUnavailableException(operation, znode, Duration.ZERO, "the connection dropped "
+                        + "while the request was in flight and ZooKeeper answered " + answer.code() + " to the retry, "
+                        + "which may be the doing of the first attempt: the outcome is unknown", answer);
             }
-            callback.processResult(client, event);
-        };
+        }
     }
 
     private static IllegalStateException refused(String label, String operation, String znode,
