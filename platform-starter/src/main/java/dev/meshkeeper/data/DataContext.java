@@ -113,6 +113,16 @@ final class DataContext implements AutoCloseable {
         }
     }
 
+    /** Calls one listener; one that throws is logged and does not keep the others from hearing the change. */
+    static void safely(String name, Runnable listener) {
+        try {
+            listener.run();
+        }
+        catch (RuntimeException ex) {
+            logger.warn("A listener of shared data '{}' failed: {}", name, ex.toString(), ex);
+        }
+    }
+
     @Override
     public void close() {
         this.requests.curator().getCuratorListenable().removeListener(this.disconnectCounter);

@@ -172,10 +172,12 @@ final class MapReplica<V> extends Replica implements SharedMap<V> {
     private void announce(String key, V oldValue, V newValue, int version) {
         this.context.updates.increment();
         this.context.deliver(() -> {
-            this.listeners.forEach(listener -> listener.changed(key, oldValue, newValue));
+            this.listeners.forEach(
+                    listener -> DataContext.safely(this.name, () -> listener.changed(key, oldValue, newValue)));
             List<DataChangeListener<V>> forKey = this.entryListeners.get(key);
             if (forKey != null) {
-                forKey.forEach(listener -> listener.changed(oldValue, newValue));
+                forKey.forEach(
+                        listener -> DataContext.safely(this.name, () -> listener.changed(oldValue, newValue)));
             }
         }, new SharedDataChangedEvent(this, this.name, this.kind.label(), key, oldValue, newValue, version));
     }

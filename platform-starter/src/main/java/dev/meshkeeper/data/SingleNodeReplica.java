@@ -84,7 +84,8 @@ abstract class SingleNodeReplica<T> extends Replica {
     private void announce(T oldValue, Versioned<T> next) {
         this.context.updates.increment();
         T newValue = next.value();
-        this.context.deliver(() -> this.listeners.forEach(listener -> listener.changed(oldValue, newValue)),
+        this.context.deliver(() -> this.listeners.forEach(
+                listener -> DataContext.safely(this.name, () -> listener.changed(oldValue, newValue))),
                 new SharedDataChangedEvent(this, this.name, this.kind.label(), null, oldValue, newValue,
                         next.version()));
     }

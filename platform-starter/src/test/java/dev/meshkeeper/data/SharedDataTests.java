@@ -286,6 +286,9 @@ class SharedDataTests {
         List<Long> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<String> behind = new java.util.concurrent.CopyOnWriteArrayList<>();
         watched.onChange((oldValue, newValue) -> {
+            throw new IllegalStateException("a failing listener does not silence the others");
+        });
+        watched.onChange((oldValue, newValue) -> {
             heard.add(newValue);
             if (watched.get() < newValue) {
                 behind.add(oldValue + "->" + newValue);
