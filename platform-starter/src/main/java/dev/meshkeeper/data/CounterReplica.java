@@ -98,7 +98,7 @@ final class CounterReplica extends SingleNodeReplica<Long> implements SharedCoun
                 long base = (known.value() != null) ? known.value() : 0L;
                 long next = Math.addExact(base, sum);
                 byte[] json = this.codec.encode(this.name, this.path, next);
-                Stat stat = compareAndWrite(this.name, this.path, known.exists() ? known.version() : Versioned.ABSENT,
+                Stat stat = this.writes.compareAndWrite(this.name, this.path, known.exists() ? known.version() : Versioned.ABSENT,
                         json, this::apply);
                 if (stat != null) {
                     long running = base;

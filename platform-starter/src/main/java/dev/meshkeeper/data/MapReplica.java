@@ -189,11 +189,11 @@ final class MapReplica<V> extends Replica implements SharedMap<V> {
         int attempts = this.context.properties.getUpdateAttempts();
         for (int attempt = 0; attempt < attempts; attempt++) {
             boolean known = this.entries.containsKey(key);
-            int expected = (known == (attempt % 2 == 0)) ? ANY_VERSION : Versioned.ABSENT;
+            int expected = (known == (attempt % 2 == 0)) ? ConditionalWrites.ANY_VERSION : Versioned.ABSENT;
             if (expected == Versioned.ABSENT) {
                 checkRoom(key);
             }
-            Stat stat = compareAndWrite(this.name + "/" + key, znode, expected, json,
+            Stat stat = this.writes.compareAndWrite(this.name + "/" + key, znode, expected, json,
                     (written, data) -> apply(key, written, data), true);
             if (stat != null) {
                 return versioned(value, stat);
@@ -214,7 +214,7 @@ final class MapReplica<V> extends Replica implements SharedMap<V> {
         if (expectedVersion == Versioned.ABSENT) {
             checkRoom(key);
         }
-        Stat stat = compareAndWrite(this.name + "/" + key, znode, expectedVersion, json,
+        Stat stat = this.writes.compareAndWrite(this.name + "/" + key, znode, expectedVersion, json,
                 (written, data) -> apply(key, written, data), true);
         if (stat != null) {
             return new CasResult<>(true, versioned(value, stat));
@@ -264,7 +264,7 @@ final class MapReplica<V> extends Replica implements SharedMap<V> {
     @Override
     public boolean remove(String key) {
         String znode = this.context.paths.entry(this.name, key);
-        return delete(this.name + "/" + key, znode, () -> applyRemoved(key, 0));
+        return this.writes.delete(this.name + "/" + key, znode, () -> applyRemoved(key, 0));
     }
 
     @Override
@@ -292,7 +292,7 @@ final class MapReplica<V> extends Replica implements SharedMap<V> {
     }
 
     private Versioned<V> fresh(String key, String znode) {
-        CuratorEvent event = readFresh(this.name + "/" + key, znode, (stat, data) -> apply(key, stat, data),
+        CuratorEvent event = this.writes.readFresh(this.name + "/" + key, znode, (stat, data) -> apply(key, stat, data),
                 () -> applyRemoved(key, 0));
         if (event == null) {
             return Versioned.absent();

@@ -7,15 +7,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
-import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.KeeperException;
 import org.springframework.context.ApplicationEventPublisher;
 import tools.jackson.databind.ObjectMapper;
@@ -38,8 +34,6 @@ public class SharedData implements AutoCloseable {
 
     private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
 
-    private final ConnectionStateListener connectionListener = this::connectionChanged;
-
     private final Object opening = new Object();
 
     /** For use outside Spring: no events, meters in a private registry, the system clock. */
@@ -60,7 +54,6 @@ public class SharedData implements AutoCloseable {
         Gauge.builder("meshkeeper.data.stale", this, SharedData::longestStaleSeconds).baseUnit("seconds")
                 .description("How long the stalest replica has been stale (0 when all are current)")
                 .register(meters);
-        curator().getConnectionStateListenable().addListener(this.connectionListener);
     }
 
     /**
@@ -169,17 +162,6 @@ public class SharedData implements AutoCloseable {
                 + "; open it as a " + found.label() + " or use another name";
     }
 
-    private void connectionChanged(CuratorFramework client, ConnectionState state) {
-        if (!state.isConnected()) {
-            Instant now = this.context.clock.instant();
-            this.replicas.values().forEach(replica -> replica.suspended(now));
-        }
-    }
-
-    private CuratorFramework curator() {
-        return this.context.requests.curator();
-    }
-
     private double longestStaleSeconds() {
         Duration longest = Duration.ZERO;
         for (Replica replica : this.replicas.values()) {
@@ -215,7 +197,6 @@ public class SharedData implements AutoCloseable {
     /** Stops replicating: closes every replica's watch and the event thread. */
     @Override
     public void close() {
-        curator().getConnectionStateListenable().removeListener(this.connectionListener);
         this.replicas.values().forEach(Replica::close);
         this.replicas.clear();
         this.context.close();

@@ -98,7 +98,7 @@ abstract class SingleNodeReplica<T> extends Replica {
     /** One compare-and-set; on a conflict the fresh value is read from the server. */
     final CasResult<T> cas(int expectedVersion, T value) {
         byte[] json = this.codec.encode(this.name, this.path, value);
-        Stat stat = compareAndWrite(this.name, this.path, expectedVersion, json, this::apply);
+        Stat stat = this.writes.compareAndWrite(this.name, this.path, expectedVersion, json, this::apply);
         if (stat != null) {
             return new CasResult<>(true, written(value, stat));
         }
@@ -112,7 +112,7 @@ abstract class SingleNodeReplica<T> extends Replica {
 
     /** The value ZooKeeper holds now, read from the server. */
     final Versioned<T> fresh() {
-        CuratorEvent event = readFresh(this.name, this.path, this::apply, () -> applyAbsent(0));
+        CuratorEvent event = this.writes.readFresh(this.name, this.path, this::apply, () -> applyAbsent(0));
         if (event == null) {
             return Versioned.absent();
         }
@@ -124,8 +124,8 @@ abstract class SingleNodeReplica<T> extends Replica {
         byte[] json = this.codec.encode(this.name, this.path, value);
         int attempts = this.context.properties.getUpdateAttempts();
         for (int attempt = 0; attempt < attempts; attempt++) {
-            int expected = (attempt % 2 == 0) ? ANY_VERSION : Versioned.ABSENT;
-            Stat stat = compareAndWrite(this.name, this.path, expected, json, this::apply);
+            int expected = (attempt % 2 == 0) ? ConditionalWrites.ANY_VERSION : Versioned.ABSENT;
+            Stat stat = this.writes.compareAndWrite(this.name, this.path, expected, json, this::apply);
             if (stat != null) {
                 return written(value, stat);
             }
