@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.zookeeper.data.Stat;
 
@@ -16,6 +17,8 @@ final class CounterReplica extends SingleNodeReplica<Long> implements SharedCoun
 
     /** A counter gives up on a batch after this many lost races (each one a change by another instance). */
     private static final int MAX_ATTEMPTS = 64;
+
+    private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final ConcurrentLinkedQueue<Increment> queued = new ConcurrentLinkedQueue<>();
 
@@ -50,29 +53,39 @@ final class CounterReplica extends SingleNodeReplica<Long> implements SharedCoun
     public long incrementAndGet(long delta) {
         Increment mine = new Increment(delta);
         this.queued.add(mine);
+        boolean interrupted = false;
         while (!mine.done) {
-            boolean locked;
-            try {
-                locked = this.combiner.tryLock(this.context.requests.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                if (this.queued.remove(mine)) {
-                    throw new IllegalStateException("Interrupted before incrementing counter '" + this.name
-                            + "'; nothing was written", ex);
-                }
-                continue;
-            }
-            if (locked) {
+            if (this.combiner.tryLock()) {
                 try {
-                    if (!mine.done) {
+                    while (!mine.done) {
                         combine();
                     }
                 }
                 finally {
                     this.combiner.unlock();
                 }
+                // a caller queued meanwhile leads the next batch, instead of waiting to be noticed
+                Increment next = this.queued.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.caller);
+                }
             }
+            else {
+                // the batch in flight answers within the operation timeout; wake up now and then to check
+                LockSupport.parkNanos(this, PARK_NANOS);
+                if (Thread.interrupted()) {
+                    if (this.queued.remove(mine)) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("Interrupted before incrementing counter '" + this.name
+                                + "'; nothing was written");
+                    }
+                    // already in a batch in flight: its outcome comes within the operation timeout
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (mine.failure != null) {
             throw mine.failure;
@@ -127,6 +140,8 @@ final class CounterReplica extends SingleNodeReplica<Long> implements SharedCoun
 
         final long delta;
 
+        final Thread caller = Thread.currentThread();
+
         volatile boolean done;
 
         long result;
@@ -141,6 +156,7 @@ final class CounterReplica extends SingleNodeReplica<Long> implements SharedCoun
             this.result = result;
             this.failure = failure;
             this.done = true;
+            LockSupport.unpark(this.caller);
         }
     }
 }
