@@ -171,6 +171,9 @@ final class MapReplica<V> extends Replica implements SharedMap<V> {
 
     private void announce(String key, V oldValue, V newValue, int version) {
         this.context.updates.increment();
+        if (!announcing()) {
+            return;
+        }
         this.context.deliver(() -> {
             this.listeners.forEach(
                     listener -> DataContext.safely(this.name, () -> listener.changed(key, oldValue, newValue)));

@@ -54,6 +54,9 @@ abstract class Replica implements AutoCloseable {
 
     private volatile boolean undecodableReported;
 
+    /** Set once the first full read is applied: what a name holds when it is opened is not a change to announce. */
+    private volatile boolean loaded;
+
     final ConditionalWrites writes;
 
     Replica(DataContext context, String name, DataKind kind, boolean recursive) {
@@ -110,6 +113,11 @@ abstract class Replica implements AutoCloseable {
         this.staleSince.compareAndSet(null, now);
     }
 
+    /** Whether changes are announced to listeners: from the end of the first full read on. */
+    final boolean announcing() {
+        return this.loaded;
+    }
+
     final boolean isStale() {
         return this.staleSince.get() != null;
     }
@@ -135,6 +143,7 @@ abstract class Replica implements AutoCloseable {
             if (this.epoch.get() == started) {
                 this.staleSince.set(null);
             }
+            this.loaded = true;
             this.firstSync.complete(null);
             logger.debug("Shared data '{}' resynchronised", this.name);
         });

@@ -83,6 +83,9 @@ abstract class SingleNodeReplica<T> extends Replica {
 
     private void announce(T oldValue, Versioned<T> next) {
         this.context.updates.increment();
+        if (!announcing()) {
+            return;
+        }
         T newValue = next.value();
         this.context.deliver(() -> this.listeners.forEach(
                 listener -> DataContext.safely(this.name, () -> listener.changed(oldValue, newValue))),

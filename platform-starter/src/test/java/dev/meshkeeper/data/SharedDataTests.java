@@ -321,6 +321,21 @@ class SharedDataTests {
     }
 
     @Test
+    void openingANameAnnouncesOnlyLaterChangesNotWhatItFinds() {
+        SharedMap<Integer> writer = this.first.data.map(this.name, Integer.class);
+        writer.put("a", 1);
+        writer.put("b", 2);
+        SharedMap<Integer> opened = this.second.data.map(this.name, Integer.class);
+        assertThat(opened.entries()).containsOnlyKeys("a", "b");
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        opened.onChange((key, oldValue, newValue) -> heard.add(key + ":" + oldValue + "->" + newValue));
+        writer.put("c", 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !heard.isEmpty());
+        assertThat(heard).containsExactly("c:null->3");
+        assertThat(this.second.events).extracting(SharedDataChangedEvent::getKey).containsExactly("c");
+    }
+
+    @Test
     void readsComeFromMemoryWithoutAllocating() {
         SharedValue<Stock> value = this.first.data.value(this.name, Stock.class);
         SharedMap<Stock> map = this.first.data.map(this.name + "-map", Stock.class);
