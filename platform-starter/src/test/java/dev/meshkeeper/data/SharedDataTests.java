@@ -336,6 +336,26 @@ class SharedDataTests {
     }
 
     @Test
+    void theReplicaNeverGoesBackToAnOlderVersion() {
+        SharedValue<Stock> value = this.first.data.value(this.name, Stock.class);
+        Versioned<Stock> first = value.set(new Stock(1, 1));
+        Versioned<Stock> second = value.set(new Stock(2, 2));
+        List<Stock> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        value.onChange((oldValue, newValue) -> heard.add(newValue));
+        // an answer that arrives late, e.g. over another session, carries the older modification zxid
+        Stat older = new Stat();
+        older.setVersion(first.version());
+        older.setMzxid(first.modifiedZxid());
+        ((SingleNodeReplica<Stock>) value).apply(older,
+                "{\"available\":1,\"fencingToken\":1}".getBytes(StandardCharsets.UTF_8));
+        assertThat(value.get()).isEqualTo(new Stock(2, 2));
+        assertThat(value.getVersioned().modifiedZxid()).isEqualTo(second.modifiedZxid());
+        value.set(new Stock(3, 3));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !heard.isEmpty());
+        assertThat(heard).containsExactly(new Stock(3, 3));
+    }
+
+    @Test
     void readsComeFromMemoryWithoutAllocating() {
         SharedValue<Stock> value = this.first.data.value(this.name, Stock.class);
         SharedMap<Stock> map = this.first.data.map(this.name + "-map", Stock.class);
