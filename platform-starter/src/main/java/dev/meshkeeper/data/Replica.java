@@ -3,6 +3,7 @@ package dev.meshkeeper.data;
 import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -205,7 +206,7 @@ abstract class Replica implements AutoCloseable {
     abstract Class<?> type();
 
     /** Describes the replica for the {@code data} section of the meshkeeper endpoint. */
-    abstract java.util.Map<String, Object> describe();
+    abstract Map<String, Object> describe();
 
     /** Applies data read or written at a node. */
     @FunctionalInterface

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -182,7 +183,7 @@ public class SharedData implements AutoCloseable {
 
     /** Changes applied, compare-and-set conflicts and undecodable payloads since start, for the endpoint. */
     Map<String, Object> counts() {
-        Map<String, Object> counts = new java.util.LinkedHashMap<>();
+        Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("updates", (long) this.context.updates.count());
         counts.put("conflicts", (long) this.context.conflicts.count());
         counts.put("undecodable", (long) this.context.undecodable.count());

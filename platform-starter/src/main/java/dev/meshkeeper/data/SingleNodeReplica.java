@@ -1,5 +1,6 @@
 package dev.meshkeeper.data;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +67,7 @@ abstract class SingleNodeReplica<T> extends Replica {
             return;
         }
         Versioned<T> next = new Versioned<>(value, stat.getVersion(), stat.getMzxid(),
-                Instant.ofEpochMilli(stat.getMtime()), false, java.time.Duration.ZERO);
+                Instant.ofEpochMilli(stat.getMtime()), false, Duration.ZERO);
         this.current = next;
         announce(previous.value(), next);
     }
@@ -110,7 +111,7 @@ abstract class SingleNodeReplica<T> extends Replica {
 
     private Versioned<T> written(T value, Stat stat) {
         return new Versioned<>(value, stat.getVersion(), stat.getMzxid(), Instant.ofEpochMilli(stat.getMtime()),
-                false, java.time.Duration.ZERO);
+                false, Duration.ZERO);
     }
 
     /** The value ZooKeeper holds now, read from the server. */

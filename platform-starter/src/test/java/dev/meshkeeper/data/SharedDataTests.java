@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,7 +46,7 @@ class SharedDataTests {
     void connect(RegistryHandle registry, TestInfo test) throws Exception {
         this.first = new DataClient(registry);
         this.second = new DataClient(registry);
-        this.name = test.getTestMethod().orElseThrow().getName().toLowerCase(java.util.Locale.ROOT);
+        this.name = test.getTestMethod().orElseThrow().getName().toLowerCase(Locale.ROOT);
     }
 
     @AfterEach
@@ -283,8 +285,8 @@ class SharedDataTests {
     void listenersAndEventsHearEachNamesChangesInOrderAfterTheReplicaShowsThem() throws Exception {
         SharedCounter watched = this.first.data.counter(this.name);
         SharedMap<Integer> map = this.first.data.map(this.name + "-map", Integer.class);
-        List<Long> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<String> behind = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> heard = new CopyOnWriteArrayList<>();
+        List<String> behind = new CopyOnWriteArrayList<>();
         watched.onChange((oldValue, newValue) -> {
             throw new IllegalStateException("a failing listener does not silence the others");
         });
@@ -294,9 +296,9 @@ class SharedDataTests {
                 behind.add(oldValue + "->" + newValue);
             }
         });
-        List<Integer> entryHeard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> entryHeard = new CopyOnWriteArrayList<>();
         map.onChange("k", (oldValue, newValue) -> entryHeard.add(newValue));
-        List<String> mapHeard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> mapHeard = new CopyOnWriteArrayList<>();
         Subscription subscription = map.onChange((key, oldValue, newValue) -> mapHeard.add(key + "=" + newValue));
         SharedCounter writer = this.second.data.counter(this.name);
         SharedMap<Integer> mapWriter = this.second.data.map(this.name + "-map", Integer.class);
@@ -327,7 +329,7 @@ class SharedDataTests {
         writer.put("b", 2);
         SharedMap<Integer> opened = this.second.data.map(this.name, Integer.class);
         assertThat(opened.entries()).containsOnlyKeys("a", "b");
-        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> heard = new CopyOnWriteArrayList<>();
         opened.onChange((key, oldValue, newValue) -> heard.add(key + ":" + oldValue + "->" + newValue));
         writer.put("c", 3);
         await().atMost(Duration.ofSeconds(10)).until(() -> !heard.isEmpty());
@@ -340,7 +342,7 @@ class SharedDataTests {
         SharedValue<Stock> value = this.first.data.value(this.name, Stock.class);
         Versioned<Stock> first = value.set(new Stock(1, 1));
         Versioned<Stock> second = value.set(new Stock(2, 2));
-        List<Stock> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Stock> heard = new CopyOnWriteArrayList<>();
         value.onChange((oldValue, newValue) -> heard.add(newValue));
         // an answer that arrives late, e.g. over another session, carries the older modification zxid
         Stat older = new Stat();
