@@ -10,7 +10,8 @@ import org.springframework.web.ErrorResponseException;
 /**
  * Reserves stock: a read-modify-write of the SKU's shared stock under the cluster-wide lock
  * {@code inventory-stock-{sku}}, so reservations through any number of instances never oversell. The write carries
- * the lease's fencing token, which {@link SharedStock} checks.
+ * the lease's fencing token, which {@link SharedStock} checks. While ZooKeeper is away the lock cannot be had and
+ * the write cannot be made: the reservation is refused at once (503, see {@link ZooKeeperUnavailableHandler}).
  */
 @Service
 class Reservations {
@@ -24,19 +25,23 @@ class Reservations {
     @DistributedLock(key = "'inventory-stock-' + #sku", waitFor = "10s")
     public Reservation reserve(String sku, int quantity) {
         LockLease lease = LockLease.current().orElseThrow();
-        SharedStock.Level level = this.stock.read(sku);
-        if (level.available() < quantity) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "Cannot reserve "
-                    + quantity + " of SKU '" + sku + "': only " + level.available() + " available");
-            problem.setTitle("Insufficient stock");
-            problem.setProperty("sku", sku);
-            problem.setProperty("requested", quantity);
-            problem.setProperty("available", level.available());
-            throw new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
-        }
-        int remaining = level.available() - quantity;
-        this.stock.write(sku, level, remaining, lease.fencingToken());
-        return new Reservation(sku, quantity, remaining, lease.fencingToken());
+        SharedStock.Level written = this.stock.write(sku, this.stock.read(sku), available -> {
+            if (available < quantity) {
+                throw insufficient(sku, quantity, available);
+            }
+            return available - quantity;
+        }, lease.fencingToken());
+        return new Reservation(sku, quantity, written.available(), lease.fencingToken());
+    }
+
+    private static ErrorResponseException insufficient(String sku, int quantity, int available) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "Cannot reserve "
+                + quantity + " of SKU '" + sku + "': only " + available + " available");
+        problem.setTitle("Insufficient stock");
+        problem.setProperty("sku", sku);
+        problem.setProperty("requested", quantity);
+        problem.setProperty("available", available);
+        return new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
     }
 
     /**

@@ -1,100 +1,108 @@
 package dev.meshkeeper.samples.inventory;
 
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
+import dev.meshkeeper.data.CasResult;
+import dev.meshkeeper.data.SharedData;
+import dev.meshkeeper.data.SharedMap;
+import dev.meshkeeper.data.Versioned;
+import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
+import java.util.function.IntUnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponseException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The stock of every SKU, shared by all inventory instances: one persistent znode per SKU under
- * {@code /meshkeeper/samples/inventory/stock/{sku}} holding {@code {"available":n,"fencingToken":t}}, where
- * {@code fencingToken} is the token of the lease under which the stock was last written (0 before any write).
+ * The stock of every SKU, shared by all inventory instances: the shared map {@value #MAP}
+ * ({@code /meshkeeper/data/inventory-stock/{sku}}, entry {@code {"available":n,"fencingToken":t}}), where
+ * {@code fencingToken} is the token of the lease under which the stock was last written.
  * <p>
- * It is a fenced resource: {@link #write} accepts a new level only with a fencing token higher than the stored one,
- * and only if the znode has not changed since it was read (its version), so a holder whose lease was lost while it
- * was paused cannot overwrite a newer reservation. A SKU never seen starts at {@code inventory.initial-stock}.
+ * Reads answer from this instance's replica of the map: no ZooKeeper round trip, and they keep answering with the
+ * last known stock while ZooKeeper is away. A SKU never written starts at {@code inventory.initial-stock}, answered
+ * from memory without writing anything.
+ * <p>
+ * The stock is a fenced resource: {@link #write} stores a new level only with a fencing token higher than the
+ * stored one, and only if the entry has not changed since it was read (its version, compared-and-set in ZooKeeper),
+ * so a holder whose lease was lost while it was paused cannot overwrite a newer reservation. While ZooKeeper is away
+ * the write fails at once ({@link dev.meshkeeper.zookeeper.ZooKeeperUnavailableException}).
  */
 @Component
 class SharedStock {
 
-    static final String ROOT = "/meshkeeper/samples/inventory/stock";
+    /** The name of the shared map holding every SKU's stock. */
+    static final String MAP = "inventory-stock";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Logger logger = LoggerFactory.getLogger(SharedStock.class);
 
-    private final CuratorFramework curator;
+    private final SharedData data;
 
     private final InventoryProperties properties;
 
-    SharedStock(CuratorFramework curator, InventoryProperties properties) {
-        this.curator = curator;
+    private volatile SharedMap<Entry> stock;
+
+    SharedStock(SharedData data, InventoryProperties properties) {
+        this.data = data;
         this.properties = properties;
+        try {
+            this.stock = data.map(MAP, Entry.class);
+        }
+        catch (ZooKeeperUnavailableException ex) {
+            // Started while ZooKeeper is away: the map is opened on first use once it is back.
+            logger.warn("The shared stock is not loaded yet ({}); stock queries answer 503 until ZooKeeper is "
+                    + "reached", ex.getMessage());
+        }
     }
 
-    /** The stored stock of the SKU, created with the initial stock on first use. */
+    /** The SKU's stock in this instance's replica; the initial stock for a SKU never written. */
     Level read(String sku) {
-        String path = ROOT + "/" + sku;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                Stat stat = new Stat();
-                byte[] data = this.curator.getData().storingStatIn(stat).forPath(path);
-                JsonNode node = JSON.readTree(data);
-                return new Level(node.get("available").asInt(), node.get("fencingToken").asLong(),
-                        stat.getVersion());
-            }
-            catch (KeeperException.NoNodeException ex) {
-                create(path);
-            }
-            catch (Exception ex) {
-                throw unavailable(sku, ex);
+        return level(stock().getVersioned(sku));
+    }
+
+    /** The replica of the map, opened on first use when it could not be opened at start-up. */
+    private SharedMap<Entry> stock() {
+        SharedMap<Entry> map = this.stock;
+        if (map == null) {
+            synchronized (this) {
+                if (this.stock == null) {
+                    this.stock = this.data.map(MAP, Entry.class);
+                }
+                map = this.stock;
             }
         }
-        throw unavailable(sku, new IllegalStateException(path + " vanished while being read"));
+        return map;
     }
 
     /**
      * Stores a new level of the SKU's stock, written under the lease with the given fencing token. Refused (409)
-     * when the token is not higher than the one stored, or when the znode changed since {@code read} returned
-     * {@code previous}.
+     * when a higher or equal token is stored, or when the entry changed since {@code previous} was read and the
+     * change came from a newer lease. A replica that had not yet seen the latest write is not a conflict: the
+     * compare-and-set answers with ZooKeeper's current entry, and the level is computed again from it.
+     * @param adjust computes the new number of units from the current ones (it may throw to refuse)
+     * @return the level as written
      */
-    void write(String sku, Level previous, int available, long fencingToken) {
-        if (fencingToken <= previous.fencingToken()) {
-            throw staleWrite(sku, "fencing token " + fencingToken + " is not higher than the stored "
-                    + previous.fencingToken() + "; a newer lease has written this stock");
+    Level write(String sku, Level previous, IntUnaryOperator adjust, long fencingToken) {
+        Level current = previous;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (fencingToken <= current.fencingToken()) {
+                throw staleWrite(sku, "fencing token " + fencingToken + " is not higher than the stored "
+                        + current.fencingToken() + "; a newer lease has written this stock");
+            }
+            Entry entry = new Entry(adjust.applyAsInt(current.available()), fencingToken);
+            CasResult<Entry> result = stock().compareAndSet(sku, current.version(), entry);
+            if (result.applied()) {
+                return level(result.current());
+            }
+            current = level(result.current());
         }
-        try {
-            this.curator.setData().withVersion(previous.version())
-                    .forPath(ROOT + "/" + sku, encode(available, fencingToken));
-        }
-        catch (KeeperException.BadVersionException ex) {
-            throw staleWrite(sku, "the stock changed since it was read (znode version " + previous.version()
-                    + "); the lease may have been lost");
-        }
-        catch (Exception ex) {
-            throw unavailable(sku, ex);
-        }
+        throw staleWrite(sku, "the stock kept changing while it was written (entry version " + current.version()
+                + "); the lease may have been lost");
     }
 
-    private void create(String path) {
-        try {
-            this.curator.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT)
-                    .forPath(path, encode(this.properties.getInitialStock(), 0));
-        }
-        catch (KeeperException.NodeExistsException ex) {
-            // Another instance created it first: read what it wrote.
-        }
-        catch (Exception ex) {
-            throw unavailable(path, ex);
-        }
-    }
-
-    private static byte[] encode(int available, long fencingToken) {
-        return ("{\"available\":" + available + ",\"fencingToken\":" + fencingToken + "}").getBytes();
+    private Level level(Versioned<Entry> versioned) {
+        Entry entry = versioned.value();
+        return (entry != null) ? new Level(entry.available(), entry.fencingToken(), versioned.version())
+                : new Level(this.properties.getInitialStock(), 0, Versioned.ABSENT);
     }
 
     private static ErrorResponseException staleWrite(String sku, String reason) {
@@ -104,11 +112,13 @@ class SharedStock {
         return new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
     }
 
-    private static ErrorResponseException unavailable(String sku, Exception cause) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "The stock of '" + sku + "' could not be read or written in ZooKeeper: " + cause.getMessage());
-        problem.setTitle("Stock unavailable");
-        return new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, problem, cause);
+    /**
+     * One SKU's entry in the shared map, exactly its JSON in ZooKeeper.
+     *
+     * @param available units available
+     * @param fencingToken the token of the lease that wrote it last
+     */
+    record Entry(int available, long fencingToken) {
     }
 
     /**
@@ -116,7 +126,7 @@ class SharedStock {
      *
      * @param available units available
      * @param fencingToken the token of the lease that wrote it last (0: never written)
-     * @param version the znode's version when read
+     * @param version the entry's version when read ({@link Versioned#ABSENT}: never written)
      */
     record Level(int available, long fencingToken, int version) {
     }

@@ -1,6 +1,7 @@
 package dev.meshkeeper.samples.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
@@ -131,8 +132,10 @@ class SharedStockReservationTests {
         assertThat(reservation.get("sku").asString()).isEqualTo(sku);
         assertThat(reservation.get("reserved").asInt()).isEqualTo(25);
         assertThat(reservation.get("remaining").asInt()).isEqualTo(INITIAL_STOCK - 25);
-        assertThat(JSON.readTree(get(second, "/inventory/" + sku).body()).get("available").asInt())
-                .isEqualTo(INITIAL_STOCK - 25);
+        // the other instance answers from its replica, which the watch brings up to date within milliseconds
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                JSON.readTree(get(second, "/inventory/" + sku).body()).get("available").asInt())
+                .isEqualTo(INITIAL_STOCK - 25));
 
         HttpResponse<String> refused = post(second, "/inventory/" + sku + "/reserve?quantity=40");
         assertThat(refused.statusCode()).isEqualTo(409);
@@ -144,10 +147,37 @@ class SharedStockReservationTests {
         assertThat(JSON.readTree(next.body()).get("fencingToken").asLong())
                 .isGreaterThan(reservation.get("fencingToken").asLong());
         String stored = new String(first.getBean(CuratorFramework.class).getData()
-                .forPath(SharedStock.ROOT + "/" + sku), StandardCharsets.UTF_8);
+                .forPath("/meshkeeper/data/inventory-stock/" + sku), StandardCharsets.UTF_8);
         assertThat(JSON.readTree(stored).get("fencingToken").asLong())
                 .isEqualTo(JSON.readTree(next.body()).get("fencingToken").asLong());
         assertThat(JSON.readTree(stored).get("available").asInt()).isEqualTo(INITIAL_STOCK - 30);
+    }
+
+    @Test
+    void aStockQueryForANewSkuAnswersTheInitialStockWithoutWritingAnything() throws Exception {
+        String sku = "SKU-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> answer = get(first, "/inventory/" + sku);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(answer.body()).get("available").asInt()).isEqualTo(INITIAL_STOCK);
+        assertThat(first.getBean(CuratorFramework.class).checkExists()
+                .forPath("/meshkeeper/data/inventory-stock/" + sku)).isNull();
+    }
+
+    @Test
+    void aStockChangeWrittenDirectlyInZooKeeperShowsInEveryInstance() throws Exception {
+        String sku = "SKU-" + UUID.randomUUID().toString().substring(0, 8);
+        // as an operator would with ZooKeeper's CLI or the registry's data API
+        first.getBean(CuratorFramework.class).create().creatingParentContainersIfNeeded()
+                .forPath("/meshkeeper/data/inventory-stock/" + sku,
+                        "{\"available\":7,\"fencingToken\":0}".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(JSON.readTree(get(first, "/inventory/" + sku).body()).get("available").asInt()).isEqualTo(7);
+            assertThat(JSON.readTree(get(second, "/inventory/" + sku).body()).get("available").asInt())
+                    .isEqualTo(7);
+        });
+        HttpResponse<String> reserved = post(second, "/inventory/" + sku + "/reserve?quantity=2");
+        assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(200);
+        assertThat(JSON.readTree(reserved.body()).get("remaining").asInt()).isEqualTo(5);
     }
 
     private static int port(ConfigurableApplicationContext context) {
