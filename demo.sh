@@ -3,8 +3,10 @@
 # order-service instances, each its own process on 127.0.0.1. Shows requests balanced across the inventory
 # instances, a 90/10 split between the versions, one instance stopped gracefully and one killed hard (kill -9) while
 # requests keep flowing, a cluster-wide rate limit turned on and off live, reserves shared stock under a distributed
-# lock with fencing tokens, moves the leadership of order-service's scheduled job by stopping its leader, changes
-# order-service's config live (and has an invalid value rejected), and leaves the stack running.
+# lock with fencing tokens (and a restock written with ZooKeeper's CLI reaching both instances), pauses the registry
+# server for 10 s under a stream of quotes (reads keep answering from memory, reservations are refused at once),
+# moves the leadership of order-service's scheduled job by stopping its leader, changes order-service's config live
+# (and has an invalid value rejected), and leaves the stack running.
 #
 #   ./demo.sh            build, start everything, show it all, leave it running
 #   ./demo.sh --no-build the same with the jars already built
@@ -45,6 +47,8 @@ RATE_LIMIT_PATH=/config/inventory-service/inventory/rate-limit
 # How order-service splits its calls to inventory-service between the versions.
 VERSION_SPLIT=v1=90,v2=10
 SPLIT_QUOTES=200
+# How long the outage step pauses the registry server (SIGSTOP, then SIGCONT).
+OUTAGE_SECONDS="${DEMO_OUTAGE_SECONDS:-10}"
 STREAM_PID=
 
 say() { printf '%s\n' "$*"; }
@@ -72,6 +76,8 @@ stop_service() {
         rm -f "$(pid_file "$name")"
         return 0
     fi
+    # A process paused by the outage step (SIGSTOP) would hold SIGTERM until continued.
+    kill -CONT "$pid" 2>/dev/null || true
     kill -TERM "$pid" 2>/dev/null || true
     while kill -0 "$pid" 2>/dev/null && (( waited < STOP_TIMEOUT * 2 )); do
         sleep 0.5
@@ -354,6 +360,62 @@ hard_kill_under_load() {
     fi
 }
 
+# The time and status of one GET, as "<seconds> <status>".
+timed_get() {
+    curl -s -o /dev/null --max-time 30 -w '%{time_total} %{http_code}' "$1" || printf '30.0 000'
+}
+
+# The registry server paused with SIGSTOP for OUTAGE_SECONDS while a stream of quotes runs: its sockets stay open
+# and nothing answers, the hardest kind of outage. Reads (quotes, stock, health) must keep answering from memory;
+# a reservation (a fenced write) must be refused at once; everything must resync once the registry resumes.
+registry_outage_under_load() {
+    local results="$DEMO_DIR/outage-stream.txt" stop_file="$DEMO_DIR/stream.stop" phase_file="$DEMO_DIR/stream.phase"
+    local stream_pid pid total errors paused_at
+    rm -f "$results" "$stop_file"
+    : >"$results"
+    printf 'before' >"$phase_file"
+    request_stream "$results" "$stop_file" "$phase_file" &
+    stream_pid=$!
+    STREAM_PID=$stream_pid
+    sleep 3
+    pid="$(running_pid registry-server)" || fail "registry-server is not running"
+    say "    quotes are flowing ($(wc -l <"$results" | tr -d ' ') so far); kill -STOP registry-server (pid $pid) for ${OUTAGE_SECONDS} s"
+    printf 'paused' >"$phase_file"
+    kill -STOP "$pid"
+    paused_at=$SECONDS
+    sleep 3
+    say "    during the outage:"
+    say "      GET  :$INVENTORY_1_PORT/actuator/health -> $(timed_get "http://$HOST:$INVENTORY_1_PORT/actuator/health" | awk '{ printf "%s in %.0f ms", $2, $1 * 1000 }')"
+    say "      GET  :$ORDER_PORT/actuator/health -> $(timed_get "http://$HOST:$ORDER_PORT/actuator/health" | awk '{ printf "%s in %.0f ms", $2, $1 * 1000 }')"
+    say "      GET  :$INVENTORY_1_PORT/inventory/$SKU -> $(timed_get "http://$HOST:$INVENTORY_1_PORT/inventory/$SKU" | awk '{ printf "%s in %.0f ms", $2, $1 * 1000 }') (the stock, from the local replica)"
+    say "      a reservation (a fenced write) is refused at once:"
+    reserve "$INVENTORY_1_PORT" 1 | sed 's/^  //'
+    while (( SECONDS - paused_at < OUTAGE_SECONDS )); do
+        sleep 0.5
+    done
+    kill -CONT "$pid"
+    printf 'resumed' >"$phase_file"
+    say "    kill -CONT registry-server: it answers again; quotes keep flowing for 6 s"
+    sleep 6
+    touch "$stop_file"
+    wait "$stream_pid" || true
+    STREAM_PID=
+    rm -f "$stop_file" "$phase_file"
+    total="$(wc -l <"$results" | tr -d ' ')"
+    errors="$(grep -c ' failed ' "$results" || true)"
+    say "    $total quotes, by phase and outcome (all of them: $results):"
+    print_phase "$results" before "before the pause"
+    print_phase "$results" paused "while the registry was paused"
+    print_phase "$results" resumed "after it resumed"
+    say "    failed quotes: $errors of $total"
+    say "    after the outage, the reservation goes through again:"
+    reserve "$INVENTORY_1_PORT" 1
+    if [[ "$errors" != 0 ]]; then
+        say "    Expected none: discovery, the balancer and the stock are served from memory while ZooKeeper is away."
+        say "    The failed quotes are in $results; the cause is in $LOG_DIR/order-service.log."
+    fi
+}
+
 # The 'inventory-reads' limit as an inventory instance reports it in /actuator/meshkeeper (one line of JSON).
 inventory_limit() {
     curl -s --max-time 5 "http://$HOST:$1/actuator/meshkeeper" | grep -o '"inventory-reads":{[^}]*}' || true
@@ -449,11 +511,15 @@ reserve() {
     printf '    POST :%s/inventory/%s/reserve?quantity=%s -> %s %s\n' "$port" "$RESERVE_SKU" "$2" "$code" "$body"
 }
 
+stock_of() {
+    json_field available "$(curl -s --max-time 5 "http://$HOST:$1/inventory/$RESERVE_SKU" || true)"
+}
+
 show_reservations() {
-    local i port
-    say "    SKU $RESERVE_SKU starts with inventory.initial-stock units, shared by both instances in ZooKeeper"
-    say "    (/meshkeeper/samples/inventory/stock/$RESERVE_SKU); each reservation runs under the lock"
-    say "    inventory-stock-$RESERVE_SKU and writes the stock with its lease's fencing token:"
+    local i port deadline
+    say "    SKU $RESERVE_SKU starts with inventory.initial-stock units, shared by both instances through the shared"
+    say "    map inventory-stock (/meshkeeper/data/inventory-stock/$RESERVE_SKU); each reservation runs under the lock"
+    say "    inventory-stock-$RESERVE_SKU and writes the stock with its lease's fencing token (compare-and-set):"
     for i in 1 2 3 4 5 6; do
         if (( i % 2 )); then port=$INVENTORY_1_PORT; else port=$INVENTORY_2_PORT; fi
         reserve "$port" 7
@@ -461,6 +527,15 @@ show_reservations() {
     say "    more than is left is refused:"
     reserve "$INVENTORY_2_PORT" 99
     say "    GET :$INVENTORY_1_PORT/inventory/$RESERVE_SKU -> $(curl -s --max-time 5 "http://$HOST:$INVENTORY_1_PORT/inventory/$RESERVE_SKU")"
+    say "    a restock written with ZooKeeper's own CLI: set /meshkeeper/data/inventory-stock/$RESERVE_SKU {\"available\":500,...}"
+    zk_cli set "/meshkeeper/data/inventory-stock/$RESERVE_SKU" "{\"available\":500,\"fencingToken\":0}"
+    deadline=$((SECONDS + 10))
+    while (( SECONDS < deadline )) && { [[ "$(stock_of "$INVENTORY_1_PORT")" != 500 ]] || [[ "$(stock_of "$INVENTORY_2_PORT")" != 500 ]]; }; do
+        sleep 0.2
+    done
+    say "    both instances answer from their replicas: inventory-1 $(stock_of "$INVENTORY_1_PORT"), inventory-2 $(stock_of "$INVENTORY_2_PORT") available"
+    say "    (its token 0 is below the stored ones: the next reservation's lease token is higher, so it is accepted)"
+    reserve "$INVENTORY_1_PORT" 1
 }
 
 order_leader() {
@@ -696,6 +771,9 @@ start() {
     step "Shared stock: reservations through both inventory instances, each under a distributed lock"
     wait_ready inventory-1 "$INVENTORY_1_PORT"
     show_reservations
+
+    step "Registry outage: the registry server paused (SIGSTOP) for ${OUTAGE_SECONDS} s while a stream of quotes runs"
+    registry_outage_under_load
 
     step "Live config: ZooKeeper's own CLI writes orders.max-quantity; both order-service instances apply it"
     live_config
