@@ -92,10 +92,18 @@ public class ZooKeeperConnectionMonitor implements ConnectionStateListener, Init
         return this.snapshot.get().state();
     }
 
-    /** Whether the connection is up now (CONNECTED, RECONNECTED or READ_ONLY). */
+    /**
+     * Whether the connection is up now (CONNECTED, RECONNECTED or READ_ONLY); before the first state change is heard,
+     * whether the client is connected.
+     */
     public boolean isConnected() {
         ConnectionState current = currentState();
-        return current != null && current.isConnected();
+        if (current == null) {
+            // No state change heard yet: Curator tells listeners of changes only, and a connection made while
+            // this monitor was starting may not have been reported yet. Ask the client itself.
+            return this.curator.getZookeeperClient().isConnected();
+        }
+        return current.isConnected();
     }
 
     /**

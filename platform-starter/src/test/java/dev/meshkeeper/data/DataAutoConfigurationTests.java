@@ -44,6 +44,13 @@ class DataAutoConfigurationTests {
                     CuratorFramework curator = CuratorFrameworkFactory.newClient(registry.connectString(),
                             new RetryOneTime(100));
                     curator.start();
+                    // as Spring Cloud Zookeeper does: the bean is handed out once connected
+                    try {
+                        curator.blockUntilConnected(20, java.util.concurrent.TimeUnit.SECONDS);
+                    }
+                    catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
                     return curator;
                 }, definition -> definition.setDestroyMethodName("close"));
     }

@@ -23,7 +23,9 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /** With ZooKeeper authentication on, shared data nodes belong to the application that created them. */
-@EmbeddedRegistry
+// Its own server: the first authenticated client to create the data root owns it, which would refuse the
+// unauthenticated clients of other test classes sharing a server.
+@EmbeddedRegistry(dedicated = true)
 @Timeout(60)
 class SharedDataAclTests {
 
