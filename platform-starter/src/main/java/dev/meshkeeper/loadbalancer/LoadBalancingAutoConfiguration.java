@@ -65,9 +65,10 @@ public class LoadBalancingAutoConfiguration {
     @Bean
     ServiceBalancers meshkeeperServiceBalancers(LoadBalancingProperties properties, OutlierEjection outlierEjection,
             ObservedLoad observedLoad, ObjectProvider<LoadBalancerZoneConfig> zoneConfig,
-            ObjectProvider<MeterRegistry> meterRegistry, VersionSplits versionSplits) {
+            ObjectProvider<MeterRegistry> meterRegistry, VersionSplits versionSplits, Environment environment) {
         return new ServiceBalancers(properties, outlierEjection, observedLoad, zoneConfig.getIfAvailable(),
-                meterRegistry.getIfAvailable(CompositeMeterRegistry::new), versionSplits);
+                meterRegistry.getIfAvailable(CompositeMeterRegistry::new), versionSplits,
+                new LoadBalancerConfigurations(environment));
     }
 
     @Bean

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -20,13 +21,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
 import reactor.core.publisher.Mono;
 
 /**
  * A WebFlux application with the starter — Spring Cloud Gateway, no servlet API on the class path — starts, and its
- * {@code lb://} route balances over reactive provider instances found through Meshkeeper's discovery.
+ * {@code lb://} route balances over reactive provider instances found through Meshkeeper's discovery, and a request
+ * pinned to a version with {@code X-Meshkeeper-Version} reaches only that version, header included.
  */
 @EmbeddedRegistry
 @Timeout(120)
@@ -40,8 +43,8 @@ class EdgeGatewayTests {
 
     @BeforeAll
     static void start(RegistryHandle registry) {
-        providerA = provider(registry);
-        providerB = provider(registry);
+        providerA = provider(registry, "v1");
+        providerB = provider(registry, "v2");
         gateway = new SpringApplicationBuilder(EdgeGatewayApplication.class)
                 .web(WebApplicationType.REACTIVE)
                 .run(common(registry, "edge-gateway"));
@@ -86,9 +89,23 @@ class EdgeGatewayTests {
                 .containsExactlyInAnyOrder(port(providerA), port(providerB)));
     }
 
-    private static ConfigurableApplicationContext provider(RegistryHandle registry) {
-        return new SpringApplicationBuilder(ReactiveProvider.class).web(WebApplicationType.REACTIVE)
-                .run(common(registry, "inventory-service"));
+    @Test
+    void aRequestPinnedToAVersionIsRoutedToThatVersionAndKeepsItsPin() {
+        RestClient client = RestClient.create("http://127.0.0.1:" + port(gateway));
+        String pinnedToV2 = port(providerB) + " pinned to v2";
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.get().uri("/inventory/sku-1")
+                .header("X-Meshkeeper-Version", "v2").retrieve().body(String.class)).isEqualTo(pinnedToV2));
+        for (int i = 0; i < 10; i++) {
+            assertThat(client.get().uri("/inventory/sku-1").header("X-Meshkeeper-Version", "v2").retrieve()
+                    .body(String.class)).isEqualTo(pinnedToV2);
+        }
+    }
+
+    private static ConfigurableApplicationContext provider(RegistryHandle registry, String version) {
+        String[] common = common(registry, "inventory-service");
+        String[] arguments = Arrays.copyOf(common, common.length + 1);
+        arguments[common.length] = "--meshkeeper.discovery.version=" + version;
+        return new SpringApplicationBuilder(ReactiveProvider.class).web(WebApplicationType.REACTIVE).run(arguments);
     }
 
     private static String[] common(RegistryHandle registry, String name) {
@@ -115,8 +132,10 @@ class EdgeGatewayTests {
             }
 
             @GetMapping("/inventory/{sku}")
-            Mono<String> stock(@PathVariable String sku) {
-                return Mono.just(this.environment.getProperty("local.server.port"));
+            Mono<String> stock(@PathVariable String sku,
+                    @RequestHeader(name = "X-Meshkeeper-Version", required = false) String pinned) {
+                String port = this.environment.getProperty("local.server.port");
+                return Mono.just((pinned != null) ? port + " pinned to " + pinned : port);
             }
         }
     }
