@@ -1,5 +1,6 @@
 package dev.meshkeeper.loadbalancer;
 
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
@@ -58,7 +59,7 @@ final class LoadBalancerConfigurations {
         if (!StringUtils.hasText(value)) {
             return Applied.DEFAULT;
         }
-        String configuration = value.trim().toLowerCase(java.util.Locale.ROOT);
+        String configuration = value.trim().toLowerCase(Locale.ROOT);
         return switch (configuration) {
             case "default" -> Applied.DEFAULT;
             case "zone-preference" -> Applied.ZONE_PREFERENCE;
