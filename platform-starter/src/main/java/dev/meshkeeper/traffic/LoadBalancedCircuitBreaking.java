@@ -3,6 +3,7 @@ package dev.meshkeeper.traffic;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.Ordered;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 
@@ -11,7 +12,7 @@ import org.springframework.web.client.RestTemplate;
  * {@code @LoadBalanced RestTemplate} bean, in front of Spring Cloud's load-balancer interceptor (and its retries).
  * Clients without {@code @LoadBalanced} are left alone.
  */
-class LoadBalancedCircuitBreaking implements BeanPostProcessor {
+class LoadBalancedCircuitBreaking implements BeanPostProcessor, Ordered {
 
     private final ApplicationContext context;
 
@@ -20,6 +21,16 @@ class LoadBalancedCircuitBreaking implements BeanPostProcessor {
     LoadBalancedCircuitBreaking(ApplicationContext context, CircuitBreakingInterceptor interceptor) {
         this.context = context;
         this.interceptor = interceptor;
+    }
+
+    /**
+     * Ordered, so that it runs before the post-processors without an order: interceptors those put first (the
+     * pinned version's) end up in front of the breaker and see the caller's thread, whatever thread the breaker
+     * runs the call on.
+     */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
     }
 
     @Override

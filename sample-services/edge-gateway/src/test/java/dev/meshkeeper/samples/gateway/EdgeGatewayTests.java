@@ -8,16 +8,31 @@ import dev.meshkeeper.registry.junit.RegistryHandle;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -32,8 +47,10 @@ import reactor.core.publisher.Mono;
  * pinned to a version with {@code X-Meshkeeper-Version} reaches only that version, header included.
  */
 @EmbeddedRegistry
-@Timeout(120)
+@Timeout(240)
 class EdgeGatewayTests {
+
+    private static final Logger logger = LoggerFactory.getLogger(EdgeGatewayTests.class);
 
     static ConfigurableApplicationContext providerA;
 
@@ -101,6 +118,80 @@ class EdgeGatewayTests {
         }
     }
 
+    @Test
+    void closingOneOfTwoProvidersBehindALoadBalancedRouteFailsNoRequest(RegistryHandle registry) throws Exception {
+        ConfigurableApplicationContext first = orderService(registry);
+        ConfigurableApplicationContext second = orderService(registry);
+        try {
+            RestClient client = RestClient.create("http://127.0.0.1:" + port(gateway));
+            Map<String, AtomicLong> served = new ConcurrentHashMap<>();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            AtomicBoolean sending = new AtomicBoolean(true);
+            AtomicLong sent = new AtomicLong();
+            ExecutorService senderThreads = Executors.newFixedThreadPool(2);
+            List<CompletableFuture<Void>> senders = List.of(1, 2).stream()
+                    .map((n) -> CompletableFuture.runAsync(() -> {
+                        while (sending.get()) {
+                            try {
+                                String port = client.get().uri("/orders/o-1").retrieve().body(String.class);
+                                served.computeIfAbsent(port, (p) -> new AtomicLong()).incrementAndGet();
+                            }
+                            catch (RuntimeException ex) {
+                                failures.add(ex);
+                            }
+                            sent.incrementAndGet();
+                            // A steady stream, paced so that two cores also serve the applications under test.
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                        }
+                    }, senderThreads)).toList();
+            try {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    assertThat(served.getOrDefault(port(first), new AtomicLong()).get()).isGreaterThan(10);
+                    assertThat(served.getOrDefault(port(second), new AtomicLong()).get()).isGreaterThan(10);
+                });
+                String firstPort = port(first);
+                long sentAtClose = sent.get();
+                first.close();
+                long sentWhileClosing = sent.get() - sentAtClose;
+                long sentAfterClose = sent.get();
+                await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() > sentAfterClose + 50);
+                sending.set(false);
+                CompletableFuture.allOf(senders.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+                logger.info("gateway: {} requests in all, {} while the provider drained and closed, {} failed",
+                        sent.get(), sentWhileClosing, failures.size());
+                assertThat(failures).as("failed requests").isEmpty();
+                assertThat(served.get(firstPort).get()).isGreaterThan(10);
+            }
+            finally {
+                sending.set(false);
+                senderThreads.shutdown();
+            }
+        }
+        finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    private static ConfigurableApplicationContext orderService(RegistryHandle registry) {
+        return new SpringApplicationBuilder(ReactiveProvider.class, OwnNettyResources.class)
+                .web(WebApplicationType.REACTIVE).run(common(registry, "order-service"));
+    }
+
+    /**
+     * Netty resources of the application's own: by default every reactive application in a JVM shares Reactor
+     * Netty's global event loops, and the first one to close disposes of them for all (the gateway included).
+     */
+    static class OwnNettyResources {
+
+        @Bean
+        ReactorResourceFactory reactorResourceFactory() {
+            ReactorResourceFactory factory = new ReactorResourceFactory();
+            factory.setUseGlobalResources(false);
+            return factory;
+        }
+    }
+
     private static ConfigurableApplicationContext provider(RegistryHandle registry, String version) {
         String[] common = common(registry, "inventory-service");
         String[] arguments = Arrays.copyOf(common, common.length + 1);
@@ -129,6 +220,11 @@ class EdgeGatewayTests {
 
             Stock(Environment environment) {
                 this.environment = environment;
+            }
+
+            @GetMapping("/orders/{id}")
+            Mono<String> order(@PathVariable String id) {
+                return Mono.just(this.environment.getProperty("local.server.port"));
             }
 
             @GetMapping("/inventory/{sku}")
