@@ -28,7 +28,8 @@ import org.springframework.web.client.RestClient;
  * Meshkeeper's balancing strategies, zone preference and passive outlier ejection on Spring Cloud LoadBalancer:
  * every called service's child context gets a Meshkeeper balancer (unless the application defines its own), over
  * the {@code ServiceInstanceListSupplier} that context has. Works with {@code @LoadBalanced RestClient.Builder},
- * {@code RestTemplate} and {@code WebClient.Builder}.
+ * {@code RestTemplate}, {@code WebClient.Builder}, OpenFeign and Spring Cloud Gateway; a pinned version
+ * ({@value PinnedVersion#HEADER}) of the request being served is carried to the calls of each of them.
  * <p>
  * A choice reads only memory: while ZooKeeper is unreachable the balancers keep choosing from whatever list the
  * supplier still offers, and ejections and observed load (held by each application for itself) are unaffected.
@@ -64,9 +65,10 @@ public class LoadBalancingAutoConfiguration {
     @Bean
     ServiceBalancers meshkeeperServiceBalancers(LoadBalancingProperties properties, OutlierEjection outlierEjection,
             ObservedLoad observedLoad, ObjectProvider<LoadBalancerZoneConfig> zoneConfig,
-            ObjectProvider<MeterRegistry> meterRegistry, VersionSplits versionSplits) {
+            ObjectProvider<MeterRegistry> meterRegistry, VersionSplits versionSplits, Environment environment) {
         return new ServiceBalancers(properties, outlierEjection, observedLoad, zoneConfig.getIfAvailable(),
-                meterRegistry.getIfAvailable(CompositeMeterRegistry::new), versionSplits);
+                meterRegistry.getIfAvailable(CompositeMeterRegistry::new), versionSplits,
+                new LoadBalancerConfigurations(environment));
     }
 
     @Bean
@@ -87,7 +89,10 @@ public class LoadBalancingAutoConfiguration {
         return new LoadBalancingEndpointContributor(properties, serviceBalancers, outlierEjection, observedLoad);
     }
 
-    /** Propagation of {@value PinnedVersion#HEADER} from served requests to {@code @LoadBalanced RestClient} calls. */
+    /**
+     * Propagation of {@value PinnedVersion#HEADER} from served requests to {@code @LoadBalanced RestClient} and
+     * {@code RestTemplate} calls.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(RestClient.class)
     static class PinnedVersionPropagationConfiguration {
@@ -95,6 +100,45 @@ public class LoadBalancingAutoConfiguration {
         @Bean
         static PinnedVersionPropagation meshkeeperPinnedVersionPropagation() {
             return new PinnedVersionPropagation();
+        }
+
+    }
+
+    /** Propagation of {@value PinnedVersion#HEADER} to {@code @LoadBalanced WebClient} calls. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.web.reactive.function.client.WebClient")
+    static class WebClientPinnedVersionPropagationConfiguration {
+
+        @Bean
+        static PinnedVersionExchangeFilter meshkeeperPinnedVersionExchangeFilter() {
+            return new PinnedVersionExchangeFilter();
+        }
+
+    }
+
+    /** Propagation of {@value PinnedVersion#HEADER} to OpenFeign calls. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "feign.RequestInterceptor")
+    static class FeignPinnedVersionPropagationConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        PinnedVersionRequestInterceptor meshkeeperPinnedVersionRequestInterceptor() {
+            return new PinnedVersionRequestInterceptor();
+        }
+
+    }
+
+    /** The web filter that reads the pinned version of requests served by a reactive application. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnClass(name = "org.springframework.web.server.WebFilter")
+    static class PinnedVersionWebFilterConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        PinnedVersionWebFilter meshkeeperPinnedVersionWebFilter() {
+            return new PinnedVersionWebFilter();
         }
 
     }

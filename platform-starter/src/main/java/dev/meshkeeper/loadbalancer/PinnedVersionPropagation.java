@@ -12,11 +12,13 @@ import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
 
 /**
- * Gives every {@code @LoadBalanced RestClient.Builder} bean an interceptor, ahead of the balancing one, that adds
- * the {@link PinnedVersion} of the request being served (if any, and if the call has none of its own) to the
- * outgoing call, so that a pinned request stays pinned through the chain of services.
+ * Gives every {@code @LoadBalanced RestClient.Builder} and {@code @LoadBalanced RestTemplate} bean an interceptor,
+ * ahead of the balancing one, that adds the {@link PinnedVersion} of the request being served (if any, and if the
+ * call has none of its own) to the outgoing call, so that a pinned request stays pinned through the chain of
+ * services. Clients that are not {@code @LoadBalanced} are left alone.
  */
 class PinnedVersionPropagation implements BeanPostProcessor, BeanFactoryAware, ClientHttpRequestInterceptor {
 
@@ -35,6 +37,11 @@ class PinnedVersionPropagation implements BeanPostProcessor, BeanFactoryAware, C
                     interceptors.add(0, this);
                 }
             });
+        }
+        else if (bean instanceof RestTemplate template && isLoadBalanced(beanName)
+                && !template.getInterceptors().contains(this)) {
+            // Spring Cloud appends its balancing interceptor once every singleton exists: this one stays ahead.
+            template.getInterceptors().add(0, this);
         }
         return bean;
     }

@@ -1,5 +1,8 @@
 package dev.meshkeeper.loadbalancer;
 
+import dev.meshkeeper.discovery.WatchedInstanceListSupplier;
+import dev.meshkeeper.discovery.WatchedInstances;
+import dev.meshkeeper.loadbalancer.LoadBalancerConfigurations.Applied;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -13,6 +16,8 @@ import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalanc
 import org.springframework.cloud.loadbalancer.config.LoadBalancerZoneConfig;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ZonePreferenceServiceInstanceListSupplier;
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.StringUtils;
 
 /**
@@ -37,8 +42,12 @@ final class ServiceBalancers {
 
     private final Map<String, BalancingStrategy> strategies = new ConcurrentHashMap<>();
 
+    private final LoadBalancerConfigurations configurations;
+
     ServiceBalancers(LoadBalancingProperties properties, OutlierEjection outlierEjection, ObservedLoad observedLoad,
-            LoadBalancerZoneConfig zoneConfig, MeterRegistry meterRegistry, VersionSplits versionSplits) {
+            LoadBalancerZoneConfig zoneConfig, MeterRegistry meterRegistry, VersionSplits versionSplits,
+            LoadBalancerConfigurations configurations) {
+        this.configurations = configurations;
         this.properties = properties;
         this.outlierEjection = outlierEjection;
         this.observedLoad = observedLoad;
@@ -47,8 +56,12 @@ final class ServiceBalancers {
         this.versionSplits = versionSplits;
     }
 
+    /**
+     * @param clientContext the service's Spring Cloud LoadBalancer child context, or {@code null}: where the
+     * configuration named by {@code spring.cloud.loadbalancer.configurations} is built over the watched supplier
+     */
     MeshkeeperLoadBalancer create(String serviceId, ObjectProvider<ServiceInstanceListSupplier> suppliers,
-            ReactiveLoadBalancer.Factory<ServiceInstance> factory) {
+            ReactiveLoadBalancer.Factory<ServiceInstance> factory, ConfigurableApplicationContext clientContext) {
         BalancingStrategy strategy = this.properties.strategyFor(serviceId);
         InstanceChooser chooser = switch (strategy) {
             case ROUND_ROBIN -> new RoundRobinChooser();
@@ -56,24 +69,35 @@ final class ServiceBalancers {
             case LEAST_LOADED -> new LeastLoadedChooser(serviceId, this.observedLoad,
                     this.properties.getLeastLoaded(), this.warnings);
         };
-        UnaryOperator<ServiceInstanceListSupplier> decoration;
         UnaryOperator<List<ServiceInstance>> withoutEjected = this.outlierEjection.filterFor(serviceId);
         UnaryOperator<List<ServiceInstance>> filter = UnaryOperator.identity();
-        if (zonePreference()) {
+        UnaryOperator<ServiceInstanceListSupplier> decoration = (base) -> {
+            // Spring Cloud's configurations apply over the watched instances only: a supplier of the application's
+            // own is used as it is, as Spring Cloud LoadBalancer does.
+            Applied applied = (clientContext != null && base instanceof WatchedInstanceListSupplier)
+                    ? this.configurations.forService(serviceId) : Applied.DEFAULT;
+            ServiceInstanceListSupplier checked = (applied == Applied.HEALTH_CHECK)
+                    ? healthChecked(base, clientContext) : base;
             // Ejection and version split below the zone supplier: a zone whose instances are all ejected falls
             // back to others, and the zone is preferred among the instances of the version drawn.
-            decoration = (base) -> {
-                ServiceInstanceListSupplier split = new VersionSplittingServiceInstanceListSupplier(base,
-                        this.versionSplits, withoutEjected);
-                return (factory != null)
+            ServiceInstanceListSupplier split = new VersionSplittingServiceInstanceListSupplier(checked,
+                    this.versionSplits, withoutEjected);
+            ServiceInstanceListSupplier zoned = split;
+            if (zonePreference() || (applied == Applied.ZONE_PREFERENCE && this.zoneConfig != null)) {
+                zoned = (factory != null)
                         ? new ZonePreferenceServiceInstanceListSupplier(split, this.zoneConfig, factory)
                         : new ZonePreferenceServiceInstanceListSupplier(split, this.zoneConfig);
+            }
+            return switch (applied) {
+                case SAME_INSTANCE_PREFERENCE -> ServiceInstanceListSupplier.builder().withBase(zoned)
+                        .withSameInstancePreference().build(clientContext);
+                case REQUEST_BASED_STICKY_SESSION -> ServiceInstanceListSupplier.builder().withBase(zoned)
+                        .withRequestBasedStickySession().build(clientContext);
+                case SUBSET -> ServiceInstanceListSupplier.builder().withBase(zoned).withSubset()
+                        .build(clientContext);
+                default -> zoned;
             };
-        }
-        else {
-            decoration = (base) -> new VersionSplittingServiceInstanceListSupplier(base, this.versionSplits,
-                    withoutEjected);
-        }
+        };
         Counter choices = Counter.builder("meshkeeper.loadbalancer.choices")
                 .description("Instances chosen by the balancer")
                 .tag("service", serviceId)
@@ -81,6 +105,17 @@ final class ServiceBalancers {
                 .register(this.meterRegistry);
         this.strategies.put(serviceId, strategy);
         return new MeshkeeperLoadBalancer(serviceId, strategy, suppliers, decoration, filter, chooser, choices);
+    }
+
+    private ServiceInstanceListSupplier healthChecked(ServiceInstanceListSupplier watched,
+            ConfigurableApplicationContext clientContext) {
+        HealthCheckedInstances checked = new HealthCheckedInstances(watched,
+                clientContext.getBean(WatchedInstances.class), clientContext);
+        // Closed with the service's child context, without becoming a second supplier bean in it.
+        if (clientContext.getBeanFactory() instanceof DefaultSingletonBeanRegistry registry) {
+            registry.registerDisposableBean("meshkeeperHealthCheckedInstances", checked);
+        }
+        return checked;
     }
 
     /** Whether instances in the client's own zone are preferred: as configured, else when a zone is set. */

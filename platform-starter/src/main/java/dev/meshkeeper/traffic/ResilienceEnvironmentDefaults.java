@@ -16,6 +16,9 @@ import org.springframework.core.env.MapPropertySource;
  * <li>{@code spring.cloud.loadbalancer.retry.max-retries-on-same-service-instance=0} and
  * {@code max-retries-on-next-service-instance=2}: a failed attempt moves on to another instance, at most three
  * attempts in all;</li>
+ * <li>{@code spring.cloud.loadbalancer.retry.enabled=true}: Spring Cloud LoadBalancer retries {@code @LoadBalanced
+ * WebClient} calls only when this is set explicitly (its blocking retries only need Spring Retry on the class
+ * path), so reactive calls are retried on another instance like blocking ones;</li>
  * <li>with {@code meshkeeper.traffic.retry.enabled=false}: {@code spring.cloud.loadbalancer.retry.enabled=false},
  * so no load-balanced call is retried;</li>
  * <li>{@code spring.cloud.loadbalancer.retry.retryable-status-codes=503}: an instance that is shutting down or
@@ -46,6 +49,7 @@ class ResilienceEnvironmentDefaults implements EnvironmentPostProcessor, Ordered
         }
         Map<String, Object> defaults = new HashMap<>();
         if (environment.getProperty("meshkeeper.traffic.retry.enabled", Boolean.class, true)) {
+            defaults.put("spring.cloud.loadbalancer.retry.enabled", "true");
             defaults.put("spring.cloud.loadbalancer.retry.max-retries-on-same-service-instance", "0");
             defaults.put("spring.cloud.loadbalancer.retry.max-retries-on-next-service-instance", "2");
             defaults.put("spring.cloud.loadbalancer.retry.retryable-status-codes", "503");

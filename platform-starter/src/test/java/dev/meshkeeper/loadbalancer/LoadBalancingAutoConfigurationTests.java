@@ -2,6 +2,7 @@ package dev.meshkeeper.loadbalancer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import feign.RequestInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -13,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
 import org.springframework.cloud.client.loadbalancer.Response;
@@ -32,6 +35,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 @Timeout(60)
@@ -137,6 +141,39 @@ class LoadBalancingAutoConfigurationTests {
                     assertThat(context).hasFailed();
                     assertThat(new LoadBalancingFailureAnalyzer().analyze(context.getStartupFailure())
                             .getDescription()).contains("max-ejection-time 'PT10S' must not be shorter");
+                });
+    }
+
+    @Test
+    void pinnedVersionReachesEveryClientLibraryOnTheClassPath() {
+        this.contextRunner.run((context) -> {
+            assertThat(context).hasSingleBean(PinnedVersionPropagation.class);
+            assertThat(context).hasSingleBean(PinnedVersionExchangeFilter.class);
+            assertThat(context).hasSingleBean(PinnedVersionRequestInterceptor.class);
+            assertThat(context).doesNotHaveBean(PinnedVersionWebFilter.class);
+        });
+    }
+
+    @Test
+    void aMissingClientLibraryLeavesItsPinnedVersionPropagationOut() {
+        this.contextRunner
+                .withClassLoader(new FilteredClassLoader(WebClient.class, RequestInterceptor.class))
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).hasSingleBean(PinnedVersionPropagation.class);
+                    assertThat(context).doesNotHaveBean(PinnedVersionExchangeFilter.class);
+                    assertThat(context).doesNotHaveBean(PinnedVersionRequestInterceptor.class);
+                });
+    }
+
+    @Test
+    void aReactiveServerHoldsThePinnedVersionOfItsRequests() {
+        new ReactiveWebApplicationContextRunner().withConfiguration(AutoConfigurations.of(
+                LoadBalancerAutoConfiguration.class, LoadBalancingAutoConfiguration.class))
+                .withUserConfiguration(StaticInstancesConfiguration.class, MetricsConfiguration.class)
+                .run((context) -> {
+                    assertThat(context).hasSingleBean(PinnedVersionWebFilter.class);
+                    assertThat(context).doesNotHaveBean(PinnedVersionFilter.class);
                 });
     }
 

@@ -44,7 +44,10 @@ class ResilienceEnvironmentDefaultsTests {
     void switchingMeshkeeperRetriesOffSwitchesSpringCloudLoadBalancerRetriesOff() {
         assertThat(environment("meshkeeper.traffic.retry.enabled=false")
                 .getProperty("spring.cloud.loadbalancer.retry.enabled")).isEqualTo("false");
-        assertThat(environment().getProperty("spring.cloud.loadbalancer.retry.enabled")).isNull();
+        // On by default: Spring Cloud LoadBalancer retries reactive (WebClient) calls only when it is set.
+        assertThat(environment().getProperty("spring.cloud.loadbalancer.retry.enabled")).isEqualTo("true");
+        assertThat(environment("spring.cloud.loadbalancer.retry.enabled=false")
+                .getProperty("spring.cloud.loadbalancer.retry.enabled")).isEqualTo("false");
         assertThat(environment("meshkeeper.traffic.retry.enabled=false", "spring.cloud.loadbalancer.retry.enabled=true")
                 .getProperty("spring.cloud.loadbalancer.retry.enabled")).isEqualTo("true");
     }
