@@ -14,8 +14,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
@@ -24,8 +24,6 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.curator.x.discovery.details.InstanceSerializer;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.WatchedEvent;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperServiceInstance;
@@ -34,8 +32,10 @@ import org.springframework.cloud.zookeeper.support.StatusConstants;
 /**
  * The registered instances of every service this application looks up, held in memory and kept current by
  * ZooKeeper watches (one Curator {@link CuratorCache} per service under {@code <root>/<service>}, opened on the
- * service's first lookup). Reads never touch ZooKeeper, except the first lookup of a service, which waits up to
- * {@code meshkeeper.discovery.cache-start-timeout} for the cache to load.
+ * service's first lookup). Reads never touch ZooKeeper, except the first lookup of a service while connected, which
+ * waits up to {@code meshkeeper.discovery.cache-start-timeout} for the cache to load. During an outage a first lookup
+ * answers at once with an empty list, and the service's cache loads when the connection returns; the service names
+ * ({@link #services()}) are watched the same way.
  * <p>
  * Registrations are read in Spring Cloud Zookeeper's format (Curator {@code ServiceInstance} JSON with a
  * {@link ZookeeperInstance} payload). A node that cannot be read as one — bad JSON, no address, no port — is left
@@ -76,9 +76,9 @@ public class WatchedInstances implements Closeable {
 
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
 
-    private final AtomicReference<List<String>> serviceNames = new AtomicReference<>();
+    private final WatchedServiceNames serviceNames;
 
-    private final AtomicLong serviceNamesGeneration = new AtomicLong();
+    private final BooleanSupplier connected;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
 
@@ -107,7 +107,25 @@ public class WatchedInstances implements Closeable {
      */
     public WatchedInstances(CuratorFramework curator, String root, InstanceSerializer<ZookeeperInstance> serializer,
             Duration startTimeout, Duration removalGrace) {
+        this(curator, root, serializer, startTimeout, removalGrace, () -> curator.getZookeeperClient().isConnected(),
+                startTimeout);
+    }
+
+    /**
+     * @param curator the application's (started) client
+     * @param root the services root, {@code spring.cloud.zookeeper.discovery.root}
+     * @param serializer how registrations are read, the application's {@code InstanceSerializer}
+     * @param startTimeout how long a service's first lookup waits for its cache to load while connected
+     * @param removalGrace how long the last UP instance of a service stays listed after its registration vanished;
+     * {@link Duration#ZERO} removes it at once
+     * @param connected whether the connection is up now: while it is not, nothing waits for ZooKeeper
+     * @param lookupTimeout how long the first read of the service names may be waited for
+     * ({@code meshkeeper.zookeeper.operation-timeout})
+     */
+    public WatchedInstances(CuratorFramework curator, String root, InstanceSerializer<ZookeeperInstance> serializer,
+            Duration startTimeout, Duration removalGrace, BooleanSupplier connected, Duration lookupTimeout) {
         this.curator = curator;
+        this.connected = connected;
         this.root = root.startsWith("/") ? root : "/" + root;
         this.serializer = serializer;
         this.startTimeout = startTimeout;
@@ -117,6 +135,7 @@ public class WatchedInstances implements Closeable {
         }
         this.removalGrace = removalGrace;
         this.graceTimer = removalGrace.isZero() ? null : graceTimer();
+        this.serviceNames = new WatchedServiceNames(curator, this.root, connected, lookupTimeout);
     }
 
     private static ScheduledExecutorService graceTimer() {
@@ -148,31 +167,13 @@ public class WatchedInstances implements Closeable {
     }
 
     /**
-     * The services registered under the root. Read from ZooKeeper once and again only after a watch on the root
-     * reported a change (services are added or removed rarely).
+     * The services registered under the root, from memory: read in the background on the first call and again
+     * whenever a watch on the root reports a change or the connection returns. Only a call before the first read
+     * completed waits, while connected and at most {@code meshkeeper.zookeeper.operation-timeout}; during an outage
+     * the last known names are returned.
      */
     public List<String> services() {
-        List<String> names = this.serviceNames.get();
-        if (names != null) {
-            return names;
-        }
-        long generation = this.serviceNamesGeneration.get();
-        try {
-            List<String> read = List.copyOf(this.curator.getChildren()
-                    .usingWatcher((org.apache.zookeeper.Watcher) this::servicesChanged).forPath(this.root));
-            // Keep the list only if no change was reported while it was being read.
-            if (this.serviceNamesGeneration.get() == generation) {
-                this.serviceNames.compareAndSet(null, read);
-            }
-            return read;
-        }
-        catch (KeeperException.NoNodeException ex) {
-            return List.of();
-        }
-        catch (Exception ex) {
-            logger.debug("Could not read the services under " + this.root, ex);
-            return List.of();
-        }
+        return this.serviceNames.names();
     }
 
     /** The services whose instances are watched, i.e. those looked up at least once. */
@@ -202,14 +203,10 @@ public class WatchedInstances implements Closeable {
             if (this.graceTimer != null) {
                 this.graceTimer.shutdownNow();
             }
+            this.serviceNames.close();
             this.services.values().forEach(WatchedService::close);
             this.services.clear();
         }
-    }
-
-    private void servicesChanged(WatchedEvent event) {
-        this.serviceNamesGeneration.incrementAndGet();
-        this.serviceNames.set(null);
     }
 
     private WatchedService watch(String serviceId) {
@@ -217,7 +214,7 @@ public class WatchedInstances implements Closeable {
             return WatchedService.EMPTY;
         }
         WatchedService service = this.services.computeIfAbsent(serviceId, this::open);
-        service.awaitLoaded(this.startTimeout);
+        service.awaitLoaded(this.startTimeout, this.connected);
         return service;
     }
 
@@ -395,6 +392,9 @@ public class WatchedInstances implements Closeable {
 
         static final WatchedService EMPTY = new WatchedService("", "", null);
 
+        /** How often a first lookup that waits checks that the connection is still up. */
+        private static final long LOAD_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
         final String serviceId;
 
         final String path;
@@ -429,12 +429,23 @@ public class WatchedInstances implements Closeable {
             return this.loaded.getCount() == 0;
         }
 
-        void awaitLoaded(Duration timeout) {
+        /**
+         * Waits for the first load while connected, at most {@code timeout}; during an outage it returns at once (the
+         * cache loads when the connection returns, and a later lookup waits again if it is still not loaded).
+         */
+        void awaitLoaded(Duration timeout, BooleanSupplier connected) {
             if (isLoaded() || this.gaveUpWaiting.get()) {
                 return;
             }
+            long deadline = System.nanoTime() + timeout.toNanos();
             try {
-                if (!this.loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                while (connected.getAsBoolean() && !this.loaded.await(Math.min(LOAD_SLICE_NANOS,
+                        Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        break;
+                    }
+                }
+                if (!isLoaded() && connected.getAsBoolean() && System.nanoTime() - deadline >= 0
                         && this.gaveUpWaiting.compareAndSet(false, true)) {
                     logger.warn("The instances of " + this.serviceId + " under " + this.path
                             + " did not load within " + timeout + " (is ZooKeeper reachable?); returning what is "

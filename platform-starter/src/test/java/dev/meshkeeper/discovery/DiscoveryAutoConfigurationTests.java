@@ -14,6 +14,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.cloud.client.discovery.health.DiscoveryClientHealthIndicatorProperties;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClient;
@@ -62,6 +64,18 @@ class DiscoveryAutoConfigurationTests {
             assertThat(context).hasBean("discoveryMetrics");
             assertThat(context).doesNotHaveBean(InFlightRequests.class);
         });
+    }
+
+    @Test
+    void watchedReactiveDiscoveryClientReplacesSpringCloudZookeepersAndBacksItsHealthIndicator() {
+        this.contextRunner.withConfiguration(AutoConfigurations.of(
+                org.springframework.cloud.zookeeper.discovery.reactive.ZookeeperReactiveDiscoveryClientConfiguration.class))
+                .withBean(DiscoveryClientHealthIndicatorProperties.class).run(context -> {
+                    assertThat(context).getBean(ReactiveDiscoveryClient.class)
+                            .isInstanceOf(WatchedReactiveDiscoveryClient.class);
+                    assertThat(context).hasSingleBean(ReactiveDiscoveryClient.class);
+                    assertThat(context).hasBean("zookeeperReactiveDiscoveryClientHealthIndicator");
+                });
     }
 
     @Test
