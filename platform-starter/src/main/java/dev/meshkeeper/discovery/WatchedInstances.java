@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -22,8 +23,11 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.curator.x.discovery.details.InstanceSerializer;
+import org.apache.zookeeper.KeeperException;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperServiceInstance;
@@ -42,8 +46,8 @@ import org.springframework.cloud.zookeeper.support.StatusConstants;
  * out with one WARN naming its path; it never breaks the cache. Unknown metadata keys are kept as they are.
  * <p>
  * On connection loss the last known instances stay visible (Curator keeps the cache and resynchronises it on
- * reconnect); they are not cleared, because a partitioned consumer is better served by a slightly stale list than
- * by none.
+ * reconnect, and every registration is read again a second after the connection returns); they are not cleared,
+ * because a partitioned consumer is better served by a slightly stale list than by none.
  * <p>
  * Removal grace: when the registration of the <em>last</em> UP instance of a service vanishes, the instance stays
  * listed for the removal grace (unless it registers again or another UP instance appears first, which end the grace
@@ -59,6 +63,8 @@ public class WatchedInstances implements Closeable {
     public static final String STATUS_KEY = StatusConstants.INSTANCE_STATUS_KEY;
 
     private static final Log logger = LogFactory.getLog(WatchedInstances.class);
+
+    private static final Duration RESYNC_DELAY = Duration.ofSeconds(1);
 
     private final CuratorFramework curator;
 
@@ -81,6 +87,12 @@ public class WatchedInstances implements Closeable {
     private final BooleanSupplier connected;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+
+    private final ConnectionStateListener resyncOnReconnect = (client, newState) -> {
+        if (newState == ConnectionState.RECONNECTED) {
+            CompletableFuture.delayedExecutor(RESYNC_DELAY.toMillis(), TimeUnit.MILLISECONDS).execute(this::resync);
+        }
+    };
 
     private enum State {
         OPEN, CLOSED
@@ -136,6 +148,7 @@ public class WatchedInstances implements Closeable {
         this.removalGrace = removalGrace;
         this.graceTimer = removalGrace.isZero() ? null : graceTimer();
         this.serviceNames = new WatchedServiceNames(curator, this.root, connected, lookupTimeout);
+        curator.getConnectionStateListenable().addListener(this.resyncOnReconnect);
     }
 
     private static ScheduledExecutorService graceTimer() {
@@ -203,6 +216,7 @@ public class WatchedInstances implements Closeable {
             if (this.graceTimer != null) {
                 this.graceTimer.shutdownNow();
             }
+            this.curator.getConnectionStateListenable().removeListener(this.resyncOnReconnect);
             this.serviceNames.close();
             this.services.values().forEach(WatchedService::close);
             this.services.clear();
@@ -216,6 +230,41 @@ public class WatchedInstances implements Closeable {
         WatchedService service = this.services.computeIfAbsent(serviceId, this::open);
         service.awaitLoaded(this.startTimeout, this.connected);
         return service;
+    }
+
+    /**
+     * Reads every watched registration again a little after the connection returns. Curator's cache compares only
+     * the data version of a node it reads again after a reconnect, so a registration deleted and created again
+     * while this application was disconnected (Curator's {@code ServiceDiscovery} re-registers that way, with the
+     * change made during the outage) looks unchanged to it and would keep its old content until its next change.
+     * The delay lets the cache's own watch be set again first, so no later change can slip between the two.
+     */
+    private void resync() {
+        if (this.state.get() == State.CLOSED) {
+            return;
+        }
+        for (WatchedService service : this.services.values()) {
+            try {
+                this.curator.getChildren().inBackground((client, children) -> {
+                    if (children.getResultCode() != KeeperException.Code.OK.intValue()) {
+                        return;
+                    }
+                    for (String child : children.getChildren()) {
+                        String path = ZKPaths.makePath(service.path, child);
+                        client.getData().inBackground((c, data) -> {
+                            if (data.getResultCode() == KeeperException.Code.OK.intValue()
+                                    && this.state.get() == State.OPEN) {
+                                changed(service, CuratorCacheListener.Type.NODE_CHANGED, null,
+                                        new ChildData(path, data.getStat(), data.getData()));
+                            }
+                        }).forPath(path);
+                    }
+                }).forPath(service.path);
+            }
+            catch (Exception ex) {
+                logger.debug("Could not read the instances of " + service.serviceId + " again", ex);
+            }
+        }
     }
 
     private WatchedService open(String serviceId) {
