@@ -33,7 +33,8 @@ import reactor.core.publisher.Flux;
 
 /**
  * The watched instance cache ({@link WatchedInstances}) over Spring Cloud Zookeeper's registrations, and what reads
- * from it: the blocking and reactive {@code DiscoveryClient}s (replacing Spring Cloud Zookeeper's), the LoadBalancer's instance
+ * from it: the blocking and reactive {@code DiscoveryClient}s (replacing Spring Cloud Zookeeper's), a service registry
+ * whose calls are bounded by the operation timeout, the LoadBalancer's instance
  * list supplier (replacing Spring Cloud Zookeeper's, without the TTL cache), the
  * {@code meshkeeper.discovery.instances} gauge and the {@code discovery} section of the {@code meshkeeper} endpoint.
  */
@@ -84,6 +85,17 @@ public class DiscoveryAutoConfiguration {
             return new WatchedDiscoveryClient(serviceDiscovery, zookeeperProperties, instances,
                     properties.isOnlyUpInstances());
         }
+    }
+
+    /**
+     * Bounds Spring Cloud Zookeeper's service registry by the operation timeout, so that registering while
+     * ZooKeeper is away neither blocks nor fails the application's start.
+     */
+    @Bean
+    static OperationBoundedServiceRegistryPostProcessor meshkeeperOperationBoundedServiceRegistry(
+            ObjectProvider<ServiceDiscovery<ZookeeperInstance>> serviceDiscovery,
+            ObjectProvider<ZooKeeperRequests> requests) {
+        return new OperationBoundedServiceRegistryPostProcessor(serviceDiscovery, requests);
     }
 
     /**

@@ -19,6 +19,7 @@ import org.springframework.cloud.client.discovery.health.DiscoveryClientHealthIn
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClient;
+import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegistry;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -58,6 +59,8 @@ class DiscoveryAutoConfigurationTests {
             assertThat(context).getBean(DiscoveryClient.class).isInstanceOf(WatchedDiscoveryClient.class);
             assertThat(context).hasSingleBean(ZookeeperDiscoveryClient.class);
             assertThat(context).hasSingleBean(InstanceRegistration.class);
+            assertThat(context).getBean(ZookeeperServiceRegistry.class)
+                    .isInstanceOf(OperationBoundedServiceRegistry.class);
             assertThat(context).hasSingleBean(RegistrationStatusDriver.class);
             assertThat(context).hasSingleBean(GracefulDeregistration.class);
             assertThat(context).hasBean("discoveryEndpointContributor");
