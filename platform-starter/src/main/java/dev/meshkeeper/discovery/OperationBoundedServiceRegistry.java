@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.curator.x.discovery.ServiceDiscovery;
+import org.apache.zookeeper.KeeperException;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperRegistration;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegistry;
@@ -19,7 +20,8 @@ import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegis
  * serves, and Curator's {@code ServiceDiscovery}, which keeps the instance from the moment it is asked to register,
  * writes the registration as soon as the connection is up (it re-registers its instances on every CONNECTED and
  * RECONNECTED). Deregistration and status writes are bounded the same way; the ephemeral node goes with the session
- * when they cannot be written.
+ * when they cannot be written. A failure that is not about the connection (a write the ACLs forbid) is thrown as
+ * upstream.
  */
 class OperationBoundedServiceRegistry extends ZookeeperServiceRegistry {
 
@@ -50,6 +52,17 @@ class OperationBoundedServiceRegistry extends ZookeeperServiceRegistry {
                 + "Curator re-registers the instance", () -> super.setStatus(registration, status));
     }
 
+    private static boolean isConnectionProblem(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof KeeperException keeper) {
+                KeeperException.Code code = keeper.code();
+                return code == KeeperException.Code.CONNECTIONLOSS || code == KeeperException.Code.SESSIONEXPIRED
+                        || code == KeeperException.Code.SESSIONMOVED || code == KeeperException.Code.OPERATIONTIMEOUT;
+            }
+        }
+        return false;
+    }
+
     private void bounded(ZookeeperRegistration registration, String what, String consequence, Runnable call) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
@@ -72,6 +85,10 @@ class OperationBoundedServiceRegistry extends ZookeeperServiceRegistry {
                     + "meshkeeper.zookeeper.operation-timeout (" + this.timeout + "); " + consequence);
         }
         catch (ExecutionException ex) {
+            if (!isConnectionProblem(ex.getCause())) {
+                // Anything else (e.g. a write the ACLs forbid) fails as it does upstream.
+                throw (RuntimeException) ex.getCause();
+            }
             logger.warn("Could not " + what + " " + instance + " (" + ex.getCause().getMessage() + "); "
                     + consequence);
         }

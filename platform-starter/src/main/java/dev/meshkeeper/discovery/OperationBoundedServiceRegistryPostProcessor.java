@@ -11,7 +11,8 @@ import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegis
 /**
  * Puts an {@link OperationBoundedServiceRegistry} in the place of Spring Cloud Zookeeper's
  * {@link ZookeeperServiceRegistry}, which its auto-configuration defines unconditionally (a bean of the same type
- * could not take its place). The replacement works on the same Curator {@code ServiceDiscovery}.
+ * could not take its place). The replacement works on the same Curator {@code ServiceDiscovery}. A registry of an
+ * application's own class is left alone.
  */
 final class OperationBoundedServiceRegistryPostProcessor implements BeanPostProcessor {
 
@@ -27,7 +28,8 @@ final class OperationBoundedServiceRegistryPostProcessor implements BeanPostProc
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        if (bean instanceof ZookeeperServiceRegistry && !(bean instanceof OperationBoundedServiceRegistry)) {
+        // Only Spring Cloud Zookeeper's own class: an application's subclass keeps what it does.
+        if (bean.getClass() == ZookeeperServiceRegistry.class) {
             ZooKeeperRequests zooKeeperRequests = this.requests.getIfAvailable();
             return new OperationBoundedServiceRegistry(this.serviceDiscovery.getObject(),
                     (zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1));
