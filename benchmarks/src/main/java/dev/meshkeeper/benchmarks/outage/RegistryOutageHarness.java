@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperRegistration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -38,7 +40,8 @@ import org.springframework.web.client.RestClient;
  * What a registry outage costs: a standalone registry server in a JVM of its own is killed with SIGKILL and started
  * again 10 s later on the same port and data directory, then paused with SIGSTOP for 10 s and resumed, while a
  * consumer calls two providers through a {@code @LoadBalanced RestClient} (one call at a time, back to back) and a
- * provider's {@code /actuator/health} is polled every 50 ms. Printed per outage: calls served and failed, call
+ * provider's aggregate health (its {@code HealthEndpoint}: every contributor, {@code zookeeper} and
+ * {@code discoveryComposite} included) is read every 50 ms. Printed per outage: calls served and failed, call
  * latency p50/p99 before and during, health latency p99 during, how long a write and a lock took to be refused, and
  * the recovery time (from the registry's return until the consumer is connected and leads its group again).
  * Applications use session timeout 6 s, connection timeout 3 s, operation timeout 1 s (see docs/operations.md).
@@ -76,18 +79,16 @@ public final class RegistryOutageHarness {
             ClusterLeadership leadership = consumer.getBean(ClusterLeadership.class);
             leadership.join(GROUP);
             RestClient balanced = consumer.getBean(RestClient.Builder.class).build();
-            RestClient plain = RestClient.builder().requestFactory(timeouts()).build();
-            String health = "http://127.0.0.1:" + apps.get(0).getEnvironment().getProperty("local.server.port")
-                    + "/actuator/health";
+            HealthEndpoint health = apps.get(0).getBean(HealthEndpoint.class);
             Probe calls = new Probe(() -> balanced.get().uri("http://" + SERVICE + "/who").retrieve()
                     .body(String.class), 0);
-            Probe healthChecks = new Probe(() -> plain.get().uri(health)
-                    .exchange((request, response) -> {
-                        if (response.getStatusCode().value() != 200) {
-                            throw new IllegalStateException("health " + response.getStatusCode());
-                        }
-                        return "UP";
-                    }), 50);
+            Probe healthChecks = new Probe(() -> {
+                Status status = health.health().getStatus();
+                if (!Status.UP.equals(status)) {
+                    throw new IllegalStateException("health " + status);
+                }
+                return "UP";
+            }, 50);
             await(() -> leadership.isLeader(GROUP), Duration.ofSeconds(30));
             List<String> rows = new ArrayList<>();
             for (String kind : List.of("SIGKILL", "SIGSTOP")) {
@@ -98,14 +99,17 @@ public final class RegistryOutageHarness {
                 calls.phase("during");
                 healthChecks.phase("during");
                 long began = System.nanoTime();
+                java.time.Instant beganAt = java.time.Instant.now();
                 if (kind.equals("SIGKILL")) {
                     registry.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                 }
                 else {
                     signal(registry, "STOP");
                 }
+                long refusedAtOnce = refusal(consumer);
                 ZooKeeperConnectionMonitor monitor = consumer.getBean(ZooKeeperConnectionMonitor.class);
                 await(() -> !monitor.isConnected(), Duration.ofSeconds(15));
+                long noticed = Duration.between(beganAt, monitor.outageSince()).toNanos();
                 long refusal = refusal(consumer);
                 sleep(Duration.ofNanos(TimeUnit.SECONDS.toNanos(10) - (System.nanoTime() - began)));
                 calls.phase("after");
@@ -119,22 +123,26 @@ public final class RegistryOutageHarness {
                 }
                 await(() -> monitor.isConnected() && leadership.isLeader(GROUP), Duration.ofSeconds(60));
                 long recovery = System.nanoTime() - returned;
-                rows.add(String.format(Locale.ROOT, "| %s | %d | %d | %.1f / %.1f | %.1f / %.1f | %.1f | %d | %.2f |",
+                rows.add(String.format(Locale.ROOT,
+                        "| %s | %d | %d | %.1f / %.1f | %.1f / %.1f | %.1f (%d, %d failed) | %.2f | %d / %d | %.2f |",
                         kind, calls.count("during"), calls.failed("during") + calls.failed("after"),
                         calls.percentile("before", 50), calls.percentile("before", 99),
                         calls.percentile("during", 50), calls.percentile("during", 99),
-                        healthChecks.percentile("during", 99), refusal, recovery / 1e9));
-                rows.add(String.format(Locale.ROOT, "|   (health checks during: %d, failed %d) | | | | | | | |",
-                        healthChecks.count("during"), healthChecks.failed("during")));
+                        healthChecks.percentile("during", 99), healthChecks.count("during"),
+                        healthChecks.failed("during"), noticed / 1e9, refusedAtOnce, refusal, recovery / 1e9));
             }
             calls.stop();
             healthChecks.stop();
             System.out.println();
             System.out.println("| outage (10 s) | calls served during | calls failed | call p50 / p99 before (ms) "
-                    + "| call p50 / p99 during (ms) | health p99 during (ms) | write + lock refused in (ms) "
-                    + "| recovery (s) |");
-            System.out.println("|---|---|---|---|---|---|---|---|");
+                    + "| call p50 / p99 during (ms) | health p99 during (ms) (checks) | outage noticed after (s) "
+                    + "| write + lock refused in (ms): at once / once noticed | recovery (s) |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
             rows.forEach(System.out::println);
+            if (calls.firstFailure.get() != null || healthChecks.firstFailure.get() != null) {
+                System.out.println("first failures: calls " + calls.firstFailure.get() + "; health "
+                        + healthChecks.firstFailure.get());
+            }
         }
         finally {
             Collections.reverse(apps);
@@ -251,6 +259,8 @@ public final class RegistryOutageHarness {
 
         private final AtomicBoolean running = new AtomicBoolean(true);
 
+        private final AtomicReference<String> firstFailure = new AtomicReference<>();
+
         private final Thread thread;
 
         Probe(java.util.function.Supplier<String> request, long pauseMillis) {
@@ -265,6 +275,7 @@ public final class RegistryOutageHarness {
                     }
                     catch (RuntimeException ex) {
                         this.failures.computeIfAbsent(current, key -> new AtomicLong()).incrementAndGet();
+                        this.firstFailure.compareAndSet(null, current + ": " + ex);
                     }
                     try {
                         TimeUnit.MILLISECONDS.sleep(pauseMillis);
