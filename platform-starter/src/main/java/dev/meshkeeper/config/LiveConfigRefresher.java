@@ -151,8 +151,13 @@ public final class LiveConfigRefresher implements SmartLifecycle {
             }
         }
         if (this.contexts.isEmpty()) {
-            logger.info("No ZooKeeper config context was loaded (is spring.config.import=optional:zookeeper: set and "
-                    + "ZooKeeper reachable?); nothing to watch");
+            for (LiveZookeeperPropertySource absent : AbsentConfigContexts.add(environment(), this.curator)) {
+                this.contexts.add(new WatchedContext(absent, CuratorCache.build(this.curator, absent.getContext())));
+            }
+        }
+        if (this.contexts.isEmpty()) {
+            logger.info("No ZooKeeper config context was loaded (is spring.config.import=optional:zookeeper: set?); "
+                    + "nothing to watch");
         }
         for (WatchedContext context : this.contexts) {
             context.cache.listenable().addListener(CuratorCacheListener.builder()

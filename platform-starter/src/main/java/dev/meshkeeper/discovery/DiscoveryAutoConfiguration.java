@@ -1,7 +1,11 @@
 package dev.meshkeeper.discovery;
 
 import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
+import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.details.InstanceSerializer;
@@ -14,18 +18,22 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.ConditionalOnBlockingDiscoveryEnabled;
 import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
+import org.springframework.cloud.client.ConditionalOnReactiveDiscoveryEnabled;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.zookeeper.discovery.ConditionalOnZookeeperDiscoveryEnabled;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClient;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryProperties;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
+import org.springframework.cloud.zookeeper.discovery.reactive.ZookeeperReactiveDiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Flux;
 
 /**
  * The watched instance cache ({@link WatchedInstances}) over Spring Cloud Zookeeper's registrations, and what reads
- * from it: the {@code DiscoveryClient} (replacing {@link ZookeeperDiscoveryClient}), the LoadBalancer's instance
+ * from it: the blocking and reactive {@code DiscoveryClient}s (replacing Spring Cloud Zookeeper's), a service registry
+ * whose calls are bounded by the operation timeout, the LoadBalancer's instance
  * list supplier (replacing Spring Cloud Zookeeper's, without the TTL cache), the
  * {@code meshkeeper.discovery.instances} gauge and the {@code discovery} section of the {@code meshkeeper} endpoint.
  */
@@ -45,10 +53,16 @@ public class DiscoveryAutoConfiguration {
     @ConditionalOnMissingBean
     WatchedInstances watchedInstances(CuratorFramework curator, ZookeeperDiscoveryProperties zookeeperProperties,
             ObjectProvider<InstanceSerializer<ZookeeperInstance>> serializer,
-            MeshkeeperDiscoveryProperties properties) {
+            MeshkeeperDiscoveryProperties properties, ObjectProvider<ZooKeeperConnectionMonitor> monitor,
+            ObjectProvider<ZooKeeperRequests> requests) {
+        ZooKeeperRequests zooKeeperRequests = requests.getIfAvailable();
+        ZooKeeperConnectionMonitor connectionMonitor = monitor.getIfAvailable();
+        BooleanSupplier connected = (connectionMonitor != null) ? connectionMonitor::isConnected
+                : () -> curator.getZookeeperClient().isConnected();
         return new WatchedInstances(curator, zookeeperProperties.getRoot(),
                 serializer.getIfAvailable(ZookeeperInstanceSerializer::new),
-                properties.getCacheStartTimeout(), properties.getRemovalGrace());
+                properties.getCacheStartTimeout(), properties.getRemovalGrace(), connected,
+                (zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1));
     }
 
     @Bean
@@ -68,6 +82,37 @@ public class DiscoveryAutoConfiguration {
                 ZookeeperDiscoveryProperties zookeeperProperties, WatchedInstances instances,
                 MeshkeeperDiscoveryProperties properties) {
             return new WatchedDiscoveryClient(serviceDiscovery, zookeeperProperties, instances,
+                    properties.isOnlyUpInstances());
+        }
+    }
+
+    /**
+     * Bounds Spring Cloud Zookeeper's service registry by the operation timeout, so that registering while
+     * ZooKeeper is away neither blocks nor fails the application's start.
+     */
+    @Bean
+    static OperationBoundedServiceRegistryPostProcessor meshkeeperOperationBoundedServiceRegistry(
+            ObjectProvider<ServiceDiscovery<ZookeeperInstance>> serviceDiscovery,
+            ObjectProvider<ZooKeeperRequests> requests) {
+        return new OperationBoundedServiceRegistryPostProcessor(serviceDiscovery, requests);
+    }
+
+    /**
+     * Takes the place of Spring Cloud Zookeeper's reactive client (whose configuration backs off and builds its
+     * {@code reactiveDiscoveryClient} health indicator over this one), so that reactive lookups and that health
+     * indicator answer from memory too.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({ Flux.class, ZookeeperReactiveDiscoveryClient.class })
+    @ConditionalOnReactiveDiscoveryEnabled
+    static class WatchedReactiveDiscoveryClientConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(ZookeeperReactiveDiscoveryClient.class)
+        WatchedReactiveDiscoveryClient watchedReactiveDiscoveryClient(
+                ServiceDiscovery<ZookeeperInstance> serviceDiscovery, ZookeeperDiscoveryProperties zookeeperProperties,
+                WatchedInstances instances, MeshkeeperDiscoveryProperties properties) {
+            return new WatchedReactiveDiscoveryClient(serviceDiscovery, zookeeperProperties, instances,
                     properties.isOnlyUpInstances());
         }
     }

@@ -2,9 +2,12 @@ package dev.meshkeeper.discovery;
 
 import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
+import dev.meshkeeper.zookeeper.ZooKeeperRequests;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.discovery.ServiceDiscovery;
+import org.apache.curator.x.discovery.details.InstanceSerializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -38,13 +41,15 @@ public class DiscoveryRegistrationAutoConfiguration {
     InstanceRegistration instanceRegistration(ZookeeperRegistration registration,
             ServiceDiscovery<ZookeeperInstance> serviceDiscovery, ZookeeperDiscoveryProperties zookeeperProperties,
             Environment environment, MeshkeeperDiscoveryProperties properties,
-            ObjectProvider<ZooKeeperConnectionMonitor> monitor, CuratorFramework curator) {
+            ObjectProvider<ZooKeeperConnectionMonitor> monitor, CuratorFramework curator,
+            ObjectProvider<ZooKeeperRequests> requests,
+            ObjectProvider<InstanceSerializer<ZookeeperInstance>> serializer) {
         ZooKeeperConnectionMonitor connectionMonitor = monitor.getIfAvailable();
         BooleanSupplier connected = (connectionMonitor != null) ? connectionMonitor::isConnected
                 : () -> curator.getZookeeperClient().isConnected();
         InstanceRegistration instanceRegistration = new InstanceRegistration(registration, serviceDiscovery,
                 zookeeperProperties, environment.getProperty("spring.application.name", "application"), properties,
-                connected);
+                connected, requests.getIfAvailable(), serializer.getIfAvailable());
         requireWeightWithinMax(instanceRegistration, properties, environment);
         return instanceRegistration;
     }
@@ -82,9 +87,12 @@ public class DiscoveryRegistrationAutoConfiguration {
     @ConditionalOnMissingBean
     GracefulDeregistration gracefulDeregistration(InstanceRegistration registration,
             ZookeeperServiceRegistry serviceRegistry, WatchedInstances instances,
-            ObjectProvider<InFlightRequests> inFlight, MeshkeeperDiscoveryProperties properties) {
+            ObjectProvider<InFlightRequests> inFlight, MeshkeeperDiscoveryProperties properties,
+            ObjectProvider<ZooKeeperRequests> requests) {
+        ZooKeeperRequests zooKeeperRequests = requests.getIfAvailable();
         return new GracefulDeregistration(registration, serviceRegistry, instances, inFlight.getIfAvailable(),
-                properties.getDrainTimeout(), properties.getPropagationDelay());
+                properties.getDrainTimeout(), properties.getPropagationDelay(),
+                (zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1));
     }
 
     /** Counts a servlet application's requests in progress, for the drain. */

@@ -1,7 +1,10 @@
 package dev.meshkeeper.discovery;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -18,8 +21,11 @@ import org.springframework.context.SmartLifecycle;
  * caller sent before it saw the status. Spring Cloud's own deregistration, later at bean destruction, then finds
  * nothing left to do.
  * <p>
- * Connection loss: when ZooKeeper is unreachable the OUT_OF_SERVICE write cannot land; the wait is bounded by the
- * drain timeout, and the ephemeral node goes with the session when the application closes its client.
+ * Connection loss: when ZooKeeper is unreachable — disconnected, or the OUT_OF_SERVICE write got no answer within
+ * {@code meshkeeper.zookeeper.operation-timeout} — nothing is announced: requests in progress still finish (within
+ * the drain timeout), and the deregistration waits at most the operation timeout; the ephemeral node goes with the
+ * session when the application closes its client. An outage thus delays shutdown by at most the operation timeout
+ * (twice when it begins in the middle of the announcement).
  */
 class GracefulDeregistration implements SmartLifecycle {
 
@@ -40,6 +46,8 @@ class GracefulDeregistration implements SmartLifecycle {
 
     private final Duration propagationDelay;
 
+    private final Duration operationTimeout;
+
     private final AtomicReference<State> state = new AtomicReference<>(State.STOPPED);
 
     private final Object changes = new Object();
@@ -50,6 +58,18 @@ class GracefulDeregistration implements SmartLifecycle {
 
     GracefulDeregistration(InstanceRegistration registration, ZookeeperServiceRegistry serviceRegistry,
             WatchedInstances instances, InFlightRequests inFlight, Duration drainTimeout, Duration propagationDelay) {
+        this(registration, serviceRegistry, instances, inFlight, drainTimeout, propagationDelay,
+                Duration.ofSeconds(1));
+    }
+
+    /**
+     * @param operationTimeout the longest the deregistration waits for ZooKeeper
+     * ({@code meshkeeper.zookeeper.operation-timeout})
+     */
+    GracefulDeregistration(InstanceRegistration registration, ZookeeperServiceRegistry serviceRegistry,
+            WatchedInstances instances, InFlightRequests inFlight, Duration drainTimeout, Duration propagationDelay,
+            Duration operationTimeout) {
+        this.operationTimeout = operationTimeout;
         this.registration = registration;
         this.serviceRegistry = serviceRegistry;
         this.instances = instances;
@@ -103,17 +123,18 @@ class GracefulDeregistration implements SmartLifecycle {
         }
         long start = System.nanoTime();
         long deadline = start + this.drainTimeout.toNanos();
-        if (!this.registration.isConnected()) {
+        if (!this.registration.isConnected()
+                || !this.registration.announce(InstanceRegistration.OUT_OF_SERVICE)) {
             // Nothing can be announced: writes would only block for Curator's retry budget. The node goes with the
             // session; requests already in progress still finish.
-            logger.warn("ZooKeeper is not connected: " + this.registration.instanceId() + " cannot announce "
+            logger.warn("ZooKeeper is unreachable: " + this.registration.instanceId() + " cannot announce "
                     + "OUT_OF_SERVICE; its registration goes when its session ends");
             if (this.inFlight != null) {
                 this.inFlight.awaitIdle(this.drainTimeout);
             }
+            deregister();
             return;
         }
-        this.registration.markOutOfService();
         boolean seen = await(() -> {
             ServiceInstance own = ownNode();
             return own == null || !WatchedInstances.isUp(own);
@@ -141,13 +162,38 @@ class GracefulDeregistration implements SmartLifecycle {
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
     }
 
+    /**
+     * Deregisters on a thread of its own and waits for it at most the operation timeout: Curator's delete retries for
+     * its whole retry budget when ZooKeeper does not answer. Curator forgets the instance before it deletes the
+     * node, so the later deregistration and close of Spring Cloud Zookeeper find nothing left to do either way.
+     */
     private void deregister() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                this.serviceRegistry.deregister(this.registration.registration());
+                done.complete(null);
+            }
+            catch (RuntimeException ex) {
+                done.completeExceptionally(ex);
+            }
+        }, "meshkeeper-deregistration");
+        thread.setDaemon(true);
+        thread.start();
         try {
-            this.serviceRegistry.deregister(this.registration.registration());
+            done.get(this.operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
         }
-        catch (RuntimeException ex) {
-            logger.warn("Could not deregister " + this.registration.instanceId() + " (" + ex.getMessage()
+        catch (TimeoutException ex) {
+            logger.warn("Deregistering " + this.registration.instanceId() + " got no answer from ZooKeeper within "
+                    + "meshkeeper.zookeeper.operation-timeout (" + this.operationTimeout + "); its node goes with "
+                    + "the ZooKeeper session when the application closes");
+        }
+        catch (ExecutionException ex) {
+            logger.warn("Could not deregister " + this.registration.instanceId() + " (" + ex.getCause().getMessage()
                     + "); its node goes with the ZooKeeper session when the application closes");
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.meshkeeper.discovery;
 
+import dev.meshkeeper.zookeeper.ZooKeeperRequests;
+import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -7,12 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.curator.utils.ZKPaths;
 import org.apache.curator.x.discovery.ServiceDiscovery;
+import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.details.InstanceSerializer;
+import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.apache.zookeeper.KeeperException;
-import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryProperties;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperRegistration;
@@ -26,7 +32,9 @@ import org.springframework.cloud.zookeeper.support.StatusConstants;
  * <p>
  * Connection loss: a change made while ZooKeeper is unreachable is kept in memory, without a write that would
  * block the caller for Curator's whole retry budget, and reaches ZooKeeper when Curator re-registers the instance
- * on reconnection. A change made before the instance is registered is part of
+ * on reconnection; one WARN is logged per outage. A write made while connected waits at most
+ * {@code meshkeeper.zookeeper.operation-timeout} (a paused server answers nothing) and is kept in memory the same
+ * way when no answer comes. A change made before the instance is registered is part of
  * the registration. An operator who rewrites the node's {@value #STATUS_KEY} or metadata (the registry API does) is
  * followed: the instance adopts what the node says and does not write its own view back.
  */
@@ -77,6 +85,13 @@ public class InstanceRegistration {
 
     private final BooleanSupplier connected;
 
+    private final ZooKeeperRequests requests;
+
+    private final InstanceSerializer<ZookeeperInstance> serializer;
+
+    /** Whether the current outage has been reported; cleared by the next write that reaches ZooKeeper. */
+    private final AtomicBoolean outageReported = new AtomicBoolean();
+
     /**
      * @param registration the application's registration (its metadata already carries the initial status)
      * @param serviceDiscovery the Curator service discovery that registers it
@@ -105,6 +120,28 @@ public class InstanceRegistration {
     public InstanceRegistration(ZookeeperRegistration registration, ServiceDiscovery<ZookeeperInstance> serviceDiscovery,
             ZookeeperDiscoveryProperties zookeeperProperties, String serviceId,
             MeshkeeperDiscoveryProperties properties, BooleanSupplier connected) {
+        this(registration, serviceDiscovery, zookeeperProperties, serviceId, properties, connected, null, null);
+    }
+
+    /**
+     * @param registration the application's registration (its metadata already carries the initial status)
+     * @param serviceDiscovery the Curator service discovery that registers it
+     * @param zookeeperProperties Spring Cloud Zookeeper's discovery properties, whose metadata the registration is
+     * built with
+     * @param serviceId the service name the registration uses ({@code spring.application.name})
+     * @param properties zone, weight and version to add to the metadata
+     * @param connected whether the ZooKeeper client is connected now: while it is not, a change is kept in memory
+     * without a write and reaches ZooKeeper when Curator re-registers the instance
+     * @param requests writes the instance's node, each write bounded by the operation timeout; {@code null} writes
+     * through {@link ServiceDiscovery#updateService} (bounded only by Curator's retry policy)
+     * @param serializer how the registration is written, the one the service discovery uses
+     */
+    public InstanceRegistration(ZookeeperRegistration registration, ServiceDiscovery<ZookeeperInstance> serviceDiscovery,
+            ZookeeperDiscoveryProperties zookeeperProperties, String serviceId,
+            MeshkeeperDiscoveryProperties properties, BooleanSupplier connected, ZooKeeperRequests requests,
+            InstanceSerializer<ZookeeperInstance> serializer) {
+        this.requests = requests;
+        this.serializer = (serializer != null) ? serializer : new JsonInstanceSerializer<>(ZookeeperInstance.class);
         this.registration = registration;
         this.serviceDiscovery = serviceDiscovery;
         this.zookeeperProperties = zookeeperProperties;
@@ -178,6 +215,14 @@ public class InstanceRegistration {
     }
 
     /**
+     * Sets the status and says whether ZooKeeper has it: {@code false} when the write could not be made or got no
+     * answer within the operation timeout (the status is then kept in memory, as by {@link #setStatus}).
+     */
+    boolean announce(String status) {
+        return write(Map.of(STATUS_KEY, status), List.of());
+    }
+
+    /**
      * Adds or replaces metadata entries and writes them to ZooKeeper in one update; callers' caches see them within
      * the watch latency. The status is not metadata here: use {@link #setStatus}.
      * @throws IllegalArgumentException naming the key and value when a key is blank, a value is null, the key is
@@ -227,18 +272,18 @@ public class InstanceRegistration {
         }
     }
 
-    private void write(Map<String, String> entries, List<String> removals) {
+    private boolean write(Map<String, String> entries, List<String> removals) {
         synchronized (this.writeLock) {
             Map<String, String> metadata = new LinkedHashMap<>(currentMetadata());
             metadata.putAll(entries);
             removals.forEach(metadata::remove);
             if (metadata.equals(currentMetadata())) {
-                return;
+                return true;
             }
             if (!isBuilt()) {
                 replaceMetadata(metadata);
                 logger.debug("Instance is not registered yet; it will register with " + metadata);
-                return;
+                return true;
             }
             this.pendingWrites.addLast(Map.copyOf(metadata));
             while (this.pendingWrites.size() > MAX_PENDING_WRITES) {
@@ -246,24 +291,59 @@ public class InstanceRegistration {
             }
             replaceMetadata(metadata);
             if (!this.connected.getAsBoolean()) {
-                logger.info("ZooKeeper is not connected: the registration of " + instanceId() + " keeps " + metadata
-                        + " in memory; Curator writes it when it re-registers the instance on reconnection");
-                return;
+                reportOutage("ZooKeeper is not connected");
+                return false;
             }
             try {
-                this.serviceDiscovery.updateService(this.registration.getServiceInstance());
+                writeNode();
+                this.outageReported.set(false);
                 logger.debug("Wrote metadata of " + instanceId() + ": " + metadata);
+                return true;
+            }
+            catch (ZooKeeperUnavailableException ex) {
+                reportOutage(ex.getMessage());
+                return false;
+            }
+            catch (KeeperException.NoNodeException ex) {
+                // Not registered (yet or any more): the change is part of the registration when it happens.
+                logger.debug("Instance " + instanceId() + " is not registered; kept " + metadata + " for it");
+                return true;
             }
             catch (KeeperException ex) {
                 logger.warn("Could not write the registration of " + instanceId() + " to ZooKeeper ("
                         + ex.code() + "); the change is kept and written when Curator re-registers the instance "
                         + "on reconnection");
+                return false;
             }
             catch (Exception ex) {
                 // Curator refuses updates of an instance that is not registered (yet or any more): the change is
                 // part of the registration when it happens.
                 logger.debug("Instance " + instanceId() + " is not registered; kept " + metadata + " for it");
+                return true;
             }
+        }
+    }
+
+    private void writeNode() throws Exception {
+        ServiceInstance<ZookeeperInstance> instance = this.registration.getServiceInstance();
+        if (this.requests == null) {
+            this.serviceDiscovery.updateService(instance);
+            return;
+        }
+        String path = ZKPaths.makePath(this.zookeeperProperties.getRoot(), instance.getName(), instance.getId());
+        byte[] bytes = this.serializer.serialize(instance);
+        this.requests.call("set", path, (client, callback) -> client.setData().inBackground(callback)
+                .forPath(path, bytes));
+    }
+
+    private void reportOutage(String reason) {
+        String message = reason + ": the registration of " + instanceId() + " keeps " + metadata()
+                + " in memory; Curator writes it when it re-registers the instance on reconnection";
+        if (this.outageReported.compareAndSet(false, true)) {
+            logger.warn(message);
+        }
+        else {
+            logger.debug(message);
         }
     }
 
@@ -277,7 +357,7 @@ public class InstanceRegistration {
      * echo of one of our own earlier writes was written by someone else, and is adopted without being written back.
      * @return whether the content was adopted
      */
-    boolean follow(ServiceInstance observed) {
+    boolean follow(org.springframework.cloud.client.ServiceInstance observed) {
         Map<String, String> seen = (observed.getMetadata() != null) ? observed.getMetadata() : Map.of();
         synchronized (this.writeLock) {
             if (seen.equals(currentMetadata())) {

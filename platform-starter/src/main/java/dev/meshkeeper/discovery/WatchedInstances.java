@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -14,18 +15,19 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.curator.x.discovery.details.InstanceSerializer;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.WatchedEvent;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperServiceInstance;
@@ -34,16 +36,18 @@ import org.springframework.cloud.zookeeper.support.StatusConstants;
 /**
  * The registered instances of every service this application looks up, held in memory and kept current by
  * ZooKeeper watches (one Curator {@link CuratorCache} per service under {@code <root>/<service>}, opened on the
- * service's first lookup). Reads never touch ZooKeeper, except the first lookup of a service, which waits up to
- * {@code meshkeeper.discovery.cache-start-timeout} for the cache to load.
+ * service's first lookup). Reads never touch ZooKeeper, except the first lookup of a service while connected, which
+ * waits up to {@code meshkeeper.discovery.cache-start-timeout} for the cache to load. During an outage a first lookup
+ * answers at once with an empty list, and the service's cache loads when the connection returns; the service names
+ * ({@link #services()}) are watched the same way.
  * <p>
  * Registrations are read in Spring Cloud Zookeeper's format (Curator {@code ServiceInstance} JSON with a
  * {@link ZookeeperInstance} payload). A node that cannot be read as one — bad JSON, no address, no port — is left
  * out with one WARN naming its path; it never breaks the cache. Unknown metadata keys are kept as they are.
  * <p>
  * On connection loss the last known instances stay visible (Curator keeps the cache and resynchronises it on
- * reconnect); they are not cleared, because a partitioned consumer is better served by a slightly stale list than
- * by none.
+ * reconnect, and every registration is read again a second after the connection returns); they are not cleared,
+ * because a partitioned consumer is better served by a slightly stale list than by none.
  * <p>
  * Removal grace: when the registration of the <em>last</em> UP instance of a service vanishes, the instance stays
  * listed for the removal grace (unless it registers again or another UP instance appears first, which end the grace
@@ -59,6 +63,8 @@ public class WatchedInstances implements Closeable {
     public static final String STATUS_KEY = StatusConstants.INSTANCE_STATUS_KEY;
 
     private static final Log logger = LogFactory.getLog(WatchedInstances.class);
+
+    private static final Duration RESYNC_DELAY = Duration.ofSeconds(1);
 
     private final CuratorFramework curator;
 
@@ -76,11 +82,17 @@ public class WatchedInstances implements Closeable {
 
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
 
-    private final AtomicReference<List<String>> serviceNames = new AtomicReference<>();
+    private final WatchedServiceNames serviceNames;
 
-    private final AtomicLong serviceNamesGeneration = new AtomicLong();
+    private final BooleanSupplier connected;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+
+    private final ConnectionStateListener resyncOnReconnect = (client, newState) -> {
+        if (newState == ConnectionState.RECONNECTED) {
+            CompletableFuture.delayedExecutor(RESYNC_DELAY.toMillis(), TimeUnit.MILLISECONDS).execute(this::resync);
+        }
+    };
 
     private enum State {
         OPEN, CLOSED
@@ -107,7 +119,25 @@ public class WatchedInstances implements Closeable {
      */
     public WatchedInstances(CuratorFramework curator, String root, InstanceSerializer<ZookeeperInstance> serializer,
             Duration startTimeout, Duration removalGrace) {
+        this(curator, root, serializer, startTimeout, removalGrace, () -> curator.getZookeeperClient().isConnected(),
+                startTimeout);
+    }
+
+    /**
+     * @param curator the application's (started) client
+     * @param root the services root, {@code spring.cloud.zookeeper.discovery.root}
+     * @param serializer how registrations are read, the application's {@code InstanceSerializer}
+     * @param startTimeout how long a service's first lookup waits for its cache to load while connected
+     * @param removalGrace how long the last UP instance of a service stays listed after its registration vanished;
+     * {@link Duration#ZERO} removes it at once
+     * @param connected whether the connection is up now: while it is not, nothing waits for ZooKeeper
+     * @param lookupTimeout how long the first read of the service names may be waited for
+     * ({@code meshkeeper.zookeeper.operation-timeout})
+     */
+    public WatchedInstances(CuratorFramework curator, String root, InstanceSerializer<ZookeeperInstance> serializer,
+            Duration startTimeout, Duration removalGrace, BooleanSupplier connected, Duration lookupTimeout) {
         this.curator = curator;
+        this.connected = connected;
         this.root = root.startsWith("/") ? root : "/" + root;
         this.serializer = serializer;
         this.startTimeout = startTimeout;
@@ -117,6 +147,8 @@ public class WatchedInstances implements Closeable {
         }
         this.removalGrace = removalGrace;
         this.graceTimer = removalGrace.isZero() ? null : graceTimer();
+        this.serviceNames = new WatchedServiceNames(curator, this.root, connected, lookupTimeout);
+        curator.getConnectionStateListenable().addListener(this.resyncOnReconnect);
     }
 
     private static ScheduledExecutorService graceTimer() {
@@ -148,31 +180,13 @@ public class WatchedInstances implements Closeable {
     }
 
     /**
-     * The services registered under the root. Read from ZooKeeper once and again only after a watch on the root
-     * reported a change (services are added or removed rarely).
+     * The services registered under the root, from memory: read in the background on the first call and again
+     * whenever a watch on the root reports a change or the connection returns. Only a call before the first read
+     * completed waits, while connected and at most {@code meshkeeper.zookeeper.operation-timeout}; during an outage
+     * the last known names are returned.
      */
     public List<String> services() {
-        List<String> names = this.serviceNames.get();
-        if (names != null) {
-            return names;
-        }
-        long generation = this.serviceNamesGeneration.get();
-        try {
-            List<String> read = List.copyOf(this.curator.getChildren()
-                    .usingWatcher((org.apache.zookeeper.Watcher) this::servicesChanged).forPath(this.root));
-            // Keep the list only if no change was reported while it was being read.
-            if (this.serviceNamesGeneration.get() == generation) {
-                this.serviceNames.compareAndSet(null, read);
-            }
-            return read;
-        }
-        catch (KeeperException.NoNodeException ex) {
-            return List.of();
-        }
-        catch (Exception ex) {
-            logger.debug("Could not read the services under " + this.root, ex);
-            return List.of();
-        }
+        return this.serviceNames.names();
     }
 
     /** The services whose instances are watched, i.e. those looked up at least once. */
@@ -202,14 +216,11 @@ public class WatchedInstances implements Closeable {
             if (this.graceTimer != null) {
                 this.graceTimer.shutdownNow();
             }
+            this.curator.getConnectionStateListenable().removeListener(this.resyncOnReconnect);
+            this.serviceNames.close();
             this.services.values().forEach(WatchedService::close);
             this.services.clear();
         }
-    }
-
-    private void servicesChanged(WatchedEvent event) {
-        this.serviceNamesGeneration.incrementAndGet();
-        this.serviceNames.set(null);
     }
 
     private WatchedService watch(String serviceId) {
@@ -217,8 +228,43 @@ public class WatchedInstances implements Closeable {
             return WatchedService.EMPTY;
         }
         WatchedService service = this.services.computeIfAbsent(serviceId, this::open);
-        service.awaitLoaded(this.startTimeout);
+        service.awaitLoaded(this.startTimeout, this.connected);
         return service;
+    }
+
+    /**
+     * Reads every watched registration again a little after the connection returns. Curator's cache compares only
+     * the data version of a node it reads again after a reconnect, so a registration deleted and created again
+     * while this application was disconnected (Curator's {@code ServiceDiscovery} re-registers that way, with the
+     * change made during the outage) looks unchanged to it and would keep its old content until its next change.
+     * The delay lets the cache's own watch be set again first, so no later change can slip between the two.
+     */
+    private void resync() {
+        if (this.state.get() == State.CLOSED) {
+            return;
+        }
+        for (WatchedService service : this.services.values()) {
+            try {
+                this.curator.getChildren().inBackground((client, children) -> {
+                    if (children.getResultCode() != KeeperException.Code.OK.intValue()) {
+                        return;
+                    }
+                    for (String child : children.getChildren()) {
+                        String path = ZKPaths.makePath(service.path, child);
+                        client.getData().inBackground((c, data) -> {
+                            if (data.getResultCode() == KeeperException.Code.OK.intValue()
+                                    && this.state.get() == State.OPEN) {
+                                changed(service, CuratorCacheListener.Type.NODE_CHANGED, null,
+                                        new ChildData(path, data.getStat(), data.getData()));
+                            }
+                        }).forPath(path);
+                    }
+                }).forPath(service.path);
+            }
+            catch (Exception ex) {
+                logger.debug("Could not read the instances of " + service.serviceId + " again", ex);
+            }
+        }
     }
 
     private WatchedService open(String serviceId) {
@@ -395,6 +441,9 @@ public class WatchedInstances implements Closeable {
 
         static final WatchedService EMPTY = new WatchedService("", "", null);
 
+        /** How often a first lookup that waits checks that the connection is still up. */
+        private static final long LOAD_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
         final String serviceId;
 
         final String path;
@@ -429,12 +478,23 @@ public class WatchedInstances implements Closeable {
             return this.loaded.getCount() == 0;
         }
 
-        void awaitLoaded(Duration timeout) {
+        /**
+         * Waits for the first load while connected, at most {@code timeout}; during an outage it returns at once (the
+         * cache loads when the connection returns, and a later lookup waits again if it is still not loaded).
+         */
+        void awaitLoaded(Duration timeout, BooleanSupplier connected) {
             if (isLoaded() || this.gaveUpWaiting.get()) {
                 return;
             }
+            long deadline = System.nanoTime() + timeout.toNanos();
             try {
-                if (!this.loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                while (connected.getAsBoolean() && !this.loaded.await(Math.min(LOAD_SLICE_NANOS,
+                        Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        break;
+                    }
+                }
+                if (!isLoaded() && connected.getAsBoolean() && System.nanoTime() - deadline >= 0
                         && this.gaveUpWaiting.compareAndSet(false, true)) {
                     logger.warn("The instances of " + this.serviceId + " under " + this.path
                             + " did not load within " + timeout + " (is ZooKeeper reachable?); returning what is "

@@ -1,5 +1,6 @@
 package dev.meshkeeper.leader;
 
+import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -70,6 +71,8 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
 
     private final MeterRegistry meters;
 
+    private final ZooKeeperRequests requests;
+
     private final ConcurrentMap<String, GroupMembership> groups = new ConcurrentHashMap<>();
 
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
@@ -85,6 +88,17 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
 
     public ClusterLeadership(CuratorFramework curator, LeaderProperties properties, Supplier<String> instanceId,
             BooleanSupplier connected, ApplicationEventPublisher publisher, MeterRegistry meters) {
+        this(curator, properties, instanceId, connected, publisher, meters, null);
+    }
+
+    /**
+     * @param requests how the current leader is read, each read bounded by the operation timeout; {@code null}
+     * reads through Curator's {@code LeaderLatch} (bounded only by Curator's retry policy)
+     */
+    public ClusterLeadership(CuratorFramework curator, LeaderProperties properties, Supplier<String> instanceId,
+            BooleanSupplier connected, ApplicationEventPublisher publisher, MeterRegistry meters,
+            ZooKeeperRequests requests) {
+        this.requests = requests;
         this.curator = curator;
         this.root = properties.getRoot();
         this.configuredGroups = List.copyOf(properties.getGroups());
@@ -106,7 +120,8 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
 
     /**
      * The instance id of the group's current leader as ZooKeeper sees it (the data of the lowest latch node), or
-     * empty when there is none, this instance has not joined the group, or ZooKeeper is unreachable.
+     * empty when there is none, this instance has not joined the group, or ZooKeeper is unreachable. It asks
+     * ZooKeeper, and waits at most {@code meshkeeper.zookeeper.operation-timeout} for each of its two reads.
      */
     public Optional<String> currentLeader(String group) {
         GroupMembership membership = this.groups.get(group);
@@ -247,6 +262,10 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
 
     boolean isConnected() {
         return this.connected.getAsBoolean();
+    }
+
+    ZooKeeperRequests requests() {
+        return this.requests;
     }
 
     ExecutorService events() {

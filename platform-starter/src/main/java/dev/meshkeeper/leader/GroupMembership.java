@@ -1,12 +1,18 @@
 package dev.meshkeeper.leader;
 
+import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.recipes.leader.Participant;
+import org.apache.curator.framework.recipes.locks.LockInternals;
+import org.apache.curator.framework.recipes.locks.StandardLockInternalsDriver;
+import org.apache.curator.utils.ZKPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +24,9 @@ import org.slf4j.LoggerFactory;
 final class GroupMembership implements LeaderLatchListener {
 
     private static final Logger logger = LoggerFactory.getLogger(GroupMembership.class);
+
+    /** The name Curator's {@code LeaderLatch} gives its sequential nodes. */
+    private static final String LATCH_NODE_NAME = "latch-";
 
     private final ClusterLeadership leadership;
 
@@ -110,13 +119,33 @@ final class GroupMembership implements LeaderLatchListener {
         if (current == null || !this.leadership.isConnected()) {
             return Optional.empty();
         }
+        ZooKeeperRequests requests = this.leadership.requests();
         try {
-            Participant leader = current.getLeader();
-            return (leader != null && leader.isLeader()) ? Optional.of(leader.getId()) : Optional.empty();
+            if (requests == null) {
+                Participant leader = current.getLeader();
+                return (leader != null && leader.isLeader()) ? Optional.of(leader.getId()) : Optional.empty();
+            }
+            return leaderNode(requests);
         }
         catch (Exception ex) {
+            logger.debug("Could not read the leader of group '{}': {}", this.group, ex.toString());
             return Optional.empty();
         }
+    }
+
+    /** The data of the lowest latch node, as Curator's {@code LeaderLatch} orders them, each read bounded. */
+    private Optional<String> leaderNode(ZooKeeperRequests requests) throws Exception {
+        List<String> children = requests.call("read the latch nodes of", this.path,
+                (client, callback) -> client.getChildren().inBackground(callback).forPath(this.path)).getChildren();
+        List<String> sorted = LockInternals.getSortedChildren(LATCH_NODE_NAME,
+                StandardLockInternalsDriver::standardFixForSorting, children);
+        if (sorted.isEmpty()) {
+            return Optional.empty();
+        }
+        String first = ZKPaths.makePath(this.path, sorted.get(0));
+        byte[] id = requests.call("read the leader of", first,
+                (client, callback) -> client.getData().inBackground(callback).forPath(first)).getData();
+        return (id != null && id.length > 0) ? Optional.of(new String(id, StandardCharsets.UTF_8)) : Optional.empty();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.meshkeeper.LazyMethodInterceptor;
 import dev.meshkeeper.discovery.LocalInstanceId;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionAutoConfiguration;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
+import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.function.BooleanSupplier;
@@ -48,12 +49,13 @@ public class LeaderAutoConfiguration {
     @ConditionalOnMissingBean
     ClusterLeadership clusterLeadership(CuratorFramework curator, LeaderProperties properties,
             ObjectProvider<ZooKeeperConnectionMonitor> monitor, ObjectProvider<Registration> registration,
-            ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher) {
+            ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher,
+            ObjectProvider<ZooKeeperRequests> requests) {
         ZooKeeperConnectionMonitor connectionMonitor = monitor.getIfAvailable();
         BooleanSupplier connected = (connectionMonitor != null) ? connectionMonitor::isConnected
                 : () -> curator.getZookeeperClient().isConnected();
         return new ClusterLeadership(curator, properties, new LocalInstanceId(registration, environment), connected,
-                publisher, meters.getIfAvailable(CompositeMeterRegistry::new));
+                publisher, meters.getIfAvailable(CompositeMeterRegistry::new), requests.getIfAvailable());
     }
 
     @Bean

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -57,7 +58,12 @@ import org.springframework.context.ApplicationEventPublisher;
  * <li>When the connection is SUSPENDED or LOST every lease of this process becomes invalid at once and is
  * signalled ({@link LockLease#onLost}, {@link LockLostEvent}, and an interrupt of the holding thread when
  * {@code meshkeeper.lock.interrupt-on-loss=true}). While the connection is down no lease is granted and
- * {@code tryAcquire} returns empty at once.</li>
+ * {@code tryAcquire} returns empty at once; a {@code tryAcquire} waiting for the holder when the connection is
+ * suspended returns empty at that moment, whatever is left of its wait.</li>
+ * <li>Creating a mutex's lock node waits at most {@code meshkeeper.zookeeper.operation-timeout} (then the lock is
+ * not acquired); a node whose creation the caller gave up on is deleted as soon as its creation completes, so it
+ * never queues ahead of other participants (lock nodes are created in Curator's protected mode, which also finds
+ * and deletes a node whose creation failed with a lost connection).</li>
  * </ul>
  * Lock names are single znode names: not empty, no {@code /}.
  */
@@ -97,6 +103,12 @@ public class DistributedLocks implements ConnectionStateListener, AutoCloseable 
     /** Connection interruptions (SUSPENDED or LOST) seen so far: a hold taken in an older epoch is void. */
     private final AtomicLong epoch = new AtomicLong();
 
+    /** Completed at the next connection interruption, so that waits end at once. */
+    private final AtomicReference<Interruption> interruption = new AtomicReference<>(
+            new Interruption(0, new CompletableFuture<>()));
+
+    private final Duration operationTimeout;
+
     /**
      * @param curator the application's client (this class listens to its connection state, never opens one)
      * @param properties root and interrupt-on-loss
@@ -108,6 +120,24 @@ public class DistributedLocks implements ConnectionStateListener, AutoCloseable 
      */
     public DistributedLocks(CuratorFramework curator, LockProperties properties, Supplier<String> instanceId,
             BooleanSupplier connected, ApplicationEventPublisher publisher, MeterRegistry meters) {
+        this(curator, properties, instanceId, connected, publisher, meters, Duration.ofSeconds(1));
+    }
+
+    /**
+     * @param curator the application's client (this class listens to its connection state, never opens one)
+     * @param properties root and interrupt-on-loss
+     * @param instanceId the holder name written into lock nodes (the application's registration id)
+     * @param connected whether the connection is up now (the connection monitor's view); no lease is granted
+     * while it is false
+     * @param publisher where {@link LockLostEvent}s go
+     * @param meters where the lock meters go
+     * @param operationTimeout the longest a lock node's creation is waited for
+     * ({@code meshkeeper.zookeeper.operation-timeout})
+     */
+    public DistributedLocks(CuratorFramework curator, LockProperties properties, Supplier<String> instanceId,
+            BooleanSupplier connected, ApplicationEventPublisher publisher, MeterRegistry meters,
+            Duration operationTimeout) {
+        this.operationTimeout = operationTimeout;
         this.curator = curator;
         this.root = properties.getRoot();
         try {
@@ -211,7 +241,8 @@ public class DistributedLocks implements ConnectionStateListener, AutoCloseable 
         if (newState != ConnectionState.SUSPENDED && newState != ConnectionState.LOST) {
             return;
         }
-        this.epoch.incrementAndGet();
+        long current = this.epoch.incrementAndGet();
+        this.interruption.getAndSet(new Interruption(current, new CompletableFuture<>())).signal().complete(null);
         List<String> lost = new ArrayList<>();
         for (GrantedLease lease : this.held) {
             LockLostEvent event = lease.markLost(newState);
@@ -251,6 +282,16 @@ public class DistributedLocks implements ConnectionStateListener, AutoCloseable 
 
     long epoch() {
         return this.epoch.get();
+    }
+
+    Duration operationTimeout() {
+        return this.operationTimeout;
+    }
+
+    /** Completes at the first connection interruption after {@code epoch} (at once if there was one already). */
+    CompletableFuture<Void> interruptionAfter(long epoch) {
+        Interruption current = this.interruption.get();
+        return (current.epoch() == epoch) ? current.signal() : CompletableFuture.completedFuture(null);
     }
 
     /**
@@ -345,12 +386,19 @@ public class DistributedLocks implements ConnectionStateListener, AutoCloseable 
     }
 
     /**
-     * Waits for a pending acquisition until {@code deadline} (nanoTime). On time-out the acquisition is abandoned:
-     * if it still succeeds later, {@code abandon} releases it. Returns {@code null} on time-out.
+     * Waits for a pending acquisition until {@code deadline} (nanoTime) or until {@code interrupted} completes (the
+     * connection was suspended). Then the acquisition is abandoned: if it still succeeds later, {@code abandon}
+     * releases it. Returns {@code null} when abandoned.
      */
-    static <T> T await(CompletableFuture<T> pending, long deadline, Consumer<T> abandon) throws Exception {
+    static <T> T await(CompletableFuture<T> pending, long deadline, CompletableFuture<?> interrupted,
+            Consumer<T> abandon) throws Exception {
         try {
-            return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            CompletableFuture.anyOf(pending, interrupted).get(Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+            if (!pending.isDone()) {
+                throw new TimeoutException("connection interrupted");
+            }
+            return pending.get();
         }
         catch (TimeoutException | InterruptedException ex) {
             pending.whenComplete((value, failure) -> {
@@ -401,6 +449,9 @@ public class DistributedLocks implements ConnectionStateListener, AutoCloseable 
             }
         });
         return waiting;
+    }
+
+    private record Interruption(long epoch, CompletableFuture<Void> signal) {
     }
 
     /** A semaphore permit seen as a lock, so that semaphores share the lease machinery. */

@@ -6,8 +6,10 @@ import dev.meshkeeper.LazyMethodInterceptor;
 import dev.meshkeeper.discovery.LocalInstanceId;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionAutoConfiguration;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
+import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.apache.curator.framework.CuratorFramework;
@@ -48,12 +50,15 @@ public class LockAutoConfiguration {
     @ConditionalOnMissingBean
     DistributedLocks distributedLocks(CuratorFramework curator, LockProperties properties,
             ObjectProvider<ZooKeeperConnectionMonitor> monitor, ObjectProvider<Registration> registration,
-            ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher) {
+            ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher,
+            ObjectProvider<ZooKeeperRequests> requests) {
+        ZooKeeperRequests zooKeeperRequests = requests.getIfAvailable();
         ZooKeeperConnectionMonitor connectionMonitor = monitor.getIfAvailable();
         BooleanSupplier connected = (connectionMonitor != null) ? connectionMonitor::isConnected
                 : () -> curator.getZookeeperClient().isConnected();
         return new DistributedLocks(curator, properties, new LocalInstanceId(registration, environment), connected,
-                publisher, meters.getIfAvailable(CompositeMeterRegistry::new));
+                publisher, meters.getIfAvailable(CompositeMeterRegistry::new),
+                (zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1));
     }
 
     @Bean

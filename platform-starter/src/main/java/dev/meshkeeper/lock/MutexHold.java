@@ -1,10 +1,14 @@
 package dev.meshkeeper.lock;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.framework.recipes.locks.StandardLockInternalsDriver;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * A held Curator {@link InterProcessMutex}, pinned to its {@link RecipeThread}. The fencing token of a fresh hold
  * is the lock parent's {@code pzxid} read after the lock is granted: it is at least the zxid that deleted the
  * previous holder's node, hence above every token issued before, and costs one read.
+ * <p>
+ * The lock node's creation is waited for at most the operation timeout; a creation given up on deletes its node
+ * the moment it completes (the node would otherwise queue ahead of every other participant until this process's
+ * session ends).
  */
 final class MutexHold {
 
@@ -42,12 +50,16 @@ final class MutexHold {
         this.epoch = epoch;
     }
 
-    /** Acquires the ZooKeeper lock before {@code deadline} (nanoTime), or returns {@code null}. */
+    /**
+     * Acquires the ZooKeeper lock before {@code deadline} (nanoTime), or returns {@code null}: also when the lock
+     * node is not created within the operation timeout, or when the connection is interrupted after {@code epoch}.
+     */
     static MutexHold acquire(DistributedLocks locks, String path, byte[] data, long deadline, long epoch)
             throws Exception {
         CuratorFramework curator = locks.curator();
         RecipeThread thread = locks.newRecipeThread();
-        HolderMutex mutex = new HolderMutex(curator, path, data);
+        LockNodeCreation creation = new LockNodeCreation();
+        HolderMutex mutex = new HolderMutex(curator, path, data, creation);
         CompletableFuture<MutexHold> pending = thread.submit(() -> {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0 || !mutex.acquire(remaining, TimeUnit.NANOSECONDS)) {
@@ -70,7 +82,19 @@ final class MutexHold {
                 thread.finish();
             }
         });
-        return DistributedLocks.await(pending, deadline, MutexHold::release);
+        CompletableFuture<Void> interrupted = locks.interruptionAfter(epoch);
+        long createdBy = Math.min(deadline, System.nanoTime() + locks.operationTimeout().toNanos());
+        if (!creation.await(pending, createdBy, interrupted)) {
+            logger.debug("Lock node under {} was not created within meshkeeper.zookeeper.operation-timeout ({}) or "
+                    + "the connection was interrupted; not acquired", path, locks.operationTimeout());
+            pending.thenAccept(hold -> {
+                if (hold != null) {
+                    hold.release();
+                }
+            });
+            return null;
+        }
+        return DistributedLocks.await(pending, deadline, interrupted, MutexHold::release);
     }
 
     long token() {
@@ -91,7 +115,7 @@ final class MutexHold {
         CompletableFuture<Long> pending = this.thread
                 .submit(() -> this.locks.curator().setData().forPath(this.node, data).getMzxid());
         try {
-            return DistributedLocks.await(pending, deadline, token -> {
+            return DistributedLocks.await(pending, deadline, this.locks.interruptionAfter(this.epoch), token -> {
             });
         }
         catch (Exception ex) {
@@ -116,8 +140,8 @@ final class MutexHold {
 
         private final byte[] data;
 
-        HolderMutex(CuratorFramework client, String path, byte[] data) {
-            super(client, path);
+        HolderMutex(CuratorFramework client, String path, byte[] data, LockNodeCreation creation) {
+            super(client, path, creation);
             this.data = data;
         }
 
@@ -128,6 +152,47 @@ final class MutexHold {
 
         String lockNode() {
             return getLockPath();
+        }
+    }
+
+    /**
+     * Curator's standard lock driver (protected-mode, sequential ephemeral nodes) that reports when the lock node is
+     * created, and deletes it at once if the waiting caller gave up on the creation meanwhile.
+     */
+    static final class LockNodeCreation extends StandardLockInternalsDriver {
+
+        private final CompletableFuture<String> created = new CompletableFuture<>();
+
+        @Override
+        public String createsTheLock(CuratorFramework client, String path, byte[] lockNodeBytes) throws Exception {
+            String node = super.createsTheLock(client, path, lockNodeBytes);
+            this.created.complete(node);
+            if (this.created.isCompletedExceptionally()) {
+                client.delete().guaranteed().inBackground().forPath(node);
+                throw new CancellationException("lock node " + node + " was created after its caller gave up; "
+                        + "deleted");
+            }
+            return node;
+        }
+
+        /**
+         * Waits until the lock node exists, the acquisition ended otherwise, the connection was interrupted or
+         * {@code deadline} (nanoTime) passed.
+         * @return whether the acquisition goes on; {@code false} when the creation was given up on
+         */
+        boolean await(CompletableFuture<?> acquisition, long deadline, CompletableFuture<?> interrupted)
+                throws InterruptedException {
+            try {
+                CompletableFuture.anyOf(this.created, acquisition, interrupted)
+                        .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            catch (ExecutionException | TimeoutException ex) {
+                // decided below
+            }
+            if (this.created.isDone() || acquisition.isDone()) {
+                return true;
+            }
+            return !this.created.completeExceptionally(new CancellationException("lock node creation given up"));
         }
     }
 }

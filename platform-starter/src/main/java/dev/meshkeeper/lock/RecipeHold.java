@@ -28,9 +28,10 @@ final class RecipeHold {
     /**
      * Acquires {@code lock} on the pinned thread before {@code deadline} and returns its fencing token: the zxid of
      * a write to the lock's parent node made after the grant (several holders may share a read lock or a
-     * semaphore, so each needs a write of its own). {@code null} when not granted in time.
+     * semaphore, so each needs a write of its own). {@code null} when not granted in time, or when the connection
+     * was interrupted after {@code epoch}.
      */
-    Long acquire(InterProcessLock lock, byte[] data, long deadline) throws Exception {
+    Long acquire(InterProcessLock lock, byte[] data, long deadline, long epoch) throws Exception {
         this.holds.incrementAndGet();
         CompletableFuture<Long> pending = this.thread.submit(() -> {
             long remaining = deadline - System.nanoTime();
@@ -50,7 +51,7 @@ final class RecipeHold {
                 dropped();
             }
         });
-        return DistributedLocks.await(pending, deadline, token -> release(lock));
+        return DistributedLocks.await(pending, deadline, this.locks.interruptionAfter(epoch), token -> release(lock));
     }
 
     /** Releases {@code lock} on the pinned thread; waits for it only while connected. */

@@ -63,7 +63,7 @@ final class RecipeLock implements ClusterLock {
         InterProcessLock lock = this.recipe.apply(data);
         RecipeHold hold = new RecipeHold(this.locks, this.path);
         try {
-            Long token = hold.acquire(lock, data, deadline);
+            Long token = hold.acquire(lock, data, deadline, epoch);
             if (token == null) {
                 this.locks.recordAcquire(sample, this.pattern, "timeout");
                 return Optional.empty();

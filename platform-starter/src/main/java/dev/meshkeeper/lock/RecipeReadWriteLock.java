@@ -69,7 +69,7 @@ final class RecipeReadWriteLock implements ReadWriteClusterLock {
         var read = writer.readWrite().readLock();
         Long token;
         try {
-            token = writer.held().hold().acquire(read, data, deadline);
+            token = writer.held().hold().acquire(read, data, deadline, epoch);
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();

@@ -15,9 +15,12 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.cloud.client.discovery.health.DiscoveryClientHealthIndicatorProperties;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClient;
+import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegistry;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -57,6 +60,8 @@ class DiscoveryAutoConfigurationTests {
             assertThat(context).getBean(DiscoveryClient.class).isInstanceOf(WatchedDiscoveryClient.class);
             assertThat(context).hasSingleBean(ZookeeperDiscoveryClient.class);
             assertThat(context).hasSingleBean(InstanceRegistration.class);
+            assertThat(context).getBean(ZookeeperServiceRegistry.class)
+                    .isInstanceOf(OperationBoundedServiceRegistry.class);
             assertThat(context).hasSingleBean(RegistrationStatusDriver.class);
             assertThat(context).hasSingleBean(GracefulDeregistration.class);
             assertThat(context).hasBean("discoveryEndpointContributor");
@@ -79,6 +84,18 @@ class DiscoveryAutoConfigurationTests {
                         .getDescription()).contains("spring.cloud.zookeeper.discovery.metadata.weight '2147483647'"));
         this.contextRunner.withPropertyValues("meshkeeper.discovery.weight=500",
                 "meshkeeper.loadbalancer.max-weight=500").run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void watchedReactiveDiscoveryClientReplacesSpringCloudZookeepersAndBacksItsHealthIndicator() {
+        this.contextRunner.withConfiguration(AutoConfigurations.of(
+                org.springframework.cloud.zookeeper.discovery.reactive.ZookeeperReactiveDiscoveryClientConfiguration.class))
+                .withBean(DiscoveryClientHealthIndicatorProperties.class).run(context -> {
+                    assertThat(context).getBean(ReactiveDiscoveryClient.class)
+                            .isInstanceOf(WatchedReactiveDiscoveryClient.class);
+                    assertThat(context).hasSingleBean(ReactiveDiscoveryClient.class);
+                    assertThat(context).hasBean("zookeeperReactiveDiscoveryClientHealthIndicator");
+                });
     }
 
     @Test

@@ -14,19 +14,24 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A status or metadata change while ZooKeeper is unreachable is kept in memory at once — it does not block the
  * caller (a readiness event, a shutdown) for Curator's whole retry budget — and reaches ZooKeeper when Curator
- * re-registers the instance after the connection returns.
+ * re-registers the instance after the connection returns. One WARN tells of it per outage, not one per change.
  */
 @EmbeddedRegistry(dedicated = true)
+@ExtendWith(OutputCaptureExtension.class)
 @Timeout(120)
 class RegistrationDuringOutageTests {
 
     @Test
-    void aChangeDuringAnOutageReturnsAtOnceAndIsWrittenOnReconnection(RegistryHandle registry) throws Exception {
+    void aChangeDuringAnOutageReturnsAtOnceWarnsOnceAndIsWrittenOnReconnection(RegistryHandle registry,
+            CapturedOutput output) throws Exception {
         try (ConfigurableApplicationContext provider = MeshApps.provider(registry.connectString(), "outage-status",
                 "spring.cloud.zookeeper.session-timeout=30s")) {
             String id = MeshApps.instanceId(provider);
@@ -42,6 +47,9 @@ class RegistrationDuringOutageTests {
             });
             assertThat(registration.metadata()).containsEntry(WatchedInstances.STATUS_KEY, "OUT_OF_SERVICE")
                     .containsEntry("color", "violet");
+            assertThat(output.getAll().lines().filter(line -> line.contains("WARN")
+                    && line.contains("Curator writes it when it re-registers the instance"))).as("one WARN per outage")
+                    .hasSize(1);
 
             registry.start();
             try (CuratorFramework reader = CuratorFrameworkFactory.newClient(registry.connectString(),

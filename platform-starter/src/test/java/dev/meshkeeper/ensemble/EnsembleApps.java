@@ -26,7 +26,10 @@ final class EnsembleApps {
     private EnsembleApps() {
     }
 
-    /** A web application registered as {@code service}, answering {@code /whoami} with its instance id. */
+    /**
+     * A web application registered as {@code service}, answering {@code /whoami} with its instance id, with the
+     * same {@code @ConfigurationProperties("ensemble")} bean as the consumer.
+     */
     static ConfigurableApplicationContext provider(String connectString, String service, String... properties) {
         return new SpringApplicationBuilder(Provider.class).web(WebApplicationType.SERVLET)
                 .properties(common(connectString, service)).properties("server.port=0").properties(properties)
@@ -51,6 +54,7 @@ final class EnsembleApps {
 
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
+    @EnableConfigurationProperties(Greeting.class)
     static class Provider {
 
         @Bean
