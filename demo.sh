@@ -50,6 +50,8 @@ SPLIT_QUOTES=200
 # How long the outage step pauses the registry server (SIGSTOP, then SIGCONT).
 OUTAGE_SECONDS="${DEMO_OUTAGE_SECONDS:-10}"
 STREAM_PID=
+STREAM_TOTAL=0
+STREAM_FAILED=0
 
 say() { printf '%s\n' "$*"; }
 step() { printf '\n==> %s\n' "$*"; }
@@ -246,19 +248,39 @@ print_phase() {
     { grep "^$phase " "$results" || true; } | cut -d' ' -f2- | sort | uniq -c | sed 's/^/      /'
 }
 
-graceful_stop_under_load() {
-    local results="$DEMO_DIR/stream.txt" stop_file="$DEMO_DIR/stream.stop" phase_file="$DEMO_DIR/stream.phase"
-    local stream_pid pid started waited=0 total errors
-    rm -f "$results" "$stop_file"
+# Starts a stream of quotes in the background into $1, in phase "before"; stream_stop ends it. The phase file
+# ($DEMO_DIR/stream.phase) is what each quote is tallied under: write a new phase into it as the step goes on.
+stream_start() {
+    local results="$1"
+    rm -f "$results" "$DEMO_DIR/stream.stop"
     : >"$results"
-    printf 'before' >"$phase_file"
-    request_stream "$results" "$stop_file" "$phase_file" &
-    stream_pid=$!
-    STREAM_PID=$stream_pid
+    printf 'before' >"$DEMO_DIR/stream.phase"
+    request_stream "$results" "$DEMO_DIR/stream.stop" "$DEMO_DIR/stream.phase" &
+    STREAM_PID=$!
     sleep 3
+}
+
+stream_phase() {
+    printf '%s' "$1" >"$DEMO_DIR/stream.phase"
+}
+
+# Ends the stream started by stream_start; sets STREAM_TOTAL and STREAM_FAILED to the counts of its quotes.
+stream_stop() {
+    local results="$1"
+    touch "$DEMO_DIR/stream.stop"
+    wait "$STREAM_PID" || true
+    STREAM_PID=
+    rm -f "$DEMO_DIR/stream.stop" "$DEMO_DIR/stream.phase"
+    STREAM_TOTAL="$(wc -l <"$results" | tr -d ' ')"
+    STREAM_FAILED="$(grep -c ' failed ' "$results" || true)"
+}
+
+graceful_stop_under_load() {
+    local results="$DEMO_DIR/stream.txt" pid started waited=0 total errors
+    stream_start "$results"
     pid="$(running_pid inventory-2)" || fail "inventory-2 is not running"
     say "    quotes are flowing ($(wc -l <"$results" | tr -d ' ') so far); sending SIGTERM to inventory-2 (pid $pid)"
-    printf 'stopping' >"$phase_file"
+    stream_phase stopping
     started=$SECONDS
     kill -TERM "$pid"
     while kill -0 "$pid" 2>/dev/null && (( waited < STOP_TIMEOUT * 2 )); do
@@ -271,15 +293,11 @@ graceful_stop_under_load() {
     else
         say "    inventory-2 exited about $((SECONDS - started))s after SIGTERM; quotes keep flowing for 5 more seconds"
     fi
-    printf 'stopped' >"$phase_file"
+    stream_phase stopped
     rm -f "$(pid_file inventory-2)"
     sleep 5
-    touch "$stop_file"
-    wait "$stream_pid" || true
-    STREAM_PID=
-    rm -f "$stop_file" "$phase_file"
-    total="$(wc -l <"$results" | tr -d ' ')"
-    errors="$(grep -c ' failed ' "$results" || true)"
+    stream_stop "$results"
+    total=$STREAM_TOTAL errors=$STREAM_FAILED
     say "    $total quotes, by phase and outcome (all of them: $results):"
     print_phase "$results" before "before SIGTERM"
     print_phase "$results" stopping "while inventory-2 shuts down"
@@ -319,18 +337,11 @@ show_version_split() {
 # kill -9 of one v1 inventory instance while a stream of quotes runs: no graceful shutdown, no deregistration; its
 # registration stays in ZooKeeper until its session expires. Prints every quote's outcome before and after the kill.
 hard_kill_under_load() {
-    local victim="$1" results="$DEMO_DIR/kill-stream.txt" stop_file="$DEMO_DIR/stream.stop"
-    local phase_file="$DEMO_DIR/stream.phase" stream_pid pid waited=0 total errors line
-    rm -f "$results" "$stop_file"
-    : >"$results"
-    printf 'before' >"$phase_file"
-    request_stream "$results" "$stop_file" "$phase_file" &
-    stream_pid=$!
-    STREAM_PID=$stream_pid
-    sleep 3
+    local victim="$1" results="$DEMO_DIR/kill-stream.txt" pid waited=0 total errors line
+    stream_start "$results"
     pid="$(running_pid "$victim")" || fail "$victim is not running"
     say "    quotes are flowing ($(wc -l <"$results" | tr -d ' ') so far); kill -9 $victim (pid $pid)"
-    printf 'killed' >"$phase_file"
+    stream_phase killed
     kill -KILL "$pid"
     while kill -0 "$pid" 2>/dev/null && (( waited < 20 )); do
         sleep 0.5
@@ -339,12 +350,8 @@ hard_kill_under_load() {
     rm -f "$(pid_file "$victim")"
     say "    $victim is gone; its registration stays until its ZooKeeper session expires; quotes keep flowing for 6 s"
     sleep 6
-    touch "$stop_file"
-    wait "$stream_pid" || true
-    STREAM_PID=
-    rm -f "$stop_file" "$phase_file"
-    total="$(wc -l <"$results" | tr -d ' ')"
-    errors="$(grep -c ' failed ' "$results" || true)"
+    stream_stop "$results"
+    total=$STREAM_TOTAL errors=$STREAM_FAILED
     say "    $total quotes, by phase and outcome (all of them: $results):"
     print_phase "$results" before "before kill -9"
     print_phase "$results" killed "after kill -9"
@@ -369,18 +376,11 @@ timed_get() {
 # and nothing answers, the hardest kind of outage. Reads (quotes, stock, health) must keep answering from memory;
 # a reservation (a fenced write) must be refused at once; everything must resync once the registry resumes.
 registry_outage_under_load() {
-    local results="$DEMO_DIR/outage-stream.txt" stop_file="$DEMO_DIR/stream.stop" phase_file="$DEMO_DIR/stream.phase"
-    local stream_pid pid total errors paused_at
-    rm -f "$results" "$stop_file"
-    : >"$results"
-    printf 'before' >"$phase_file"
-    request_stream "$results" "$stop_file" "$phase_file" &
-    stream_pid=$!
-    STREAM_PID=$stream_pid
-    sleep 3
+    local results="$DEMO_DIR/outage-stream.txt" pid total errors paused_at
+    stream_start "$results"
     pid="$(running_pid registry-server)" || fail "registry-server is not running"
     say "    quotes are flowing ($(wc -l <"$results" | tr -d ' ') so far); kill -STOP registry-server (pid $pid) for ${OUTAGE_SECONDS} s"
-    printf 'paused' >"$phase_file"
+    stream_phase paused
     kill -STOP "$pid"
     paused_at=$SECONDS
     sleep 3
@@ -394,15 +394,11 @@ registry_outage_under_load() {
         sleep 0.5
     done
     kill -CONT "$pid"
-    printf 'resumed' >"$phase_file"
+    stream_phase resumed
     say "    kill -CONT registry-server: it answers again; quotes keep flowing for 6 s"
     sleep 6
-    touch "$stop_file"
-    wait "$stream_pid" || true
-    STREAM_PID=
-    rm -f "$stop_file" "$phase_file"
-    total="$(wc -l <"$results" | tr -d ' ')"
-    errors="$(grep -c ' failed ' "$results" || true)"
+    stream_stop "$results"
+    total=$STREAM_TOTAL errors=$STREAM_FAILED
     say "    $total quotes, by phase and outcome (all of them: $results):"
     print_phase "$results" before "before the pause"
     print_phase "$results" paused "while the registry was paused"
