@@ -401,6 +401,10 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
         }
     }
 
+    void onThread(Runnable task) {
+        runOnThread(task);
+    }
+
     private void runOnThread(Runnable task) {
         try {
             this.thread.execute(task);
