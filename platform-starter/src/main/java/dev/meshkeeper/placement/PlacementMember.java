@@ -174,7 +174,13 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
     void abandon() {
         if (this.state.getAndSet(State.CLOSED) == State.STARTED) {
             this.curator.getConnectionStateListenable().removeListener(this);
-            runOnThread(() -> Set.copyOf(this.owned.keySet()).forEach(item -> drop(item, "abandoned")));
+            try {
+                this.thread.submit(() -> Set.copyOf(this.owned.keySet()).forEach(item -> drop(item, "abandoned")))
+                        .get(5, TimeUnit.SECONDS);
+            }
+            catch (Exception ex) {
+                logger.debug("Work group '{}': abandoning: {}", this.group, ex.toString());
+            }
             this.thread.shutdownNow();
         }
     }
