@@ -3,7 +3,6 @@ package dev.meshkeeper.placement;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.curator.framework.api.transaction.CuratorOp;
-import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -49,18 +48,17 @@ final class PlacementLeader {
                     this.epoch);
         }
         String path = this.member.assignmentPath();
-        ChildData stored = this.member.cache().get(path).orElse(null);
-        PublishedAssignment current = (stored != null) ? PublishedAssignment.fromJson(path, stored.getData())
-                : PublishedAssignment.NONE;
+        PublishedAssignment current = this.member.publishedNow();
+        int version = this.member.publishedVersion();
+        boolean stored = version >= 0;
         Map<String, Integer> live = this.member.liveMembers();
         Map<String, String> next = PlacementBalancer.balance(current.owners(), this.member.items(), live);
-        if (stored != null && next.equals(current.owners()) && current.epoch() == this.epoch) {
+        if (stored && next.equals(current.owners()) && current.epoch() == this.epoch) {
             return;
         }
-        boolean changed = stored == null || !next.equals(current.owners());
+        boolean changed = !stored || !next.equals(current.owners());
         long generation = changed ? current.generation() + 1 : current.generation();
         byte[] bytes = new PublishedAssignment(generation, this.epoch, next).toJson();
-        int version = (stored != null) ? stored.getStat().getVersion() : -1;
         this.member.requests().call("publish", path, (client, callback) -> {
             CuratorOp check = client.transactionOp().check().forPath(ourPath);
             CuratorOp write = (version >= 0) ? client.transactionOp().setData().withVersion(version)

@@ -98,6 +98,8 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
 
     private volatile PublishedAssignment seen = PublishedAssignment.NONE;
 
+    private volatile Decoded decoded;
+
     private long seenAt;
 
     private boolean settled = true;
@@ -223,8 +225,8 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
         if (newState == ConnectionState.SUSPENDED || newState == ConnectionState.LOST) {
             runOnThread(() -> {
                 if (!this.owned.isEmpty()) {
-                    logger.warn("Work group '{}': ZooKeeper connection {}; stopped items {} until it returns",
-                            this.group, newState, new java.util.TreeSet<>(this.owned.keySet()));
+                    logger.warn("Work group '{}': ZooKeeper connection {}; stopped all {} items of this instance "
+                            + "until it returns", this.group, newState, this.owned.size());
                 }
                 Set.copyOf(this.owned.keySet()).forEach(item -> drop(item, "connection " + newState));
             });
@@ -261,9 +263,7 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
             if (this.latch.hasLeadership()) {
                 this.leader.lead();
             }
-            PublishedAssignment current = this.cache.get(this.assignmentPath)
-                    .map(data -> PublishedAssignment.fromJson(this.assignmentPath, data.getData()))
-                    .orElse(PublishedAssignment.NONE);
+            PublishedAssignment current = publishedNow();
             if (current.generation() != this.seen.generation() || current.epoch() != this.seen.epoch()) {
                 this.seen = current;
                 this.seenAt = System.nanoTime();
@@ -298,6 +298,35 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
         catch (KeeperException ex) {
             logger.debug("Work group '{}': {}; trying again on the next change", this.group, ex.toString());
         }
+        catch (RuntimeException ex) {
+            if (this.state.get() == State.STARTED) {
+                logger.warn("Work group '{}': {}; trying again on the next change", this.group, ex.toString());
+            }
+        }
+    }
+
+    /** The assignment in the cache, decoded once per version. */
+    PublishedAssignment publishedNow() {
+        ChildData data = this.cache.get(this.assignmentPath).orElse(null);
+        if (data == null) {
+            return PublishedAssignment.NONE;
+        }
+        Decoded decoded = this.decoded;
+        if (decoded == null || decoded.mzxid() != data.getStat().getMzxid()) {
+            decoded = new Decoded(data.getStat().getMzxid(), data.getStat().getVersion(),
+                    PublishedAssignment.fromJson(this.assignmentPath, data.getData()));
+            this.decoded = decoded;
+        }
+        return decoded.assignment();
+    }
+
+    /** The version of the assignment node {@link #publishedNow()} decoded, -1 when there is none. */
+    int publishedVersion() {
+        Decoded decoded = this.decoded;
+        return (decoded != null && this.cache.get(this.assignmentPath).isPresent()) ? decoded.version() : -1;
+    }
+
+    private record Decoded(long mzxid, int version, PublishedAssignment assignment) {
     }
 
     /** Starts the item once its claim is ours: created now, or still held by this session after a reconnect. */
@@ -335,7 +364,7 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
         catch (KeeperException.NoNodeException ex) {
             // already gone with an earlier session
         }
-        catch (KeeperException | ZooKeeperUnavailableException ex) {
+        catch (KeeperException | RuntimeException ex) {
             logger.debug("Work group '{}': could not delete claim {} ({}); it goes with the session or on the next "
                     + "change", this.group, path, ex.getMessage());
         }
