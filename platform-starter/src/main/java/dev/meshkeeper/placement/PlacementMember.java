@@ -3,7 +3,11 @@ package dev.meshkeeper.placement;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -156,7 +160,7 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
         this.curator.getConnectionStateListenable().removeListener(this);
         close(this.memberNode);
         try {
-            this.thread.submit(() -> Set.copyOf(this.owned.keySet()).forEach(item -> release(item, "leaving")))
+            this.thread.submit(() -> releaseAll(Set.copyOf(this.owned.keySet()), "leaving"))
                     .get(Math.max(1, this.requests.timeout().toMillis()) * (this.owned.size() + 1L),
                             TimeUnit.MILLISECONDS);
         }
@@ -272,18 +276,10 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
             Set<String> mine = current.owners().entrySet().stream()
                     .filter(entry -> this.member.equals(entry.getValue())).map(Map.Entry::getKey)
                     .collect(Collectors.toSet());
-            for (String item : Set.copyOf(this.owned.keySet())) {
-                if (!mine.contains(item)) {
-                    release(item, "reassigned in generation " + current.generation());
-                }
-            }
+            releaseAll(this.owned.keySet().stream().filter(item -> !mine.contains(item)).toList(),
+                    "reassigned in generation " + current.generation());
             releaseStaleClaims(mine);
-            boolean all = true;
-            for (String item : mine) {
-                if (!this.owned.containsKey(item)) {
-                    all &= claim(item);
-                }
-            }
+            boolean all = claimAll(mine.stream().filter(item -> !this.owned.containsKey(item)).toList());
             if (all && !this.settled) {
                 this.settled = true;
                 this.listener.settled(current.generation(), System.nanoTime() - this.seenAt);
@@ -327,6 +323,102 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
     }
 
     private record Decoded(long mzxid, int version, PublishedAssignment assignment) {
+    }
+
+    /**
+     * Claims the items whose claim is free (or this session's) as far as the cache knows, with every request in
+     * flight at once; an item still claimed by another member is tried again when its claim goes.
+     * @return whether every item is started now
+     */
+    private boolean claimAll(List<String> wanted) throws KeeperException {
+        if (wanted.isEmpty()) {
+            return true;
+        }
+        long session = sessionId();
+        List<String> free = wanted.stream().filter(item -> this.cache.get(ZKPaths.makePath(this.ownersPath, item))
+                .map(data -> data.getStat().getEphemeralOwner() == session).orElse(true)).toList();
+        if (free.isEmpty()) {
+            return false;
+        }
+        this.requests.requireConnected("create", this.ownersPath);
+        byte[] data = this.member.getBytes(StandardCharsets.UTF_8);
+        Map<String, CompletableFuture<Created>> answers = new LinkedHashMap<>();
+        for (String item : free) {
+            String path = ZKPaths.makePath(this.ownersPath, item);
+            Stat stat = new Stat();
+            CompletableFuture<Created> answer = new CompletableFuture<>();
+            try {
+                this.curator.create().storingStatIn(stat).creatingParentContainersIfNeeded()
+                        .withMode(CreateMode.EPHEMERAL)
+                        .inBackground((client, event) -> answer.complete(new Created(
+                                KeeperException.Code.get(event.getResultCode()), stat.getCzxid())))
+                        .forPath(path, data);
+            }
+            catch (Exception ex) {
+                answer.completeExceptionally(ex);
+            }
+            answers.put(item, answer);
+        }
+        awaitAll(answers.values());
+        boolean all = free.size() == wanted.size();
+        for (Map.Entry<String, CompletableFuture<Created>> answer : answers.entrySet()) {
+            Created result = answer.getValue().isDone() && !answer.getValue().isCompletedExceptionally()
+                    ? answer.getValue().join() : null;
+            if (result != null && result.code() == KeeperException.Code.OK && result.czxid() > 0
+                    && this.state.get() == State.STARTED && isConnected()) {
+                this.owned.put(answer.getKey(), result.czxid());
+                this.listener.assigned(answer.getKey(), result.czxid());
+            }
+            else if (result != null && result.code() == KeeperException.Code.NODEEXISTS) {
+                all &= claim(answer.getKey());
+            }
+            else {
+                all = false;
+            }
+        }
+        return all;
+    }
+
+    /** The answer to one claim: the server's code and the claim's creation zxid (the item's token). */
+    private record Created(KeeperException.Code code, long czxid) {
+    }
+
+    /** Stops the items, then deletes their claims with every request in flight at once. */
+    private void releaseAll(Collection<String> items, String reason) {
+        if (items.isEmpty()) {
+            return;
+        }
+        items.forEach(item -> drop(item, reason));
+        if (!isConnected()) {
+            return; // the claims go with the session, or as stale claims after a reconnect
+        }
+        List<CompletableFuture<Void>> answers = new ArrayList<>();
+        for (String item : items) {
+            CompletableFuture<Void> answer = new CompletableFuture<>();
+            try {
+                this.curator.delete().inBackground((client, event) -> answer.complete(null))
+                        .forPath(ZKPaths.makePath(this.ownersPath, item));
+            }
+            catch (Exception ex) {
+                answer.complete(null);
+            }
+            answers.add(answer);
+        }
+        awaitAll(answers);
+    }
+
+    /** Waits for the answers, at most the operation timeout plus a millisecond per request. */
+    private void awaitAll(Collection<? extends CompletableFuture<?>> answers) {
+        try {
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                    .get(this.requests.timeout().toMillis() + answers.size(), TimeUnit.MILLISECONDS);
+        }
+        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+            logger.debug("Work group '{}': not every request was answered in time ({})", this.group, ex.toString());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Starts the item once its claim is ours: created now, or still held by this session after a reconnect. */

@@ -29,6 +29,9 @@ final class LightMember implements WorkListener, AutoCloseable {
 
     final AtomicLong lastPublishedMoves = new AtomicLong(-1);
 
+    /** Connection suspensions and losses this member went through. */
+    final AtomicInteger disconnects = new AtomicInteger();
+
     private final OwnershipLedger ledger;
 
     private final ZooKeeperConnectionMonitor monitor;
@@ -40,6 +43,11 @@ final class LightMember implements WorkListener, AutoCloseable {
         this.curator = CuratorFrameworkFactory.builder().connectString(connectString)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis()).connectionTimeoutMs(2_000)
                 .retryPolicy(new ExponentialBackoffRetry(50, 5, 500)).build();
+        this.curator.getConnectionStateListenable().addListener((client, state) -> {
+            if (!state.isConnected()) {
+                this.disconnects.incrementAndGet();
+            }
+        });
         this.curator.start();
         this.curator.blockUntilConnected();
         this.monitor = new ZooKeeperConnectionMonitor(this.curator, event -> {

@@ -41,7 +41,7 @@ class PlacementFuzzTests {
 
     static final List<String> ITEMS = IntStream.range(0, 60).mapToObj(Integer::toString).toList();
 
-    static final Duration SESSION = Duration.ofSeconds(1);
+    static final Duration SESSION = Duration.ofMillis(1500);
 
     static final Duration BUDGET = Duration.ofSeconds(80);
 
@@ -84,18 +84,28 @@ class PlacementFuzzTests {
         Map<Change, Integer> counts = new EnumMap<>(Change.class);
         Map<Change, Long> lateByChange = new EnumMap<>(Change.class);
         int excessMoves = 0;
+        int disturbed = 0;
         long started = System.nanoTime();
         int changes = 0;
         while (changes < MAX_CHANGES && System.nanoTime() - started < BUDGET.toNanos()) {
             Change change = (changes == 60) ? Change.RESTART : pick(random);
             Map<String, String> before = this.ledger.owners();
             long late = this.ledger.lateOwners.get();
+            Map<LightMember, Integer> disconnects = new HashMap<>();
+            this.live.forEach(member -> disconnects.put(member, member.disconnects.get()));
             apply(change, random);
             awaitSettled();
             counts.merge(change, 1, Integer::sum);
             lateByChange.merge(change, this.ledger.lateOwners.get() - late, Long::sum);
             changes++;
-            if (change == Change.JOIN || change == Change.LEAVE || change == Change.CRASH) {
+            // A member that lost its connection on its own (a loaded machine) adds changes of its own: then this
+            // change's movement has no single minimum to compare with.
+            boolean undisturbed = this.live.stream().filter(disconnects::containsKey)
+                    .allMatch(member -> member.disconnects.get() == disconnects.get(member));
+            if (!undisturbed) {
+                disturbed++;
+            }
+            if (undisturbed && (change == Change.JOIN || change == Change.LEAVE || change == Change.CRASH)) {
                 Map<String, String> after = this.ledger.owners();
                 long moved = ITEMS.stream().filter(item -> !after.get(item).equals(before.get(item))).count();
                 long minimum = minimumMoves(before, ids(this.live));
@@ -105,10 +115,11 @@ class PlacementFuzzTests {
             assertThat(this.ledger.doubleOwnership).hasValue(0);
         }
         logger.info("Placement fuzz: {} changes {} in {} s; excess moves {}; fenced writes accepted {}, refused {}; "
-                + "late owners fenced {} {}", changes, counts, (System.nanoTime() - started) / 1_000_000_000,
+                + "late owners fenced {} {}; changes with an unplanned disconnect {}", changes, counts, (System.nanoTime() - started) / 1_000_000_000,
                 excessMoves, this.ledger.acceptedWrites, this.ledger.fencedWrites, this.ledger.lateOwners,
-                lateByChange);
+                lateByChange, disturbed);
         assertThat(changes).isGreaterThanOrEqualTo(61);
+        assertThat(disturbed).as("changes disturbed by unplanned disconnects").isLessThan(changes / 2);
         assertThat(counts).containsKeys(Change.JOIN, Change.LEAVE, Change.RESTART);
         assertThat(this.ledger.doubleOwnership).hasValue(0);
     }
