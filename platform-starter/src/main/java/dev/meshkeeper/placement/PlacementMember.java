@@ -3,11 +3,9 @@ package dev.meshkeeper.placement;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.concurrent.CompletableFuture;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +30,6 @@ import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +97,8 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
 
     private final PlacementLeader leader;
 
+    private final ItemClaims claims;
+
     private volatile PublishedAssignment seen = PublishedAssignment.NONE;
 
     private volatile Decoded decoded;
@@ -132,6 +131,7 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
                 ("{\"weight\":" + weight + "}").getBytes(StandardCharsets.UTF_8));
         this.latch = new LeaderLatch(curator, ZKPaths.makePath(base, "leader"), member, LeaderLatch.CloseMode.SILENT);
         this.leader = new PlacementLeader(this);
+        this.claims = new ItemClaims(curator, requests, this.cache, this.ownersPath, member, group);
     }
 
     void start() throws Exception {
@@ -278,8 +278,11 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
                     .collect(Collectors.toSet());
             releaseAll(this.owned.keySet().stream().filter(item -> !mine.contains(item)).toList(),
                     "reassigned in generation " + current.generation());
-            releaseStaleClaims(mine);
-            boolean all = claimAll(mine.stream().filter(item -> !this.owned.containsKey(item)).toList());
+            Set<String> keep = new HashSet<>(mine);
+            keep.addAll(this.owned.keySet());
+            releaseAll(this.claims.stale(keep), "stale claim");
+            boolean all = this.claims.claimAll(mine.stream().filter(item -> !this.owned.containsKey(item)).toList(),
+                    this::started);
             if (all && !this.settled) {
                 this.settled = true;
                 this.listener.settled(current.generation(), System.nanoTime() - this.seenAt);
@@ -325,150 +328,20 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
     private record Decoded(long mzxid, int version, PublishedAssignment assignment) {
     }
 
-    /**
-     * Claims the items whose claim is free (or this session's) as far as the cache knows, with every request in
-     * flight at once; an item still claimed by another member is tried again when its claim goes.
-     * @return whether every item is started now
-     */
-    private boolean claimAll(List<String> wanted) throws KeeperException {
-        if (wanted.isEmpty()) {
-            return true;
-        }
-        long session = sessionId();
-        List<String> free = wanted.stream().filter(item -> this.cache.get(ZKPaths.makePath(this.ownersPath, item))
-                .map(data -> data.getStat().getEphemeralOwner() == session).orElse(true)).toList();
-        if (free.isEmpty()) {
-            return false;
-        }
-        this.requests.requireConnected("create", this.ownersPath);
-        byte[] data = this.member.getBytes(StandardCharsets.UTF_8);
-        Map<String, CompletableFuture<Created>> answers = new LinkedHashMap<>();
-        for (String item : free) {
-            String path = ZKPaths.makePath(this.ownersPath, item);
-            Stat stat = new Stat();
-            CompletableFuture<Created> answer = new CompletableFuture<>();
-            try {
-                this.curator.create().storingStatIn(stat).creatingParentContainersIfNeeded()
-                        .withMode(CreateMode.EPHEMERAL)
-                        .inBackground((client, event) -> answer.complete(new Created(
-                                KeeperException.Code.get(event.getResultCode()), stat.getCzxid())))
-                        .forPath(path, data);
-            }
-            catch (Exception ex) {
-                answer.completeExceptionally(ex);
-            }
-            answers.put(item, answer);
-        }
-        awaitAll(answers.values());
-        boolean all = free.size() == wanted.size();
-        for (Map.Entry<String, CompletableFuture<Created>> answer : answers.entrySet()) {
-            Created result = answer.getValue().isDone() && !answer.getValue().isCompletedExceptionally()
-                    ? answer.getValue().join() : null;
-            if (result != null && result.code() == KeeperException.Code.OK && result.czxid() > 0
-                    && this.state.get() == State.STARTED && isConnected()) {
-                this.owned.put(answer.getKey(), result.czxid());
-                this.listener.assigned(answer.getKey(), result.czxid());
-            }
-            else if (result != null && result.code() == KeeperException.Code.NODEEXISTS) {
-                all &= claim(answer.getKey());
-            }
-            else {
-                all = false;
-            }
-        }
-        return all;
-    }
-
-    /** The answer to one claim: the server's code and the claim's creation zxid (the item's token). */
-    private record Created(KeeperException.Code code, long czxid) {
-    }
-
-    /** Stops the items, then deletes their claims with every request in flight at once. */
-    private void releaseAll(Collection<String> items, String reason) {
-        if (items.isEmpty()) {
-            return;
-        }
-        items.forEach(item -> drop(item, reason));
-        if (!isConnected()) {
-            return; // the claims go with the session, or as stale claims after a reconnect
-        }
-        List<CompletableFuture<Void>> answers = new ArrayList<>();
-        for (String item : items) {
-            CompletableFuture<Void> answer = new CompletableFuture<>();
-            try {
-                this.curator.delete().inBackground((client, event) -> answer.complete(null))
-                        .forPath(ZKPaths.makePath(this.ownersPath, item));
-            }
-            catch (Exception ex) {
-                answer.complete(null);
-            }
-            answers.add(answer);
-        }
-        awaitAll(answers);
-    }
-
-    /** Waits for the answers, at most the operation timeout plus a millisecond per request. */
-    private void awaitAll(Collection<? extends CompletableFuture<?>> answers) {
-        try {
-            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-                    .get(this.requests.timeout().toMillis() + answers.size(), TimeUnit.MILLISECONDS);
-        }
-        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
-            logger.debug("Work group '{}': not every request was answered in time ({})", this.group, ex.toString());
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Starts the item once its claim is ours: created now, or still held by this session after a reconnect. */
-    private boolean claim(String item) throws KeeperException {
-        String path = ZKPaths.makePath(this.ownersPath, item);
-        byte[] data = this.member.getBytes(StandardCharsets.UTF_8);
-        Stat stat = new Stat();
-        try {
-            this.requests.call("create", path, (client, callback) -> client.create().storingStatIn(stat)
-                    .creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL).inBackground(callback).forPath(path, data));
-        }
-        catch (KeeperException.NodeExistsException ex) {
-            Stat existing = this.requests.call("exists", path,
-                    (client, callback) -> client.checkExists().inBackground(callback).forPath(path)).getStat();
-            if (existing == null || existing.getEphemeralOwner() != sessionId()) {
-                return false;
-            }
-            stat.setCzxid(existing.getCzxid());
-        }
+    /** Starts an item whose claim is this session's, unless the member stopped or the connection dropped. */
+    private boolean started(String item, long token) {
         if (this.state.get() != State.STARTED || !isConnected()) {
             return false;
         }
-        this.owned.put(item, stat.getCzxid());
-        this.listener.assigned(item, stat.getCzxid());
+        this.owned.put(item, token);
+        this.listener.assigned(item, token);
         return true;
     }
 
-    private void release(String item, String reason) {
-        drop(item, reason);
-        String path = ZKPaths.makePath(this.ownersPath, item);
-        try {
-            this.requests.call("delete", path,
-                    (client, callback) -> client.delete().inBackground(callback).forPath(path));
-        }
-        catch (KeeperException.NoNodeException ex) {
-            // already gone with an earlier session
-        }
-        catch (KeeperException | RuntimeException ex) {
-            logger.debug("Work group '{}': could not delete claim {} ({}); it goes with the session or on the next "
-                    + "change", this.group, path, ex.getMessage());
-        }
-    }
-
-    /** Claims this session still holds for items it no longer works on (a release failed while disconnected). */
-    private void releaseStaleClaims(Set<String> mine) {
-        long session = sessionId();
-        this.cache.stream().filter(CuratorCacheAccessor.parentPathFilter(this.ownersPath))
-                .filter(data -> data.getStat().getEphemeralOwner() == session).map(ChildData::getPath)
-                .map(ZKPaths::getNodeFromPath).filter(item -> !mine.contains(item) && !this.owned.containsKey(item))
-                .toList().forEach(item -> release(item, "stale claim"));
+    /** Stops the items, then deletes their claims. */
+    private void releaseAll(Collection<String> items, String reason) {
+        items.forEach(item -> drop(item, reason));
+        this.claims.deleteAll(items);
     }
 
     private void drop(String item, String reason) {
@@ -519,14 +392,6 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
         return this.curator.getZookeeperClient().isConnected();
     }
 
-    private long sessionId() {
-        try {
-            return this.curator.getZookeeperClient().getZooKeeper().getSessionId();
-        }
-        catch (Exception ex) {
-            return 0;
-        }
-    }
 
     void onThread(Runnable task) {
         runOnThread(task);
