@@ -70,11 +70,14 @@ class PlacementProtocolTests {
         join("a", "b");
         awaitAllOwnedBy("a", "b");
         Map<String, String> before = this.ledger.owners();
+        int revocations = byId("a").revocations.get() + byId("b").revocations.get();
         join("c");
         awaitAllOwnedBy("a", "b", "c");
         Map<String, String> after = this.ledger.owners();
         long moved = ITEMS.stream().filter(item -> !before.get(item).equals(after.get(item))).count();
         assertThat(moved).isEqualTo(4);
+        assertThat(byId("a").revocations.get() + byId("b").revocations.get() - revocations)
+                .as("only the moved items were stopped; the kept ones never paused").isEqualTo(4);
         assertThat(byId("c").working).hasSize(4);
         assertThat(this.ledger.doubleOwnership).hasValue(0);
     }
