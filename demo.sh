@@ -5,7 +5,8 @@
 # requests keep flowing, a cluster-wide rate limit turned on and off live, reserves shared stock under a distributed
 # lock with fencing tokens (and a restock written with ZooKeeper's CLI reaching both instances), pauses the registry
 # server for 10 s under a stream of quotes (reads keep answering from memory, reservations are refused at once),
-# moves the leadership of order-service's scheduled job by stopping its leader, changes order-service's config live
+# moves the leadership of order-service's scheduled job by stopping its leader, moves order-service's 12 work
+# partitions by starting a third instance and stopping it again, changes order-service's config live
 # (and has an invalid value rejected), and leaves the stack running.
 #
 #   ./demo.sh            build, start everything, show it all, leave it running
@@ -30,11 +31,12 @@ INVENTORY_1_PORT=8081
 INVENTORY_2_PORT=8082
 ORDER_2_PORT=8083
 INVENTORY_V2_PORT=8084
+ORDER_3_PORT=8085
 PORTS=("$ZOOKEEPER_PORT" "$REGISTRY_HTTP_PORT" "$ORDER_PORT" "$INVENTORY_1_PORT" "$INVENTORY_2_PORT" "$ORDER_2_PORT"
-    "$INVENTORY_V2_PORT")
+    "$INVENTORY_V2_PORT" "$ORDER_3_PORT")
 
 # Stop order: consumers first, the registry last.
-SERVICES=(order-service-2 order-service inventory-v2 inventory-2 inventory-1 registry-server)
+SERVICES=(order-service-3 order-service-2 order-service inventory-v2 inventory-2 inventory-1 registry-server)
 
 START_TIMEOUT="${DEMO_START_TIMEOUT:-240}"
 STOP_TIMEOUT="${DEMO_STOP_TIMEOUT:-60}"
@@ -580,6 +582,64 @@ leadership_moves() {
     print_leaders
 }
 
+order_partitions() {
+    curl -s --max-time 5 "http://$HOST:$1/orders/partitions" || true
+}
+
+# The partitions of order-processing each running order-service instance owns, with the assignment's generation.
+print_partitions() {
+    local body partitions
+    for name_port in "order-service:$ORDER_PORT" "order-service-2:$ORDER_2_PORT" "order-service-3:$ORDER_3_PORT"; do
+        if running_pid "${name_port%%:*}" >/dev/null; then
+            body="$(order_partitions "${name_port##*:}")"
+            partitions="$(sed -n 's/.*"partitions":\(\[[^]]*\]\).*/\1/p' <<<"$body")"
+            printf '    %-16s GET :%s/orders/partitions -> %s (generation %s)\n' "${name_port%%:*}" "${name_port##*:}" \
+                "${partitions:-no answer}" "$(json_field generation "$body")"
+        else
+            printf '    %-16s stopped\n' "${name_port%%:*}"
+        fi
+    done
+}
+
+# How many partitions the instance on the port owns now (0 when it does not answer).
+partition_count() {
+    local partitions
+    partitions="$(sed -n 's/.*"partitions":\[\([^]]*\)\].*/\1/p' <<<"$(order_partitions "$1")")"
+    if [[ -z "$partitions" ]]; then
+        printf '0'
+    else
+        tr ',' '\n' <<<"$partitions" | grep -c .
+    fi
+}
+
+# Starts a third order-service instance, shows it taking its share of the 12 partitions while the others keep the
+# rest, then stops it and shows its partitions going back.
+placement_moves() {
+    local deadline started
+    print_partitions
+    say "    starting order-service-3: it takes 4 of the 12 partitions, the other two keep 4 each"
+    start_order order-service-3 "$ORDER_3_PORT"
+    wait_ready order-service-3 "$ORDER_3_PORT"
+    deadline=$((SECONDS + 20))
+    while (( SECONDS < deadline )) && [[ "$(partition_count "$ORDER_3_PORT")" != 4 ]]; do
+        sleep 0.2
+    done
+    print_partitions
+    sleep 2
+    say "    order-service-3's log shows a job per owned partition:"
+    { grep 'processing partition' "$LOG_DIR/order-service-3.log" || true; } | tail -n 2 | sed 's/^/      /'
+    say "    stopping order-service-3 gracefully (SIGTERM): it stops its jobs and releases its partitions"
+    started=$SECONDS
+    stop_service order-service-3
+    deadline=$((SECONDS + 20))
+    while (( SECONDS < deadline )) \
+        && (( $(partition_count "$ORDER_PORT") + $(partition_count "$ORDER_2_PORT") != 12 )); do
+        sleep 0.2
+    done
+    say "    about $((SECONDS - started))s after SIGTERM:"
+    print_partitions
+}
+
 # ZooKeeper's own command-line client, from the registry server's jar.
 zk_cli() {
     printf '==== %s: ZooKeeperMain %s\n' "$(date '+%F %T')" "$*" >>"$LOG_DIR/zk-cli.log"
@@ -764,6 +824,9 @@ start() {
     step "Leadership: order-service's reconciliation job runs on the leader only; stopping the leader moves it"
     leadership_moves
 
+    step "Work placement: order-service's 12 partitions of order-processing move when an instance joins and leaves"
+    placement_moves
+
     step "Shared stock: reservations through both inventory instances, each under a distributed lock"
     wait_ready inventory-1 "$INVENTORY_1_PORT"
     show_reservations
@@ -779,7 +842,8 @@ start() {
     cat <<EOF
     order-service      http://$HOST:$ORDER_PORT/orders/quote?sku=$SKU
                        http://$HOST:$ORDER_PORT/orders/settings   http://$HOST:$ORDER_PORT/orders/leader
-    order-service-2    http://$HOST:$ORDER_2_PORT/orders/leader
+                       http://$HOST:$ORDER_PORT/orders/partitions
+    order-service-2    http://$HOST:$ORDER_2_PORT/orders/leader   http://$HOST:$ORDER_2_PORT/orders/partitions
     inventory-1        http://$HOST:$INVENTORY_1_PORT/inventory/$SKU   (v1, zone-a, weight 3)
     inventory-2        http://$HOST:$INVENTORY_2_PORT/inventory/$SKU   (v1, zone-b, weight 1)
     inventory-v2       http://$HOST:$INVENTORY_V2_PORT/inventory/$SKU   (v2, zone-a, weight 1; $VERSION_SPLIT)

@@ -119,6 +119,19 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
     }
 
     /**
+     * The leadership epoch of the group while this instance leads it, else empty. The epoch is the creation zxid of
+     * the leader's latch node: a latch is led by its oldest node, so every later leader's node was created after the
+     * previous leader's and the epoch grows with every leadership change, with no extra write (a counter znode would
+     * need a write that fails while ZooKeeper is away). Pass it along with work done as leader so that a receiver
+     * can refuse a deposed leader.
+     */
+    public java.util.OptionalLong epoch(String group) {
+        GroupMembership membership = this.groups.get(group);
+        return (isLeader(group) && membership.epoch() > 0) ? java.util.OptionalLong.of(membership.epoch())
+                : java.util.OptionalLong.empty();
+    }
+
+    /**
      * The instance id of the group's current leader as ZooKeeper sees it (the data of the lowest latch node), or
      * empty when there is none, this instance has not joined the group, or ZooKeeper is unreachable. It asks
      * ZooKeeper, and waits at most {@code meshkeeper.zookeeper.operation-timeout} for each of its two reads.

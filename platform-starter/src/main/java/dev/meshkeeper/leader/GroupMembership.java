@@ -38,6 +38,9 @@ final class GroupMembership implements LeaderLatchListener {
 
     private final AtomicBoolean acting = new AtomicBoolean();
 
+    /** The creation zxid of the latch node with which this instance last became leader (see ClusterLeadership#epoch). */
+    private volatile long epoch;
+
     GroupMembership(ClusterLeadership leadership, String group, String path) {
         this.leadership = leadership;
         this.group = group;
@@ -96,7 +99,12 @@ final class GroupMembership implements LeaderLatchListener {
         }
         String ourPath = current.getOurPath();
         try {
-            if (ourPath == null || this.leadership.curator().checkExists().forPath(ourPath) == null) {
+            org.apache.zookeeper.data.Stat node = (ourPath != null)
+                    ? this.leadership.curator().checkExists().forPath(ourPath) : null;
+            if (node != null) {
+                this.epoch = node.getCzxid();
+            }
+            if (node == null) {
                 logger.debug("Latch node {} of group '{}' is gone; waiting for the latch to rejoin", ourPath,
                         this.group);
                 return;
@@ -112,6 +120,10 @@ final class GroupMembership implements LeaderLatchListener {
             this.leadership.publish(
                     new LeadershipGrantedEvent(this.leadership, this.group, this.leadership.instanceId()));
         }
+    }
+
+    long epoch() {
+        return this.epoch;
     }
 
     Optional<String> currentLeader() {

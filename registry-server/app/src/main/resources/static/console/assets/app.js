@@ -571,6 +571,38 @@ pages.leaders = {
   ],
 };
 
+const PLACEMENT_ITEMS_SHOWN = 200;
+
+pages.placement = {
+  title: 'Placement',
+  load: () => get('/api/v1/placement'),
+  view: data => [
+    h('h1', {}, 'Placement'),
+    h('p', { class: 'muted' }, 'Work groups: the items the group\'s leader assigned to each member, and where each runs now.'),
+    data.groups.length === 0 ? h('p', { class: 'notice' }, 'No work group exists.') :
+      data.groups.map(group => h('section', { class: 'placement-group' },
+        h('h2', {}, group.group),
+        h('p', {}, 'Leader ', h('span', { class: 'mono' }, group.leader ?? '—'),
+          ` · generation ${group.generation} · epoch ${group.epoch} · `,
+          group.moving === 0 ? h('span', { class: 'badge up' }, 'settled')
+            : h('span', { class: 'badge out' }, `${group.moving} moving`)),
+        h('div', { class: 'table-wrap' }, h('table', { class: 'placement-members' },
+          h('thead', {}, h('tr', {}, ['Member', 'Weight', 'Assigned', 'Running'].map(t => h('th', {}, t)))),
+          h('tbody', {}, group.members.map(m => h('tr', {},
+            h('td', { class: 'mono' }, m.instanceId), h('td', {}, m.weight), h('td', {}, m.assigned),
+            h('td', {}, m.running)))))),
+        h('div', { class: 'table-wrap' }, h('table', { class: 'placement-items' },
+          h('thead', {}, h('tr', {}, ['Item', 'Assigned to', 'Running on', 'Fencing token'].map(t => h('th', {}, t)))),
+          h('tbody', {}, group.items.slice(0, PLACEMENT_ITEMS_SHOWN).map(item => h('tr', {},
+            h('td', { class: 'mono' }, item.item),
+            h('td', { class: 'mono' }, item.assignedTo ?? '—'),
+            h('td', { class: 'mono' }, item.runningOn ?? h('span', { class: 'badge out' }, 'not running')),
+            h('td', { class: 'mono' }, item.fencingToken ?? '—')))))),
+        group.items.length > PLACEMENT_ITEMS_SHOWN
+          ? h('p', { class: 'muted' }, `First ${PLACEMENT_ITEMS_SHOWN} of ${group.items.length} items.`) : null)),
+  ],
+};
+
 pages.audit = {
   title: 'Audit log',
   load: () => get('/api/v1/audit?limit=100'),
@@ -660,7 +692,7 @@ function startLiveUpdates() {
   events.onerror = () => {
     if (events.readyState === EventSource.CLOSED) poll();
   };
-  ['services', 'config', 'locks', 'leaders', 'audit', 'data'].forEach(type => events.addEventListener(type, () => refresh()));
+  ['services', 'config', 'locks', 'leaders', 'placement', 'audit', 'data'].forEach(type => events.addEventListener(type, () => refresh()));
 }
 
 async function logout() {

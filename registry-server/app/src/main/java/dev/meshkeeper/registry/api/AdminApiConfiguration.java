@@ -51,6 +51,11 @@ public class AdminApiConfiguration {
     }
 
     @Bean
+    PlacementStore placementStore(CuratorFramework curator, AdminApiProperties properties) {
+        return new PlacementStore(curator, properties.getPlacementRoot(), JsonMapper.builder().build());
+    }
+
+    @Bean
     AuditLog auditLog(CuratorFramework curator, AuditProperties properties) {
         return new AuditLog(curator, properties.getRoot(), properties.getLimit(), JsonMapper.builder().build(),
                 Clock.systemUTC());

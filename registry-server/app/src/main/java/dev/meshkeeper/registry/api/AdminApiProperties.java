@@ -30,6 +30,11 @@ public class AdminApiProperties {
     @Pattern(regexp = "/[^/]+(/[^/]+)*", message = "must be an absolute ZooKeeper path such as /meshkeeper/leaders")
     private String leadersRoot = "/meshkeeper/leaders";
 
+    /** ZooKeeper path of the work groups (the applications' meshkeeper.placement.root). */
+    @NotNull
+    @Pattern(regexp = "/[^/]+(/[^/]+)*", message = "must be an absolute ZooKeeper path such as /meshkeeper/placement")
+    private String placementRoot = "/meshkeeper/placement";
+
     public DataSize getMaxRequestSize() {
         return this.maxRequestSize;
     }
@@ -60,5 +65,13 @@ public class AdminApiProperties {
 
     public void setLeadersRoot(String leadersRoot) {
         this.leadersRoot = leadersRoot;
+    }
+
+    public String getPlacementRoot() {
+        return this.placementRoot;
+    }
+
+    public void setPlacementRoot(String placementRoot) {
+        this.placementRoot = placementRoot;
     }
 }

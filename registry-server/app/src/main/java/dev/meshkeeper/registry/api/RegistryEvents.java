@@ -32,7 +32,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Tells subscribers which part of the registry changed. One recursive persistent ZooKeeper watch per topic root
  * (Curator's {@link PersistentWatcher}; no data is cached here, so the cost does not grow with the number of
  * instances); changes are gathered for the coalescing period and then sent as one server-sent event per changed
- * topic, named after the topic ({@code services}, {@code config}, {@code locks}, {@code leaders}, {@code audit}, {@code data})
+ * topic, named after the topic ({@code services}, {@code config}, {@code locks}, {@code leaders}, {@code placement}, {@code audit},
+ * {@code data})
  * with the data {@code {"topic":"<name>"}}. Subscribers read the current state through the API: an event says
  * "look again", never what the new value is.
  * <p>

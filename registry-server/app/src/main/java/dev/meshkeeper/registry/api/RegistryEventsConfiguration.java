@@ -32,6 +32,7 @@ public class RegistryEventsConfiguration {
         }
         roots.put("locks", List.of(admin.getLocksRoot()));
         roots.put("leaders", List.of(admin.getLeadersRoot()));
+        roots.put("placement", List.of(admin.getPlacementRoot()));
         roots.put("audit", List.of(audit.getRoot()));
         DataApiProperties dataProperties = data.getIfAvailable();
         if (dataProperties != null) {

@@ -37,6 +37,6 @@ public class RegistryAuthConfiguration {
         DataApiProperties data = dataApi.getIfAvailable(DataApiProperties::new);
         return new RegistryAclLayout(curator, authentication, registry.getStartupTimeout(),
                 List.of(config.getRoot(), config.getBookkeepingRoot(), audit.getRoot()), api.getServicesRoot(),
-                List.of(api.getLocksRoot(), api.getLeadersRoot(), data.getRoot()));
+                List.of(api.getLocksRoot(), api.getLeadersRoot(), api.getPlacementRoot(), data.getRoot()));
     }
 }

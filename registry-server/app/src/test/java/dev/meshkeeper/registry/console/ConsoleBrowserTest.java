@@ -299,6 +299,28 @@ class ConsoleBrowserTest {
         });
     }
 
+    @Test
+    void viewerSeesWorkGroupsWithTheirMembersAndWhereEachItemRuns() throws Exception {
+        String group = "/meshkeeper/placement/order-processing";
+        this.application.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath(group + "/members/order-service-1", bytes("{\"weight\":1}"));
+        this.application.create().creatingParentContainersIfNeeded().forPath(group + "/assignment",
+                bytes("{\"generation\":4,\"epoch\":99,\"owners\":{\"0\":\"order-service-1\",\"1\":\"order-service-1\"}}"));
+        this.application.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath(group + "/owners/0", bytes("order-service-1"));
+        this.browser.get(url("/console/"));
+        logIn("vera", "vera-pw");
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> assertThat(text("#user-name")).isEqualTo("vera"));
+        this.browser.get(url("/console/#/placement"));
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+            assertThat(text(".placement-group h2")).isEqualTo("order-processing");
+            assertThat(text(".placement-group")).contains("generation 4").contains("1 moving");
+            assertThat(text(".placement-members tbody")).contains("order-service-1");
+            assertThat(text(".placement-items tbody")).contains("not running");
+        });
+        this.application.delete().forPath(group + "/assignment");
+    }
+
     private void logIn(String user, String password) {
         await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
             assertThat(this.browser.getCurrentUrl()).contains("/login");

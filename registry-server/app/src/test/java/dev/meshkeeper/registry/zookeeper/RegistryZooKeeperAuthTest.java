@@ -238,6 +238,16 @@ class RegistryZooKeeperAuthTest {
         inventory.create().forPath("/meshkeeper/data/inventory-flags", bytes("{\"checkout\":true}"));
         orders.create().forPath("/meshkeeper/data/orders-placed", bytes("0"));
 
+        // Work groups: an application's members create their group under the placement root; others only read it.
+        assertThat(orders.getACL().forPath("/meshkeeper/placement")).containsExactly(
+                new ACL(Perms.READ | Perms.CREATE, new Id("world", "anyone")));
+        orders.create().creatingParentContainersIfNeeded().forPath("/meshkeeper/placement/order-processing/assignment",
+                bytes("{\"generation\":1}"));
+        assertThat(text(inventory.getData().forPath("/meshkeeper/placement/order-processing/assignment")))
+                .isEqualTo("{\"generation\":1}");
+        assertNoAuth(() -> inventory.setData().forPath("/meshkeeper/placement/order-processing/assignment",
+                bytes("{\"generation\":2}")));
+
         // Another application reads them but cannot change, extend or delete them.
         assertThat(text(orders.getData().forPath(stock + "/sku-1"))).isEqualTo("{\"available\":5}");
         assertNoAuth(() -> orders.setData().forPath(stock + "/sku-1", bytes("{\"available\":0}")));

@@ -1,0 +1,220 @@
+package dev.meshkeeper.benchmarks.placement;
+
+import dev.meshkeeper.placement.PlacementProperties;
+import dev.meshkeeper.placement.WorkAssignedEvent;
+import dev.meshkeeper.placement.WorkPlacement;
+import dev.meshkeeper.placement.WorkRevokedEvent;
+import dev.meshkeeper.registry.server.RegistryServer;
+import dev.meshkeeper.registry.server.RegistryServerSettings;
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
+import dev.meshkeeper.zookeeper.ZooKeeperRequests;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+
+/**
+ * Rebalance time and movement of a work group: {@code members} members (each its own ZooKeeper session against a
+ * real ZooKeeper server in this JVM) share {@code items} items; then, {@code rounds} times each, a member joins, a
+ * member leaves gracefully, and a member crashes (its session expires after {@code session-ms}). Each change is
+ * timed from the change until every item runs again on a member of a balanced assignment (seen through
+ * {@code WorkAssignedEvent}/{@code WorkRevokedEvent}), and its moved items are compared with the minimum.
+ * <p>
+ * {@code java -cp benchmarks/target/meshkeeper-benchmarks.jar dev.meshkeeper.benchmarks.placement.RebalanceHarness
+ * 3 1000 5 2000}
+ */
+public final class RebalanceHarness {
+
+    private final String connectString;
+
+    private final List<String> items;
+
+    private final int sessionMs;
+
+    private final Map<String, String> owners = new ConcurrentHashMap<>();
+
+    private final List<Member> live = new ArrayList<>();
+
+    private int next;
+
+    private RebalanceHarness(String connectString, int items, int sessionMs) {
+        this.connectString = connectString;
+        this.items = IntStream.range(0, items).mapToObj(Integer::toString).toList();
+        this.sessionMs = sessionMs;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int members = (args.length > 0) ? Integer.parseInt(args[0]) : 3;
+        int items = (args.length > 1) ? Integer.parseInt(args[1]) : 1000;
+        int rounds = (args.length > 2) ? Integer.parseInt(args[2]) : 5;
+        int sessionMs = (args.length > 3) ? Integer.parseInt(args[3]) : 2000;
+        RegistryServer server = new RegistryServer(RegistryServerSettings.builder().bindAddress("127.0.0.1")
+                .clientPort(0).dataDir(Files.createTempDirectory("meshkeeper-bench-")).tickTime(Duration.ofMillis(200))
+                .minSessionTimeout(Duration.ofMillis(400)).maxSessionTimeout(Duration.ofSeconds(20))
+                .maxClientConnections(0).purgeInterval(Duration.ZERO).startupTimeout(Duration.ofSeconds(20)).build());
+        server.start();
+        RebalanceHarness harness = new RebalanceHarness(server.connectString(), items, sessionMs);
+        try {
+            long initial = System.nanoTime();
+            for (int i = 0; i < members; i++) {
+                harness.join();
+            }
+            harness.awaitSettled();
+            System.out.printf("%d members x %d items: initial placement %d ms%n", members, items,
+                    (System.nanoTime() - initial) / 1_000_000);
+            List<long[]> join = new ArrayList<>();
+            List<long[]> leave = new ArrayList<>();
+            List<long[]> crash = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                join.add(harness.change("join"));
+                leave.add(harness.change("leave"));
+                crash.add(harness.change("crash"));
+                harness.change("join");
+            }
+            print("graceful join", join);
+            print("graceful leave", leave);
+            print("crash (session " + sessionMs + " ms)", crash);
+        }
+        finally {
+            harness.live.forEach(Member::stop);
+            server.close();
+        }
+    }
+
+    /** Applies the change; returns {milliseconds until settled, items moved, minimum}. */
+    private long[] change(String change) throws Exception {
+        Map<String, String> before = new HashMap<>(this.owners);
+        long started = System.nanoTime();
+        switch (change) {
+            case "join" -> join();
+            case "leave" -> this.live.remove(this.live.size() - 1).stop();
+            default -> this.live.remove(0).crash();
+        }
+        awaitSettled();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        long moved = this.items.stream().filter(item -> !this.owners.get(item).equals(before.get(item))).count();
+        return new long[] { millis, moved, minimumMoves(before) };
+    }
+
+    private void join() throws Exception {
+        this.live.add(new Member("bench-" + (++this.next)));
+    }
+
+    private void awaitSettled() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!settled()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not settled within 120 s: " + this.owners.size() + " items owned");
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private boolean settled() {
+        if (this.owners.size() != this.items.size()) {
+            return false;
+        }
+        Map<String, Integer> counts = new HashMap<>();
+        this.live.forEach(member -> counts.put(member.id, 0));
+        for (String owner : this.owners.values()) {
+            if (!counts.containsKey(owner)) {
+                return false;
+            }
+            counts.merge(owner, 1, Integer::sum);
+        }
+        int max = counts.values().stream().max(Integer::compare).orElse(0);
+        int min = counts.values().stream().min(Integer::compare).orElse(0);
+        return max - min <= 1;
+    }
+
+    private long minimumMoves(Map<String, String> before) {
+        List<String> ids = this.live.stream().map(member -> member.id).toList();
+        Map<String, Long> held = new HashMap<>();
+        long orphans = 0;
+        for (String item : this.items) {
+            String owner = before.get(item);
+            if (owner != null && ids.contains(owner)) {
+                held.merge(owner, 1L, Long::sum);
+            }
+            else {
+                orphans++;
+            }
+        }
+        int quota = this.items.size() / ids.size();
+        int larger = this.items.size() % ids.size();
+        List<Long> sorted = ids.stream().map(id -> held.getOrDefault(id, 0L)).sorted(Comparator.reverseOrder())
+                .toList();
+        long surplus = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            surplus += Math.max(0, sorted.get(i) - (quota + ((i < larger) ? 1 : 0)));
+        }
+        return orphans + surplus;
+    }
+
+    private static void print(String change, List<long[]> results) {
+        List<Long> millis = results.stream().map(result -> result[0]).sorted().toList();
+        long moved = results.stream().mapToLong(result -> result[1]).sum();
+        long minimum = results.stream().mapToLong(result -> result[2]).sum();
+        System.out.printf("%s: median %d ms, max %d ms (%d rounds); moved %d items, minimum %d%n", change,
+                millis.get(millis.size() / 2), millis.get(millis.size() - 1), millis.size(), moved, minimum);
+    }
+
+    private final class Member {
+
+        final String id;
+
+        final CuratorFramework curator;
+
+        final ZooKeeperConnectionMonitor monitor;
+
+        final WorkPlacement placement;
+
+        Member(String id) throws Exception {
+            this.id = id;
+            this.curator = CuratorFrameworkFactory.newClient(RebalanceHarness.this.connectString,
+                    RebalanceHarness.this.sessionMs, Math.min(5_000, RebalanceHarness.this.sessionMs), new ExponentialBackoffRetry(50, 5, 500));
+            this.curator.start();
+            this.curator.blockUntilConnected(20, TimeUnit.SECONDS);
+            this.monitor = new ZooKeeperConnectionMonitor(this.curator, event -> {
+            });
+            this.monitor.afterPropertiesSet();
+            ZooKeeperRequests requests = new ZooKeeperRequests(this.curator, this.monitor, Duration.ofSeconds(5),
+                    Clock.systemUTC());
+            this.placement = new WorkPlacement(this.curator, requests, new PlacementProperties(), () -> id, 1,
+                    event -> {
+                        if (event instanceof WorkAssignedEvent assigned) {
+                            RebalanceHarness.this.owners.put(assigned.getItem(), id);
+                        }
+                        else if (event instanceof WorkRevokedEvent revoked) {
+                            RebalanceHarness.this.owners.remove(revoked.getItem(), id);
+                        }
+                    }, new SimpleMeterRegistry());
+            this.placement.declare("bench", RebalanceHarness.this.items, 1);
+            this.placement.start();
+        }
+
+        void stop() {
+            this.placement.stop();
+            this.monitor.destroy();
+            this.curator.close();
+        }
+
+        /** Vanishes without closing its session: ZooKeeper expires it after the session timeout. */
+        void crash() throws Exception {
+            this.curator.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+            this.curator.close();
+            this.placement.stop();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.meshkeeper.placement;
+
+import java.util.Map;
+import java.util.Objects;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The leader's part of a {@link PlacementMember}: recompute the assignment from the live members and the published
+ * one, and publish it when it differs, fenced by the leader's own latch node.
+ */
+final class PlacementLeader {
+
+    private static final Logger logger = LoggerFactory.getLogger(PlacementLeader.class);
+
+    private static final JsonMapper json = JsonMapper.builder().build();
+
+    private final PlacementMember member;
+
+    private String epochPath;
+
+    private long epoch;
+
+    PlacementLeader(PlacementMember member) {
+        this.member = member;
+    }
+
+    /** Runs on the member's thread while its latch holds leadership and the connection is up. */
+    void lead() throws KeeperException {
+        String ourPath = this.member.latch().getOurPath();
+        if (ourPath == null) {
+            return;
+        }
+        if (!ourPath.equals(this.epochPath)) {
+            Stat latchNode = this.member.requests().call("exists", ourPath,
+                    (client, callback) -> client.checkExists().inBackground(callback).forPath(ourPath)).getStat();
+            if (latchNode == null) {
+                return;
+            }
+            this.epochPath = ourPath;
+            this.epoch = latchNode.getCzxid();
+            logger.info("Leader of work group '{}' ({}, epoch {})", this.member.group(), this.member.member(),
+                    this.epoch);
+        }
+        String path = this.member.assignmentPath();
+        PublishedAssignment current = this.member.publishedNow();
+        int version = this.member.publishedVersion();
+        boolean stored = version >= 0;
+        Map<String, Integer> live = this.member.liveMembers();
+        Map<String, String> next = PlacementBalancer.balance(current.owners(), this.member.items(), live);
+        if (stored && next.equals(current.owners()) && current.epoch() == this.epoch) {
+            return;
+        }
+        boolean changed = !stored || !next.equals(current.owners());
+        long generation = changed ? current.generation() + 1 : current.generation();
+        byte[] bytes = new PublishedAssignment(generation, this.epoch, next).toJson();
+        this.member.requests().call("publish", path, (client, callback) -> {
+            CuratorOp check = client.transactionOp().check().forPath(ourPath);
+            CuratorOp write = (version >= 0) ? client.transactionOp().setData().withVersion(version)
+                    .forPath(path, bytes) : client.transactionOp().create().forPath(path, bytes);
+            client.transaction().inBackground(callback).forOperations(check, write);
+        });
+        int moved = (int) current.owners().entrySet().stream()
+                .filter(entry -> live.containsKey(entry.getValue()))
+                .filter(entry -> !Objects.equals(next.get(entry.getKey()), entry.getValue())).count();
+        logger.debug("Work group '{}': published generation {} (epoch {}, {} members, {} moved)",
+                this.member.group(), generation, this.epoch, live.size(), moved);
+        if (changed) {
+            this.member.listener().published(generation, moved);
+        }
+    }
+
+    /** A member node's weight, 1 when absent or unreadable. */
+    static int weightOf(byte[] data) {
+        if (data == null || data.length == 0) {
+            return 1;
+        }
+        try {
+            JsonNode node = json.readTree(data);
+            int weight = node.path("weight").asInt(1);
+            return (weight > 0) ? weight : 1;
+        }
+        catch (RuntimeException ex) {
+            return 1;
+        }
+    }
+}
