@@ -385,8 +385,9 @@ registry_outage_under_load() {
     stream_phase paused
     kill -STOP "$pid"
     paused_at=$SECONDS
-    sleep 3
-    say "    during the outage:"
+    # The samples notice a paused server after about 4 s (two thirds of their 6 s ZooKeeper session timeout).
+    sleep 5
+    say "    during the outage (noticed by the applications after about 4 s):"
     say "      GET  :$INVENTORY_1_PORT/actuator/health -> $(timed_get "http://$HOST:$INVENTORY_1_PORT/actuator/health" | awk '{ printf "%s in %.0f ms", $2, $1 * 1000 }')"
     say "      GET  :$ORDER_PORT/actuator/health -> $(timed_get "http://$HOST:$ORDER_PORT/actuator/health" | awk '{ printf "%s in %.0f ms", $2, $1 * 1000 }')"
     say "      GET  :$INVENTORY_1_PORT/inventory/$SKU -> $(timed_get "http://$HOST:$INVENTORY_1_PORT/inventory/$SKU" | awk '{ printf "%s in %.0f ms", $2, $1 * 1000 }') (the stock, from the local replica)"
