@@ -65,7 +65,6 @@ public class LoadAutoConfiguration {
     }
 
     static LoadMeter meter(LoadProperties properties, InFlightRequests inFlight, int defaultCapacity) {
-        properties.validate();
         int capacity = (properties.getCapacity() != null) ? properties.getCapacity() : defaultCapacity;
         return new LoadMeter(inFlight::current, capacity, processCpu(), properties.getCpuThreshold());
     }

@@ -1,6 +1,7 @@
 package dev.meshkeeper.load;
 
 import java.time.Duration;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -8,7 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * interval and only when it moved, and on every HTTP response.
  */
 @ConfigurationProperties("meshkeeper.load")
-public class LoadProperties {
+public class LoadProperties implements InitializingBean {
 
     /** Whether this instance computes and publishes its load. */
     private boolean enabled = true;
@@ -83,22 +84,26 @@ public class LoadProperties {
         return this.header;
     }
 
-    void validate() {
+    @Override
+    public void afterPropertiesSet() {
         if (this.capacity != null && this.capacity < 1) {
-            throw new IllegalStateException("meshkeeper.load.capacity " + this.capacity + " is not usable; set it to "
-                    + "the number of requests this instance serves at once (1 or more), or leave it unset");
+            throw new InvalidLoadPropertyException("meshkeeper.load.capacity", this.capacity, "is less than 1",
+                    "Set meshkeeper.load.capacity to the number of requests this instance serves at once, or leave "
+                            + "it unset for the web server's worker threads.");
         }
         if (this.publishInterval == null || this.publishInterval.isNegative() || this.publishInterval.isZero()) {
-            throw new IllegalStateException("meshkeeper.load.publish-interval " + this.publishInterval + " is not "
-                    + "usable; set a positive duration such as 1s");
+            throw new InvalidLoadPropertyException("meshkeeper.load.publish-interval", this.publishInterval,
+                    "is not a positive duration", "Set meshkeeper.load.publish-interval to a duration such as 1s.");
         }
         if (!(this.hysteresis >= 0 && this.hysteresis < 1)) {
-            throw new IllegalStateException("meshkeeper.load.hysteresis " + this.hysteresis + " is not usable; set "
-                    + "a value from 0 (write every change) to below 1, such as 0.05");
+            throw new InvalidLoadPropertyException("meshkeeper.load.hysteresis", this.hysteresis,
+                    "is out of range; it must be at least 0 and below 1",
+                    "Set meshkeeper.load.hysteresis to a value such as 0.05 (0 writes every change).");
         }
-        if (!(this.cpuThreshold >= 0)) {
-            throw new IllegalStateException("meshkeeper.load.cpu-threshold " + this.cpuThreshold + " is not usable; "
-                    + "set a value from 0 to 1 (or above 1 to leave CPU out), such as 0.75");
+        if (!(this.cpuThreshold >= 0) || Double.isInfinite(this.cpuThreshold)) {
+            throw new InvalidLoadPropertyException("meshkeeper.load.cpu-threshold", this.cpuThreshold,
+                    "must be 0 or more", "Set meshkeeper.load.cpu-threshold to a value such as 0.75 (above 1 leaves "
+                            + "CPU out).");
         }
     }
 

@@ -56,11 +56,6 @@ final class LeastLoadedChooser implements InstanceChooser {
     private volatile boolean started;
 
     LeastLoadedChooser(String serviceId, ObservedLoad load, LoadBalancingProperties.LeastLoaded settings,
-            InvalidMetadataWarnings warnings) {
-        this(serviceId, load, settings, new PublishedLoads(Clock.systemUTC(), settings.getLoadExpiry(), null));
-    }
-
-    LeastLoadedChooser(String serviceId, ObservedLoad load, LoadBalancingProperties.LeastLoaded settings,
             PublishedLoads published) {
         this.serviceId = serviceId;
         this.load = load;
