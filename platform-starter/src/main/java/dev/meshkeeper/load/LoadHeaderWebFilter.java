@@ -7,8 +7,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Adds {@value LoadFigure#HEADER} to every response of a reactive application: the load when the exchange arrived,
- * this exchange included.
+ * Adds {@value LoadFigure#HEADER} to every response of a reactive application: the load when the response is
+ * committed, this exchange included. Set at commit, so that in a gateway the header is the gateway's own load and
+ * not the one of the provider whose response it relays.
  */
 class LoadHeaderWebFilter implements WebFilter, Ordered {
 
@@ -26,7 +27,10 @@ class LoadHeaderWebFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        exchange.getResponse().getHeaders().set(LoadFigure.HEADER, LoadFigure.format(this.meter.current()));
+        exchange.getResponse().beforeCommit(() -> {
+            exchange.getResponse().getHeaders().set(LoadFigure.HEADER, LoadFigure.format(this.meter.current()));
+            return Mono.empty();
+        });
         return chain.filter(exchange);
     }
 }
