@@ -52,14 +52,20 @@ final class PublishedLoads {
         return this.services.computeIfAbsent(serviceId, (id) -> new ConcurrentHashMap<>());
     }
 
-    /** {@code instance} answered with {@code header} as its {@value LoadFigure#HEADER}. */
+    /**
+     * {@code instance} answered with {@code header} as its {@value LoadFigure#HEADER}. Kept only for instances a
+     * least-loaded balancer has offered (the others' figures would never be read nor forgotten).
+     */
     void headerReceived(ServiceInstance instance, String header) {
+        Map<String, Figures> instances = this.services.get(instance.getServiceId());
+        Figures figures = (instances != null) ? instances.get(OutlierEjection.instanceKey(instance)) : null;
+        if (figures == null) {
+            return;
+        }
         double load = usable(instance, "header " + LoadFigure.HEADER, header);
         if (Double.isNaN(load)) {
             return;
         }
-        Figures figures = ofService(instance.getServiceId()).computeIfAbsent(OutlierEjection.instanceKey(instance),
-                (key) -> new Figures(this.clock.millis()));
         figures.header = new Figure(load, this.clock.millis());
         record(instance.getServiceId(), load);
     }
