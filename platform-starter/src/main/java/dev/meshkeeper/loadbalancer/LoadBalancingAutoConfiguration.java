@@ -93,8 +93,10 @@ public class LoadBalancingAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "loadBalancingEndpointContributor")
     LoadBalancingEndpointContributor loadBalancingEndpointContributor(LoadBalancingProperties properties,
-            ServiceBalancers serviceBalancers, OutlierEjection outlierEjection, ObservedLoad observedLoad) {
-        return new LoadBalancingEndpointContributor(properties, serviceBalancers, outlierEjection, observedLoad);
+            ServiceBalancers serviceBalancers, OutlierEjection outlierEjection, ObservedLoad observedLoad,
+            PublishedLoads publishedLoads) {
+        return new LoadBalancingEndpointContributor(properties, serviceBalancers, outlierEjection, observedLoad,
+                publishedLoads);
     }
 
     /**

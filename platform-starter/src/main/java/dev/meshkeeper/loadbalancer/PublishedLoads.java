@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -100,6 +102,25 @@ final class PublishedLoads {
             return fromHeader.load();
         }
         return (fromMetadata != null) ? fromMetadata.load() : Double.NaN;
+    }
+
+    /**
+     * Per instance of {@code serviceId}: the load last read from its response header and from its metadata, and how
+     * many milliseconds ago each was seen ({@code null} when there is none).
+     */
+    Map<String, Map<String, Object>> describe(String serviceId) {
+        Map<String, Map<String, Object>> described = new TreeMap<>();
+        long now = this.clock.millis();
+        this.services.getOrDefault(serviceId, Map.of()).forEach((key, figures) -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            Figure header = figures.header;
+            Figure metadata = figures.metadata;
+            entry.put("header", (header != null) ? header.load() : null);
+            entry.put("headerAgeMillis", (header != null) ? now - header.atMillis() : null);
+            entry.put("metadata", (metadata != null) ? metadata.load() : null);
+            described.put(key, entry);
+        });
+        return described;
     }
 
     /** Forgets instances of {@code serviceId} that are not in {@code current}. */
