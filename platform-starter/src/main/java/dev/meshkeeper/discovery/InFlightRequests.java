@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Counts the server requests in progress, so graceful deregistration can wait for them to finish before the
  * instance leaves the registry. Fed by a filter that runs first: {@link InFlightRequestsFilter} in a servlet
- * application, {@link InFlightRequestsWebFilter} in a reactive one.
+ * application, {@link InFlightRequestsWebFilter} in a reactive one. Also read for the load an instance publishes.
  */
-class InFlightRequests {
+public class InFlightRequests {
 
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -29,8 +29,8 @@ class InFlightRequests {
         }
     }
 
-    /** The requests in progress now. */
-    int current() {
+    /** The requests in progress now (this instance's server requests, counted by the filter that runs first). */
+    public int current() {
         return this.inFlight.get();
     }
 

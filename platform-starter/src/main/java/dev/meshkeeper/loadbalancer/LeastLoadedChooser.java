@@ -1,5 +1,6 @@
 package dev.meshkeeper.loadbalancer;
 
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +11,23 @@ import org.springframework.cloud.client.ServiceInstance;
 /**
  * Power of two choices: picks two different instances at random and takes the cheaper one. The cost of an
  * instance is {@code (requests in flight + 1) * (latency EWMA + 1 ms)} as this client observed them, times
- * {@code 1 + load-bias * load} when the instance publishes a {@code load} figure (0.0 idle to 1.0 saturated) in its
- * metadata. Comparing two random instances instead of all keeps a choice O(1) and avoids the herd that always
- * picking the single least-loaded instance causes when many clients act on the same stale figures.
+ * {@code 1 + load-bias * load / (1.05 - load)} when the instance publishes its load (0.0 idle to 1.0 saturated) in
+ * the {@code X-Meshkeeper-Load} header of its responses or in its metadata (the freshest of the two; see
+ * {@link PublishedLoads}). The load term grows like a queue's waiting time as the instance nears saturation, so the
+ * load other callers put on an instance, which this client cannot observe, still steers it away.
+ * <p>
+ * An instance that appears after the first choice is in blackout for a while: its published load and latency do
+ * not count yet (an idle newcomer would otherwise win every comparison and be flooded), only the requests in
+ * flight this client has on it. Comparing two random instances instead of all keeps a choice O(1) and avoids the
+ * herd that always picking the single least-loaded instance causes when many clients act on the same stale figures.
  */
 final class LeastLoadedChooser implements InstanceChooser {
 
     /** Added to every latency, so that in-flight requests still count when latencies are tiny or unknown. */
     private static final double BASE_COST_NANOS = 1_000_000;
+
+    /** Keeps the load term finite for a saturated instance: its cost is at most 1 + 20 * load-bias times higher. */
+    private static final double SATURATION_MARGIN = 0.05;
 
     /** About once in this many choices, figures of idle instances no longer offered are forgotten. */
     private static final int PRUNE_EVERY = 4096;
@@ -33,16 +43,29 @@ final class LeastLoadedChooser implements InstanceChooser {
 
     private final String loadKey;
 
-    private final InvalidMetadataWarnings warnings;
+    private final PublishedLoads published;
+
+    /** This service's figures in {@link #published}, looked up once. */
+    private final Map<String, PublishedLoads.Figures> publishedLoads;
+
+    private final Clock clock;
+
+    private final long blackoutMillis;
+
+    /** Until the first choice, instances are the initial ones and have no blackout. */
+    private volatile boolean started;
 
     LeastLoadedChooser(String serviceId, ObservedLoad load, LoadBalancingProperties.LeastLoaded settings,
-            InvalidMetadataWarnings warnings) {
+            PublishedLoads published) {
         this.serviceId = serviceId;
         this.load = load;
         this.loads = load.ofService(serviceId);
         this.loadBias = settings.getLoadBias();
         this.loadKey = settings.getLoadMetadataKey();
-        this.warnings = warnings;
+        this.published = published;
+        this.publishedLoads = published.ofService(serviceId);
+        this.clock = published.clock();
+        this.blackoutMillis = settings.getBlackout().toMillis();
     }
 
     @Override
@@ -54,6 +77,14 @@ final class LeastLoadedChooser implements InstanceChooser {
         if (((bits >>> 20) & (PRUNE_EVERY - 1)) == 0) {
             prune(instances);
         }
+        if (!this.started) {
+            long initial = this.clock.millis() - this.blackoutMillis - 1;
+            for (ServiceInstance instance : instances) {
+                this.publishedLoads.computeIfAbsent(OutlierEjection.instanceKey(instance),
+                        (key) -> new PublishedLoads.Figures(initial));
+            }
+            this.started = true;
+        }
         if (size == 1) {
             return instances.get(0);
         }
@@ -64,36 +95,50 @@ final class LeastLoadedChooser implements InstanceChooser {
         }
         ServiceInstance a = instances.get(first);
         ServiceInstance b = instances.get(second);
-        return (cost(a) <= cost(b)) ? a : b;
+        long now = this.clock.millis();
+        String keyA = OutlierEjection.instanceKey(a);
+        String keyB = OutlierEjection.instanceKey(b);
+        PublishedLoads.Figures figuresA = figures(keyA, now);
+        PublishedLoads.Figures figuresB = figures(keyB, now);
+        if (inBlackout(figuresA, now) || inBlackout(figuresB, now)) {
+            return (inFlight(keyA) <= inFlight(keyB)) ? a : b;
+        }
+        return (cost(a, keyA, figuresA, now) <= cost(b, keyB, figuresB, now)) ? a : b;
     }
 
+    /** The cost of choosing {@code instance} now, as the class comment defines it. */
     double cost(ServiceInstance instance) {
-        ObservedLoad.InstanceLoad observed = this.loads.get(OutlierEjection.instanceKey(instance));
+        long now = this.clock.millis();
+        String key = OutlierEjection.instanceKey(instance);
+        return cost(instance, key, figures(key, now), now);
+    }
+
+    private double cost(ServiceInstance instance, String key, PublishedLoads.Figures figures, long now) {
+        ObservedLoad.InstanceLoad observed = this.loads.get(key);
         double cost = (observed != null) ? (observed.inFlight() + 1) * (observed.ewmaNanos() + BASE_COST_NANOS)
                 : BASE_COST_NANOS;
         if (this.loadBias > 0) {
-            cost *= 1 + this.loadBias * publishedLoad(instance);
+            double load = this.published.load(instance, figures, this.loadKey, now);
+            if (!Double.isNaN(load)) {
+                cost *= 1 + this.loadBias * load / (1 + SATURATION_MARGIN - load);
+            }
         }
         return cost;
     }
 
-    private double publishedLoad(ServiceInstance instance) {
-        Map<String, String> metadata = instance.getMetadata();
-        String value = (metadata != null) ? metadata.get(this.loadKey) : null;
-        if (value == null) {
-            return 0;
-        }
-        try {
-            double published = Double.parseDouble(value.trim());
-            if (published >= 0 && !Double.isInfinite(published)) {
-                return Math.min(published, 1.0);
-            }
-        }
-        catch (NumberFormatException ex) {
-            // reported below
-        }
-        this.warnings.warn(instance, this.loadKey, value, "load 0");
-        return 0;
+    private PublishedLoads.Figures figures(String key, long now) {
+        PublishedLoads.Figures figures = this.publishedLoads.get(key);
+        return (figures != null) ? figures
+                : this.publishedLoads.computeIfAbsent(key, (k) -> new PublishedLoads.Figures(now));
+    }
+
+    private boolean inBlackout(PublishedLoads.Figures figures, long now) {
+        return now - figures.firstSeenMillis < this.blackoutMillis;
+    }
+
+    private int inFlight(String key) {
+        ObservedLoad.InstanceLoad observed = this.loads.get(key);
+        return (observed != null) ? observed.inFlight() : 0;
     }
 
     private void prune(List<ServiceInstance> instances) {
@@ -102,5 +147,6 @@ final class LeastLoadedChooser implements InstanceChooser {
             current.add(OutlierEjection.instanceKey(instance));
         }
         this.load.retainOnly(this.serviceId, current);
+        this.published.retainOnly(this.serviceId, current);
     }
 }

@@ -57,16 +57,24 @@ public class LoadBalancingAutoConfiguration {
     }
 
     @Bean
+    PublishedLoads meshkeeperPublishedLoads(LoadBalancingProperties properties, ObjectProvider<Clock> clock,
+            ObjectProvider<MeterRegistry> meterRegistry) {
+        return new PublishedLoads(clock.getIfAvailable(Clock::systemUTC), properties.getLeastLoaded().getLoadExpiry(),
+                meterRegistry.getIfAvailable(CompositeMeterRegistry::new));
+    }
+
+    @Bean
     ObservingLoadBalancerLifecycle meshkeeperObservingLoadBalancerLifecycle(ObservedLoad observedLoad,
-            OutlierEjection outlierEjection) {
-        return new ObservingLoadBalancerLifecycle(observedLoad, outlierEjection);
+            OutlierEjection outlierEjection, PublishedLoads publishedLoads) {
+        return new ObservingLoadBalancerLifecycle(observedLoad, outlierEjection, publishedLoads);
     }
 
     @Bean
     ServiceBalancers meshkeeperServiceBalancers(LoadBalancingProperties properties, OutlierEjection outlierEjection,
-            ObservedLoad observedLoad, ObjectProvider<LoadBalancerZoneConfig> zoneConfig,
+            ObservedLoad observedLoad, PublishedLoads publishedLoads, ObjectProvider<LoadBalancerZoneConfig> zoneConfig,
             ObjectProvider<MeterRegistry> meterRegistry, VersionSplits versionSplits, Environment environment) {
-        return new ServiceBalancers(properties, outlierEjection, observedLoad, zoneConfig.getIfAvailable(),
+        return new ServiceBalancers(properties, outlierEjection, observedLoad, publishedLoads,
+                zoneConfig.getIfAvailable(),
                 meterRegistry.getIfAvailable(CompositeMeterRegistry::new), versionSplits,
                 new LoadBalancerConfigurations(environment));
     }
@@ -85,8 +93,10 @@ public class LoadBalancingAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "loadBalancingEndpointContributor")
     LoadBalancingEndpointContributor loadBalancingEndpointContributor(LoadBalancingProperties properties,
-            ServiceBalancers serviceBalancers, OutlierEjection outlierEjection, ObservedLoad observedLoad) {
-        return new LoadBalancingEndpointContributor(properties, serviceBalancers, outlierEjection, observedLoad);
+            ServiceBalancers serviceBalancers, OutlierEjection outlierEjection, ObservedLoad observedLoad,
+            PublishedLoads publishedLoads) {
+        return new LoadBalancingEndpointContributor(properties, serviceBalancers, outlierEjection, observedLoad,
+                publishedLoads);
     }
 
     /**

@@ -20,8 +20,11 @@ class LoadBalancingEndpointContributor implements MeshkeeperEndpointContributor 
 
     private final ObservedLoad observedLoad;
 
+    private final PublishedLoads publishedLoads;
+
     LoadBalancingEndpointContributor(LoadBalancingProperties properties, ServiceBalancers serviceBalancers,
-            OutlierEjection outlierEjection, ObservedLoad observedLoad) {
+            OutlierEjection outlierEjection, ObservedLoad observedLoad, PublishedLoads publishedLoads) {
+        this.publishedLoads = publishedLoads;
         this.properties = properties;
         this.serviceBalancers = serviceBalancers;
         this.outlierEjection = outlierEjection;
@@ -55,6 +58,7 @@ class LoadBalancingEndpointContributor implements MeshkeeperEndpointContributor 
             }
             if (strategy == BalancingStrategy.LEAST_LOADED) {
                 service.put("load", this.observedLoad.describe(serviceId));
+                service.put("publishedLoad", this.publishedLoads.describe(serviceId));
             }
             services.put(serviceId, service);
         }

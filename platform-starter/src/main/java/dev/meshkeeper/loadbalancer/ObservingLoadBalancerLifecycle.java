@@ -1,5 +1,6 @@
 package dev.meshkeeper.loadbalancer;
 
+import dev.meshkeeper.load.LoadFigure;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.CompletionContext;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
@@ -14,7 +15,7 @@ import org.springframework.util.ClassUtils;
  * Watches every load-balanced call through Spring Cloud LoadBalancer's lifecycle callbacks: counts requests in
  * flight and their latency per instance (for least-loaded) and reports failures and successes to
  * {@link OutlierEjection}. A call fails when it ends with an exception (connection refused, timeout, I/O error) or
- * with a 5xx status.
+ * with a 5xx status. The {@code X-Meshkeeper-Load} header of each response goes to {@link PublishedLoads}.
  */
 class ObservingLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
 
@@ -25,9 +26,17 @@ class ObservingLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, Ob
 
     private final OutlierEjection outlierEjection;
 
+    private final PublishedLoads published;
+
     ObservingLoadBalancerLifecycle(ObservedLoad load, OutlierEjection outlierEjection) {
+        this(load, outlierEjection, null);
+    }
+
+    /** @param published where response headers' loads go, or {@code null} to ignore them */
+    ObservingLoadBalancerLifecycle(ObservedLoad load, OutlierEjection outlierEjection, PublishedLoads published) {
         this.load = load;
         this.outlierEjection = outlierEjection;
+        this.published = published;
     }
 
     @Override
@@ -69,6 +78,12 @@ class ObservingLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, Ob
             latency = System.nanoTime() - timed.getRequestStartTime();
         }
         this.load.requestCompleted(instance, latency);
+        if (WEB_PRESENT && this.published != null) {
+            String header = loadHeader(completion.getClientResponse());
+            if (header != null) {
+                this.published.headerReceived(instance, header);
+            }
+        }
         if (failed(completion)) {
             this.outlierEjection.reportFailure(instance);
         }
@@ -82,6 +97,17 @@ class ObservingLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, Ob
             return true;
         }
         return WEB_PRESENT && isServerError(completion.getClientResponse());
+    }
+
+    private static String loadHeader(Object clientResponse) {
+        org.springframework.http.HttpHeaders headers = null;
+        if (clientResponse instanceof ResponseData data) {
+            headers = data.getHeaders();
+        }
+        else if (clientResponse instanceof org.springframework.http.ResponseEntity<?> entity) {
+            headers = entity.getHeaders();
+        }
+        return (headers != null) ? headers.getFirst(LoadFigure.HEADER) : null;
     }
 
     private static boolean isServerError(Object clientResponse) {

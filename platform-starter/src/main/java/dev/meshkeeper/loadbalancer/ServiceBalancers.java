@@ -44,10 +44,13 @@ final class ServiceBalancers {
 
     private final LoadBalancerConfigurations configurations;
 
+    private final PublishedLoads publishedLoads;
+
     ServiceBalancers(LoadBalancingProperties properties, OutlierEjection outlierEjection, ObservedLoad observedLoad,
-            LoadBalancerZoneConfig zoneConfig, MeterRegistry meterRegistry, VersionSplits versionSplits,
-            LoadBalancerConfigurations configurations) {
+            PublishedLoads publishedLoads, LoadBalancerZoneConfig zoneConfig, MeterRegistry meterRegistry,
+            VersionSplits versionSplits, LoadBalancerConfigurations configurations) {
         this.configurations = configurations;
+        this.publishedLoads = publishedLoads;
         this.properties = properties;
         this.outlierEjection = outlierEjection;
         this.observedLoad = observedLoad;
@@ -67,7 +70,7 @@ final class ServiceBalancers {
             case ROUND_ROBIN -> new RoundRobinChooser();
             case WEIGHTED -> new SmoothWeightedChooser(this.warnings, this.properties.getMaxWeight());
             case LEAST_LOADED -> new LeastLoadedChooser(serviceId, this.observedLoad,
-                    this.properties.getLeastLoaded(), this.warnings);
+                    this.properties.getLeastLoaded(), this.publishedLoads);
         };
         UnaryOperator<List<ServiceInstance>> withoutEjected = this.outlierEjection.filterFor(serviceId);
         UnaryOperator<List<ServiceInstance>> filter = UnaryOperator.identity();

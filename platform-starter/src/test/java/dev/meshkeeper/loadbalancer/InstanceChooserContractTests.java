@@ -4,6 +4,8 @@ import static dev.meshkeeper.loadbalancer.TestInstances.instance;
 import static dev.meshkeeper.loadbalancer.TestInstances.instances;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,7 +30,8 @@ class InstanceChooserContractTests {
             case ROUND_ROBIN -> new RoundRobinChooser();
             case WEIGHTED -> new SmoothWeightedChooser(warnings);
             case LEAST_LOADED -> new LeastLoadedChooser(serviceId, new ObservedLoad(0.3),
-                    new LoadBalancingProperties.LeastLoaded(), warnings);
+                    new LoadBalancingProperties.LeastLoaded(),
+                    new PublishedLoads(Clock.systemUTC(), Duration.ofSeconds(10), null));
         };
     }
 

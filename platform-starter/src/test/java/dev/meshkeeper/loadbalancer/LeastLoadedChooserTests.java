@@ -3,6 +3,7 @@ package dev.meshkeeper.loadbalancer;
 import static dev.meshkeeper.loadbalancer.TestInstances.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,8 @@ class LeastLoadedChooserTests {
     private final LoadBalancingProperties.LeastLoaded settings = new LoadBalancingProperties.LeastLoaded();
 
     private LeastLoadedChooser chooser(String serviceId) {
-        return new LeastLoadedChooser(serviceId, this.load, this.settings, new InvalidMetadataWarnings());
+        return new LeastLoadedChooser(serviceId, this.load, this.settings,
+                new PublishedLoads(Clock.systemUTC(), this.settings.getLoadExpiry(), null));
     }
 
     @Test

@@ -156,7 +156,7 @@ class LoadBalancingEndToEndTests {
         assertThat(servedBy.getOrDefault(slowPort, 0)).isBetween(0, 2);
         assertThat(servedBy.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
         assertThat(consumer.getBean(LoadBalancingEndpointContributor.class).describe()).asString()
-                .contains(LATENCY + "={strategy=least-loaded", "latencyEwmaMillis");
+                .contains(LATENCY + "={strategy=least-loaded", "latencyEwmaMillis", "publishedLoad={", "header=");
     }
 
     private static ConfigurableApplicationContext provider(RegistryHandle registry, String service, String weight,

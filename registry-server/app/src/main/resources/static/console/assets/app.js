@@ -269,13 +269,14 @@ pages.services = {
       slot,
       h('div', { id: 'flash' }),
       h('div', { class: 'table-wrap' }, h('table', { id: 'instances' },
-        h('thead', {}, h('tr', {}, ['Instance', 'Address', 'Zone', 'Weight', 'Version', 'Status', 'Registered', ''].map(t => h('th', {}, t)))),
+        h('thead', {}, h('tr', {}, ['Instance', 'Address', 'Zone', 'Weight', 'Load', 'Version', 'Status', 'Registered', ''].map(t => h('th', {}, t)))),
         h('tbody', {}, data.instances.map(i => {
           const next = i.status === 'UP' ? 'OUT_OF_SERVICE' : 'UP';
           return h('tr', { dataset: { instance: i.id } },
             h('td', { class: 'mono' }, i.id),
             h('td', { class: 'mono' }, `${i.address}:${i.port}${i.sslPort ? ` (TLS ${i.sslPort})` : ''}`),
-            h('td', {}, i.zone ?? '—'), h('td', {}, i.weight ?? '—'), h('td', {}, i.version ?? '—'),
+            h('td', {}, i.zone ?? '—'), h('td', {}, i.weight ?? '—'),
+            h('td', { class: 'load' }, i.load == null ? '—' : i.load.toFixed(2)), h('td', {}, i.version ?? '—'),
             h('td', {}, statusBadge(i.status)),
             h('td', {}, when(i.registrationTime)),
             h('td', {}, h('div', { class: 'row-actions' }, writeButton(next === 'UP' ? 'Put back in service' : 'Take out of service',

@@ -174,13 +174,28 @@ final class ServiceStore {
         catch (NumberFormatException ex) {
             // an unparsable weight is shown in metadata only
         }
+        Double load = load(metadata.get("load"));
         JsonNode time = tree.get("registrationTimeUTC");
         String registered = (time != null && time.isNumber()) ? Instant.ofEpochMilli(time.asLong()).toString()
                 : null;
         String status = metadata.getOrDefault(STATUS_KEY, "UP");
         String instanceId = (text(tree, "id") != null) ? text(tree, "id") : id;
         return new Instance(instanceId, service, address, port, sslPort, uri, metadata.get("zone"), weight,
-                metadata.get("version"), status, registered, metadata);
+                load, metadata.get("version"), status, registered, metadata);
+    }
+
+    /** The published load in [0, 1], or {@code null} when absent or not a finite number (shown in metadata only). */
+    private static Double load(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            double value = Double.parseDouble(text.trim());
+            return Double.isFinite(value) ? Math.max(0.0, Math.min(1.0, value)) : null;
+        }
+        catch (NumberFormatException ex) {
+            return null;
+        }
     }
 
     private static String text(JsonNode tree, String field) {
@@ -231,9 +246,12 @@ final class ServiceStore {
     record ServiceSummary(String name, int instances, int up) {
     }
 
-    /** An instance as the API shows it; {@code metadata} holds every metadata entry of the registration. */
+    /**
+     * An instance as the API shows it; {@code load} is the load it publishes (0 idle to 1 saturated) or {@code null};
+     * {@code metadata} holds every metadata entry of the registration.
+     */
     record Instance(String id, String service, String address, Integer port, Integer sslPort, String uri,
-            String zone, Integer weight, String version, String status, String registrationTime,
+            String zone, Integer weight, Double load, String version, String status, String registrationTime,
             Map<String, String> metadata) {
     }
 

@@ -87,7 +87,7 @@ class AdminApiIntegrationTests {
     @Test
     void servicesListShowsInstancesRegisteredInSpringCloudZookeepersFormat() throws Exception {
         register("catalog-service", "catalog-service-127.0.0.1-8081", 8081,
-                Map.of("zone", "zone-a", "weight", "3", "version", "v1", "instance_status", "UP"));
+                Map.of("zone", "zone-a", "weight", "3", "version", "v1", "instance_status", "UP", "load", "0.42"));
         register("catalog-service", "catalog-service-127.0.0.1-8082", 8082,
                 Map.of("zone", "zone-b", "instance_status", "OUT_OF_SERVICE"));
 
@@ -107,6 +107,7 @@ class AdminApiIntegrationTests {
         assertThat(first.get("uri").asString()).isEqualTo("http://127.0.0.1:8081");
         assertThat(first.get("zone").asString()).isEqualTo("zone-a");
         assertThat(first.get("weight").asInt()).isEqualTo(3);
+        assertThat(first.get("load").asDouble()).isEqualTo(0.42);
         assertThat(first.get("version").asString()).isEqualTo("v1");
         assertThat(first.get("status").asString()).isEqualTo("UP");
         assertThat(first.get("registrationTime").asString()).endsWith("Z");
@@ -116,6 +117,7 @@ class AdminApiIntegrationTests {
                 "vic"), 200);
         assertThat(instance.get("status").asString()).isEqualTo("OUT_OF_SERVICE");
         assertThat(instance.get("weight").isNull()).isTrue();
+        assertThat(instance.get("load").isNull()).isTrue();
     }
 
     @Test

@@ -178,6 +178,7 @@ class ConsoleBrowserTest {
             await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
                 assertThat(this.browser.findElements(By.cssSelector("#instances tbody tr"))).hasSize(2);
                 assertThat(text("#instances")).contains("127.0.0.1:8081").contains("zone-b").contains("UP");
+                assertThat(text("#instances td.load")).isEqualTo("0.37");
             });
             // Live: the console follows the event stream (it stops polling then), so a new registration
             // appears without a reload.
@@ -351,7 +352,7 @@ class ConsoleBrowserTest {
                 {"name":"%1$s","id":"%2$s","address":"127.0.0.1","port":%3$d,"sslPort":null,
                  "payload":{"@class":"org.springframework.cloud.zookeeper.discovery.ZookeeperInstance",
                    "id":"%1$s","name":"%1$s","metadata":{"zone":"%4$s","weight":"%5$s","version":"%6$s",
-                   "instance_status":"UP"}},
+                   "instance_status":"UP","load":"0.37"}},
                  "registrationTimeUTC":%7$d,"serviceType":"DYNAMIC",
                  "uriSpec":{"parts":[{"value":"scheme","variable":true},{"value":"://","variable":false},
                    {"value":"address","variable":true},{"value":":","variable":false},

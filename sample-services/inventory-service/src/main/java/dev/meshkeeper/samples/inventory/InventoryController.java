@@ -2,6 +2,7 @@ package dev.meshkeeper.samples.inventory;
 
 import dev.meshkeeper.traffic.RateLimited;
 import jakarta.validation.constraints.Min;
+import java.time.Duration;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -22,6 +23,9 @@ import org.springframework.web.bind.annotation.RestController;
  * Stock queries are under the cluster-wide rate limit {@value #READS_LIMIT}, whose rate is the property
  * {@code inventory.rate-limit} (requests per second for the whole service, shared by the live instances; unset:
  * unlimited). A query over this instance's share gets a 429 problem detail with {@code Retry-After}.
+ * <p>
+ * {@code inventory.simulated-latency} (default 0) delays every stock query of this instance, to show where
+ * utilisation-aware balancing sends the work of a slow instance.
  */
 @RestController
 @RequestMapping("/inventory")
@@ -38,7 +42,11 @@ class InventoryController {
 
     private final RegisteredInstance instance;
 
-    InventoryController(SharedStock stock, Reservations reservations, RegisteredInstance instance) {
+    private final InventoryProperties properties;
+
+    InventoryController(SharedStock stock, Reservations reservations, RegisteredInstance instance,
+            InventoryProperties properties) {
+        this.properties = properties;
         this.stock = stock;
         this.reservations = reservations;
         this.instance = instance;
@@ -46,8 +54,13 @@ class InventoryController {
 
     @GetMapping("/{sku}")
     @RateLimited(READS_LIMIT)
-    StockLevel stock(@PathVariable String sku) {
+    StockLevel stock(@PathVariable String sku) throws InterruptedException {
         requireValid(sku);
+        // Read on every query: the value is re-bound live when it changes in ZooKeeper.
+        Duration delay = this.properties.getSimulatedLatency();
+        if (delay != null && !delay.isNegative() && !delay.isZero()) {
+            Thread.sleep(delay.toMillis());
+        }
         return new StockLevel(sku, this.stock.read(sku).available(), this.instance.id(), this.instance.zone(),
                 this.instance.version());
     }

@@ -1,0 +1,317 @@
+package dev.meshkeeper.benchmarks.loadbalancer;
+
+import dev.meshkeeper.discovery.InstanceRegistration;
+import dev.meshkeeper.registry.server.RegistryServer;
+import dev.meshkeeper.registry.server.RegistryServerSettings;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.framework.CuratorFramework;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Utilisation-aware balancing side by side with the other strategies, in one run against the same providers. Each
+ * scenario starts three providers of a fresh service in an embedded ZooKeeper (Tomcat with {@code threads} worker
+ * threads, {@code meshkeeper.load.capacity} the same, 10 ms of work per request), then measures each strategy in turn
+ * with two caller applications of its own sending GETs from {@code senders} threads each (1 s timeout):
+ * <ul>
+ * <li><b>Spring Cloud LoadBalancer round-robin</b>: {@code meshkeeper.enabled=false};</li>
+ * <li><b>Meshkeeper round-robin</b>;</li>
+ * <li><b>caller-only least-loaded</b>: least-loaded with {@code load-bias=0} (this caller's in-flight and latency);</li>
+ * <li><b>utilisation-aware</b>: least-loaded with its defaults (plus the load providers publish).</li>
+ * </ul>
+ * Scenarios: (a) identical providers; (b) one provider 10x slower (100 ms); (c) one provider saturated by a
+ * background client that calls it directly (4 x {@code threads} senders), which the callers do not see; (d) one
+ * provider with half the worker threads. A silent pass of (a) warms the code up first. Run: {@code java -cp ...
+ * dev.meshkeeper.benchmarks.loadbalancer.UtilisationAwareBalancingHarness [seconds=6] [senders=6] [threads=8]}.
+ */
+public final class UtilisationAwareBalancingHarness {
+
+    private static final long WORK_MILLIS = 10;
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+    private UtilisationAwareBalancingHarness() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 6;
+        int senders = (args.length > 1) ? Integer.parseInt(args[1]) : 6;
+        int threads = (args.length > 2) ? Integer.parseInt(args[2]) : 8;
+        try (RegistryServer server = new RegistryServer(RegistryServerSettings.builder().bindAddress("127.0.0.1")
+                .clientPort(0).dataDir(Files.createTempDirectory("meshkeeper-utilisation")).build())) {
+            server.start();
+            String connect = server.connectString();
+            // A silent pass first: the strategies measured first would otherwise run on colder code than the others.
+            scenario(connect, "warm-up", null, seconds, senders, new int[] { threads, threads, threads },
+                    new long[] { WORK_MILLIS, WORK_MILLIS, WORK_MILLIS }, 0);
+            System.out.printf(Locale.ROOT, "%n%d s per strategy, 2 callers x %d senders, providers with %d threads, "
+                    + "%d ms of work, timeout %d ms%n", seconds, senders, threads, WORK_MILLIS, TIMEOUT.toMillis());
+            System.out.println("| scenario | strategy | requests | p50 ms | p99 ms | p99.9 ms | bad provider share "
+                    + "| success % | load writes/s per instance |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
+            scenario(connect, "a", "(a) identical", seconds, senders, new int[] { threads, threads, threads },
+                    new long[] { WORK_MILLIS, WORK_MILLIS, WORK_MILLIS }, 0);
+            scenario(connect, "b", "(b) one 10x slower", seconds, senders, new int[] { threads, threads, threads },
+                    new long[] { 10 * WORK_MILLIS, WORK_MILLIS, WORK_MILLIS }, 0);
+            scenario(connect, "c", "(c) one saturated by others", seconds, senders,
+                    new int[] { threads, threads, threads }, new long[] { WORK_MILLIS, WORK_MILLIS, WORK_MILLIS },
+                    4 * threads);
+            scenario(connect, "d", "(d) one with half the threads", seconds, senders,
+                    new int[] { Math.max(1, threads / 2), threads, threads },
+                    new long[] { WORK_MILLIS, WORK_MILLIS, WORK_MILLIS }, 0);
+        }
+    }
+
+    private static void scenario(String connect, String id, String title, int seconds, int senders, int[] threads,
+            long[] workMillis, int background) throws Exception {
+        String service = "utilisation-" + id;
+        List<ConfigurableApplicationContext> providers = new ArrayList<>();
+        try {
+            for (int i = 0; i < threads.length; i++) {
+                providers.add(provider(connect, service, threads[i], workMillis[i]));
+            }
+            String badPort = port(providers.get(0));
+            Senders backgroundLoad = null;
+            if (background > 0) {
+                RestClient direct = RestClient.builder().requestFactory(requestFactory())
+                        .baseUrl("http://127.0.0.1:" + badPort).build();
+                backgroundLoad = new Senders(direct, "/work", background);
+            }
+            try {
+                Map<String, String[]> strategies = new LinkedHashMap<>();
+                strategies.put("Spring Cloud LoadBalancer round-robin", new String[] { "meshkeeper.enabled=false" });
+                strategies.put("Meshkeeper round-robin", new String[] {
+                        "meshkeeper.loadbalancer.clients." + service + ".strategy=round-robin" });
+                strategies.put("caller-only least-loaded", new String[] {
+                        "meshkeeper.loadbalancer.clients." + service + ".strategy=least-loaded",
+                        "meshkeeper.loadbalancer.least-loaded.load-bias=0" });
+                strategies.put("utilisation-aware least-loaded", new String[] {
+                        "meshkeeper.loadbalancer.clients." + service + ".strategy=least-loaded" });
+                for (Map.Entry<String, String[]> strategy : strategies.entrySet()) {
+                    measure(connect, service, title, strategy.getKey(), strategy.getValue(), providers, badPort,
+                            seconds, senders);
+                }
+            }
+            finally {
+                if (backgroundLoad != null) {
+                    backgroundLoad.stop();
+                }
+            }
+        }
+        finally {
+            providers.forEach(ConfigurableApplicationContext::close);
+        }
+    }
+
+    private static void measure(String connect, String service, String title, String strategy, String[] settings,
+            List<ConfigurableApplicationContext> providers, String badPort, int seconds, int senders)
+            throws Exception {
+        try (ConfigurableApplicationContext first = caller(connect, settings);
+                ConfigurableApplicationContext second = caller(connect, settings)) {
+            Senders one = new Senders(client(first), "http://" + service + "/work", senders);
+            Senders two = new Senders(client(second), "http://" + service + "/work", senders);
+            TimeUnit.SECONDS.sleep(1);
+            one.reset();
+            two.reset();
+            long[] versions = versions(providers);
+            long started = System.nanoTime();
+            TimeUnit.SECONDS.sleep(seconds);
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            long[] after = versions(providers);
+            one.stop();
+            two.stop();
+            if (title == null) {
+                return;
+            }
+            long writes = 0;
+            for (int i = 0; i < versions.length; i++) {
+                writes += after[i] - versions[i];
+            }
+            List<Long> latencies = new ArrayList<>(one.latencies);
+            latencies.addAll(two.latencies);
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            long failures = one.failures.get() + two.failures.get();
+            long requests = sorted.length + failures;
+            long toBad = one.servedBy.getOrDefault(badPort, new AtomicLong()).get()
+                    + two.servedBy.getOrDefault(badPort, new AtomicLong()).get();
+            System.out.printf(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %.1f | %.1f %% | %.2f | %.2f |%n", title,
+                    strategy, requests, percentile(sorted, 0.50), percentile(sorted, 0.99),
+                    percentile(sorted, 0.999), (sorted.length > 0) ? 100.0 * toBad / sorted.length : 0.0,
+                    (requests > 0) ? 100.0 * sorted.length / requests : 0.0,
+                    writes / elapsed / providers.size());
+        }
+    }
+
+    private static double percentile(long[] sortedNanos, double quantile) {
+        if (sortedNanos.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.min(sortedNanos.length - 1, Math.ceil(quantile * sortedNanos.length) - 1);
+        return sortedNanos[Math.max(0, index)] / 1e6;
+    }
+
+    /** The versions of the providers' registration nodes: each metadata write adds one. */
+    private static long[] versions(List<ConfigurableApplicationContext> providers) throws Exception {
+        long[] versions = new long[providers.size()];
+        for (int i = 0; i < versions.length; i++) {
+            ConfigurableApplicationContext provider = providers.get(i);
+            InstanceRegistration registration = provider.getBean(InstanceRegistration.class);
+            versions[i] = provider.getBean(CuratorFramework.class).checkExists()
+                    .forPath("/services/" + registration.serviceId() + "/" + registration.instanceId()).getVersion();
+        }
+        return versions;
+    }
+
+    private static JdkClientHttpRequestFactory requestFactory() {
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build());
+        factory.setReadTimeout(TIMEOUT);
+        return factory;
+    }
+
+    private static RestClient client(ConfigurableApplicationContext context) {
+        return context.getBean(RestClient.Builder.class).requestFactory(requestFactory()).build();
+    }
+
+    private static String port(ConfigurableApplicationContext context) {
+        return context.getEnvironment().getProperty("local.server.port");
+    }
+
+    private static ConfigurableApplicationContext provider(String connect, String service, int threads,
+            long workMillis) {
+        return new SpringApplicationBuilder(Provider.class).web(WebApplicationType.SERVLET)
+                .properties("spring.application.name=" + service, "server.port=0",
+                        "server.tomcat.threads.max=" + threads, "server.tomcat.threads.min-spare=" + threads,
+                        "harness.work-millis=" + workMillis, "spring.config.import=optional:zookeeper:",
+                        "spring.cloud.zookeeper.connect-string=" + connect, "spring.main.banner-mode=off",
+                        "spring.cloud.zookeeper.discovery.instance-host=127.0.0.1", "logging.level.root=WARN")
+                .run();
+    }
+
+    private static ConfigurableApplicationContext caller(String connect, String... properties) {
+        return new SpringApplicationBuilder(Caller.class).web(WebApplicationType.NONE)
+                .properties("spring.application.name=utilisation-caller", "spring.config.import=optional:zookeeper:",
+                        "spring.cloud.zookeeper.connect-string=" + connect, "spring.main.banner-mode=off",
+                        "spring.cloud.service-registry.auto-registration.enabled=false",
+                        "spring.cloud.loadbalancer.retry.enabled=false", "meshkeeper.traffic.retry.enabled=false",
+                        "meshkeeper.traffic.circuit-breaker.enabled=false",
+                        "meshkeeper.loadbalancer.outlier-ejection.enabled=false", "logging.level.root=ERROR")
+                .properties(properties).run();
+    }
+
+    /** Closed-loop senders: each calls, records the latency or the failure, and calls again. */
+    private static final class Senders {
+
+        final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+
+        final AtomicLong failures = new AtomicLong();
+
+        final Map<String, AtomicLong> servedBy = new ConcurrentHashMap<>();
+
+        private final AtomicBoolean running = new AtomicBoolean(true);
+
+        private final CountDownLatch stopped;
+
+        Senders(RestClient client, String uri, int threads) {
+            this.stopped = new CountDownLatch(threads);
+            for (int t = 0; t < threads; t++) {
+                Thread sender = new Thread(() -> {
+                    try {
+                        while (this.running.get()) {
+                            long started = System.nanoTime();
+                            try {
+                                String port = client.get().uri(uri).retrieve().body(String.class);
+                                this.latencies.add(System.nanoTime() - started);
+                                this.servedBy.computeIfAbsent(port, (p) -> new AtomicLong()).incrementAndGet();
+                            }
+                            catch (RuntimeException ex) {
+                                this.failures.incrementAndGet();
+                            }
+                        }
+                    }
+                    finally {
+                        this.stopped.countDown();
+                    }
+                }, "utilisation-sender-" + t);
+                sender.setDaemon(true);
+                sender.start();
+            }
+        }
+
+        void reset() {
+            this.latencies.clear();
+            this.failures.set(0);
+            this.servedBy.clear();
+        }
+
+        void stop() throws InterruptedException {
+            this.running.set(false);
+            this.stopped.await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class Provider {
+
+        @Bean
+        Work work(@Value("${harness.work-millis}") long workMillis, Environment environment) {
+            return new Work(workMillis, environment);
+        }
+    }
+
+    @RestController
+    static final class Work {
+
+        private final long workMillis;
+
+        private final Environment environment;
+
+        Work(long workMillis, Environment environment) {
+            this.workMillis = workMillis;
+            this.environment = environment;
+        }
+
+        @GetMapping("/work")
+        String work() throws InterruptedException {
+            // Work that holds a worker thread, as I/O-bound work does: saturation shows as queueing.
+            Thread.sleep(this.workMillis);
+            return this.environment.getProperty("local.server.port");
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class Caller {
+
+        @Bean
+        @LoadBalanced
+        RestClient.Builder loadBalancedRestClientBuilder() {
+            return RestClient.builder();
+        }
+    }
+}

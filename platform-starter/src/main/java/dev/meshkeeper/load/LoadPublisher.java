@@ -1,0 +1,98 @@
+package dev.meshkeeper.load;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Writes this instance's load into its registration metadata: on each {@link #tick()}, at most once per publish
+ * interval (by the injected clock) and only when the load moved by more than the hysteresis from the value last
+ * written, so a steady instance writes nothing. While ZooKeeper is not connected nothing is written; the first tick
+ * after a reconnection writes the current value whatever the hysteresis says.
+ */
+final class LoadPublisher {
+
+    private static final Log logger = LogFactory.getLog(LoadPublisher.class);
+
+    private final LoadMeter meter;
+
+    private final Consumer<String> writer;
+
+    private final BooleanSupplier connected;
+
+    private final LongSupplier reconnects;
+
+    private final Clock clock;
+
+    private final long intervalMillis;
+
+    private final double hysteresis;
+
+    /** What was last written, when, and how many reconnections had happened then; changed by the ticking thread. */
+    private final AtomicReference<Written> written = new AtomicReference<>();
+
+    /**
+     * @param writer writes the formatted value into the registration metadata
+     * @param connected whether ZooKeeper is connected now
+     * @param reconnects how many times the connection came back so far
+     */
+    LoadPublisher(LoadMeter meter, Consumer<String> writer, BooleanSupplier connected, LongSupplier reconnects,
+            Clock clock, Duration interval, double hysteresis) {
+        this.meter = meter;
+        this.writer = writer;
+        this.connected = connected;
+        this.reconnects = reconnects;
+        this.clock = clock;
+        this.intervalMillis = interval.toMillis();
+        this.hysteresis = hysteresis;
+    }
+
+    /**
+     * Samples the load and writes it when due.
+     * @return whether a value was written
+     */
+    boolean tick() {
+        this.meter.sampleCpu();
+        if (!this.connected.getAsBoolean()) {
+            return false;
+        }
+        long now = this.clock.millis();
+        double load = this.meter.current();
+        long reconnections = this.reconnects.getAsLong();
+        Written last = this.written.get();
+        if (last != null) {
+            if (now - last.atMillis() < this.intervalMillis) {
+                return false;
+            }
+            boolean reconnected = reconnections != last.reconnects();
+            // The tolerance keeps a move of exactly the hysteresis (0.10 after 0.05) from counting as more.
+            if (!reconnected && Math.abs(load - last.load()) <= this.hysteresis + 1e-9) {
+                return false;
+            }
+        }
+        String text = LoadFigure.format(load);
+        try {
+            this.writer.accept(text);
+        }
+        catch (RuntimeException ex) {
+            logger.debug("Could not write load " + text + " into the registration metadata; next tick retries", ex);
+            return false;
+        }
+        this.written.set(new Written(LoadFigure.parse(text), text, now, reconnections));
+        return true;
+    }
+
+    /** The value last written into the metadata, or {@code null} before the first write. */
+    String lastWritten() {
+        Written last = this.written.get();
+        return (last != null) ? last.text() : null;
+    }
+
+    private record Written(double load, String text, long atMillis, long reconnects) {
+    }
+}

@@ -1,0 +1,170 @@
+package dev.meshkeeper.loadbalancer;
+
+import static dev.meshkeeper.loadbalancer.TestInstances.instance;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.CompletionContext;
+import org.springframework.cloud.client.loadbalancer.DefaultRequest;
+import org.springframework.cloud.client.loadbalancer.DefaultResponse;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.RequestDataContext;
+import org.springframework.cloud.client.loadbalancer.ResponseData;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.util.LinkedMultiValueMap;
+
+/** Least-loaded with the loads instances publish: header and metadata, expiry, blackout, hostile figures. */
+@Timeout(30)
+@ExtendWith(OutputCaptureExtension.class)
+class UtilisationAwareChoiceTests {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+    private final ObservedLoad load = new ObservedLoad(0.5);
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private final LoadBalancingProperties.LeastLoaded settings = new LoadBalancingProperties.LeastLoaded();
+
+    private final PublishedLoads published = new PublishedLoads(this.clock, Duration.ofSeconds(10), this.meters);
+
+    private final ObservingLoadBalancerLifecycle lifecycle = new ObservingLoadBalancerLifecycle(this.load,
+            new OutlierEjection(new LoadBalancingProperties.OutlierEjection(), this.clock, this.meters),
+            this.published);
+
+    private LeastLoadedChooser chooser(String serviceId) {
+        return new LeastLoadedChooser(serviceId, this.load, this.settings, this.published);
+    }
+
+    @Test
+    void loadFromResponseHeadersSteersAwayFromABusyInstance() {
+        ServiceInstance busy = instance("header", 1);
+        ServiceInstance quiet = instance("header", 2);
+        LeastLoadedChooser chooser = chooser("header");
+        chooser.choose(List.of(busy, quiet));
+        respond(busy, "0.95");
+        respond(quiet, "0.10");
+        assertThat(pick(chooser, List.of(busy, quiet), 100)).containsOnlyKeys("header-2");
+    }
+
+    @Test
+    void aHeaderNewerThanTheMetadataWins() {
+        ServiceInstance a = instance("fresh", 1, "load", "0.10");
+        ServiceInstance b = instance("fresh", 2, "load", "0.50");
+        LeastLoadedChooser chooser = chooser("fresh");
+        assertThat(pick(chooser, List.of(a, b), 50)).containsOnlyKeys("fresh-1");
+        this.clock.advance(Duration.ofSeconds(1));
+        respond(a, "0.90");
+        assertThat(pick(chooser, List.of(a, b), 50)).containsOnlyKeys("fresh-2");
+    }
+
+    @Test
+    void aMetadataChangeNewerThanTheHeaderWins() {
+        ServiceInstance a = instance("newmeta", 1, "load", "0.10");
+        ServiceInstance b = instance("newmeta", 2, "load", "0.50");
+        LeastLoadedChooser chooser = chooser("newmeta");
+        chooser.choose(List.of(a, b));
+        respond(a, "0.90");
+        this.clock.advance(Duration.ofSeconds(1));
+        ServiceInstance aIdleAgain = instance("newmeta", 1, "load", "0.05");
+        assertThat(pick(chooser, List.of(aIdleAgain, b), 50)).containsOnlyKeys("newmeta-1");
+    }
+
+    @Test
+    void anExpiredHeaderNoLongerCounts() {
+        ServiceInstance a = instance("expiry", 1, "load", "0.10");
+        ServiceInstance b = instance("expiry", 2, "load", "0.50");
+        LeastLoadedChooser chooser = chooser("expiry");
+        chooser.choose(List.of(a, b));
+        respond(a, "0.90");
+        assertThat(pick(chooser, List.of(a, b), 50)).containsOnlyKeys("expiry-2");
+        this.clock.advance(Duration.ofSeconds(11));
+        assertThat(pick(chooser, List.of(a, b), 50)).containsOnlyKeys("expiry-1");
+    }
+
+    @Test
+    void aNewlySeenInstanceIsNotFloodedDuringItsBlackout() {
+        ServiceInstance busy = instance("blackout", 1, "load", "0.60");
+        ServiceInstance newcomer = instance("blackout", 2, "load", "0.00");
+        LeastLoadedChooser chooser = chooser("blackout");
+        chooser.choose(List.of(busy));
+        // This client has as many requests in flight on each: the newcomer's idle figure does not count yet.
+        this.load.requestStarted(busy);
+        this.load.requestStarted(newcomer);
+        this.load.requestStarted(newcomer);
+        assertThat(pick(chooser, List.of(busy, newcomer), 50)).containsOnlyKeys("blackout-1");
+        this.clock.advance(Duration.ofSeconds(11));
+        assertThat(pick(chooser, List.of(busy, newcomer), 50)).containsKey("blackout-2");
+    }
+
+    @Test
+    void instancesKnownAtTheFirstChoiceHaveNoBlackout() {
+        ServiceInstance busy = instance("initial", 1, "load", "0.90");
+        ServiceInstance quiet = instance("initial", 2, "load", "0.10");
+        assertThat(pick(chooser("initial"), List.of(busy, quiet), 50)).containsOnlyKeys("initial-2");
+    }
+
+    @Test
+    void hostileFiguresAreClampedOrIgnoredAndLoggedOncePerInstance(CapturedOutput output) {
+        ServiceInstance overstated = instance("hostile", 1, "load", "1e9");
+        ServiceInstance quiet = instance("hostile", 2, "load", "0.2");
+        ServiceInstance garbage = instance("hostile", 3, "load", "NaN");
+        LeastLoadedChooser chooser = chooser("hostile");
+        List<ServiceInstance> two = List.of(overstated, quiet);
+        assertThat(pick(chooser, two, 50)).containsOnlyKeys("hostile-2");
+        assertThat(chooser.cost(overstated)).isFinite().isEqualTo(chooser.cost(instance("hostile", 9, "load", "1")));
+        assertThat(chooser.cost(garbage)).isEqualTo(chooser.cost(instance("hostile", 8)));
+        respond(garbage, "lots");
+        respond(garbage, "-");
+        chooser.cost(instance("hostile", 3, "load", "?"));
+        long warnings = output.getOut().lines().filter((line) -> line.contains("Instance hostile-3")).count();
+        assertThat(warnings).isEqualTo(1);
+    }
+
+    @Test
+    void loadsSeenAreRecordedPerService() {
+        ServiceInstance a = instance("summary", 1, "load", "0.40");
+        ServiceInstance b = instance("summary", 2);
+        LeastLoadedChooser chooser = chooser("summary");
+        pick(chooser, List.of(a, b), 20);
+        respond(b, "0.80");
+        DistributionSummary summary = this.meters.get("meshkeeper.loadbalancer.load").tag("service", "summary")
+                .summary();
+        assertThat(summary.count()).isEqualTo(2);
+        assertThat(summary.totalAmount()).isEqualTo(1.2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(summary.getId().getTags()).hasSize(1);
+    }
+
+    private void respond(ServiceInstance instance, String load) {
+        Request<Object> request = new DefaultRequest<>(new RequestDataContext());
+        this.lifecycle.onStartRequest(request, new DefaultResponse(instance));
+        HttpHeaders headers = new HttpHeaders();
+        headers.set("X-Meshkeeper-Load", load);
+        ResponseData data = new ResponseData(HttpStatus.OK, headers, new LinkedMultiValueMap<>(), null);
+        this.lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.SUCCESS, request,
+                new DefaultResponse(instance), data));
+    }
+
+    private static Map<String, Integer> pick(LeastLoadedChooser chooser, List<ServiceInstance> instances,
+            int times) {
+        Map<String, Integer> picks = new HashMap<>();
+        for (int i = 0; i < times; i++) {
+            picks.merge(chooser.choose(new ArrayList<>(instances)).getInstanceId(), 1, Integer::sum);
+        }
+        return picks;
+    }
+}
