@@ -1,5 +1,6 @@
 package dev.meshkeeper.load;
 
+import dev.meshkeeper.registry.junit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

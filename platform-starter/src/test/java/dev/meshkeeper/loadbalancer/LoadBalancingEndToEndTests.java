@@ -1,5 +1,6 @@
 package dev.meshkeeper.loadbalancer;
 
+import dev.meshkeeper.registry.junit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
