@@ -2,6 +2,7 @@ package dev.meshkeeper.zookeeper;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
@@ -17,6 +18,12 @@ import org.springframework.context.ApplicationEventPublisher;
  * Watches the application's single {@link CuratorFramework} connection (never opens one of its own): holds its
  * current state and when the current outage began, counts suspensions, losses and reconnects, and republishes every
  * change as a {@link ZooKeeperConnectionEvent}.
+ * <p>
+ * It is the one source of connection state for every feature: a feature that must react to a change (a lock that
+ * becomes void at SUSPENDED, a leader that steps down) registers with {@link #subscribe} instead of listening to
+ * Curator itself, so it sees the same state, in the same order, as every other feature and as
+ * {@link #isConnected()}. The {@link #epoch() epoch} grows with every (re)connection, so a feature can tell
+ * whether something it learned belongs to the current connection.
  */
 public class ZooKeeperConnectionMonitor implements ConnectionStateListener, InitializingBean, DisposableBean {
 
@@ -37,6 +44,10 @@ public class ZooKeeperConnectionMonitor implements ConnectionStateListener, Init
 
     private final AtomicLong reconnects = new AtomicLong();
 
+    private final AtomicLong epoch = new AtomicLong();
+
+    private final CopyOnWriteArrayList<ConnectionStateListener> subscribers = new CopyOnWriteArrayList<>();
+
     public ZooKeeperConnectionMonitor(CuratorFramework curator, ApplicationEventPublisher publisher) {
         this(curator, publisher, Clock.systemUTC());
     }
@@ -53,8 +64,9 @@ public class ZooKeeperConnectionMonitor implements ConnectionStateListener, Init
     public void afterPropertiesSet() {
         this.curator.getConnectionStateListenable().addListener(this);
         // Curator tells listeners only of changes: a client connected before we listened never reports CONNECTED.
-        if (this.curator.getZookeeperClient().isConnected()) {
-            this.snapshot.compareAndSet(this.snapshot.get(), new Snapshot(ConnectionState.CONNECTED, null));
+        if (this.curator.getZookeeperClient().isConnected()
+                && this.snapshot.compareAndSet(this.snapshot.get(), new Snapshot(ConnectionState.CONNECTED, null))) {
+            this.epoch.incrementAndGet();
         }
     }
 
@@ -68,6 +80,9 @@ public class ZooKeeperConnectionMonitor implements ConnectionStateListener, Init
         Instant now = this.clock.instant();
         Snapshot previous = this.snapshot.getAndUpdate(current -> new Snapshot(newState,
                 newState.isConnected() ? null : (current.outageSince() != null) ? current.outageSince() : now));
+        if (newState.isConnected() && (previous.state() == null || !previous.state().isConnected())) {
+            this.epoch.incrementAndGet();
+        }
         switch (newState) {
             case SUSPENDED -> {
                 this.suspensions.incrementAndGet();
@@ -84,7 +99,36 @@ public class ZooKeeperConnectionMonitor implements ConnectionStateListener, Init
             }
             default -> logger.debug("ZooKeeper connection state {}", newState);
         }
+        for (ConnectionStateListener subscriber : this.subscribers) {
+            try {
+                subscriber.stateChanged(client, newState);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("A ZooKeeper connection subscriber failed on {}: {}", newState, ex.toString(), ex);
+            }
+        }
         this.publisher.publishEvent(new ZooKeeperConnectionEvent(this, previous.state(), newState));
+    }
+
+    /**
+     * Calls {@code listener} on Curator's event thread with every state change, after this monitor has taken it in
+     * (so {@link #isConnected()} and {@link #epoch()} already answer for the new state) and before the
+     * {@link ZooKeeperConnectionEvent} is published. A listener must not block.
+     * @param listener the listener
+     * @return closing it stops the calls
+     */
+    public AutoCloseable subscribe(ConnectionStateListener listener) {
+        this.subscribers.add(listener);
+        return () -> this.subscribers.remove(listener);
+    }
+
+    /**
+     * How many times the connection has been (re)established: 0 before the first connection, then one more at every
+     * CONNECTED or RECONNECTED that follows a time without a connection. Something learned from ZooKeeper under one
+     * epoch may be stale under the next.
+     */
+    public long epoch() {
+        return this.epoch.get();
     }
 
     /** The last state Curator reported, or {@code null} before the first connection. */

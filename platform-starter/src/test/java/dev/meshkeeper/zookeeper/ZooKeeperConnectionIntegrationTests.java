@@ -45,10 +45,16 @@ class ZooKeeperConnectionIntegrationTests {
     MeshkeeperEndpoint endpoint;
 
     @Test
-    void connectionStateChangesBecomeEventsAndMetersWhenTheServerStopsAndReturns(RegistryHandle registry) {
+    void connectionStateChangesBecomeEventsAndMetersWhenTheServerStopsAndReturns(RegistryHandle registry)
+            throws Exception {
         assertThat(this.curator.getZookeeperClient().getCurrentConnectionString())
                 .isEqualTo(registry.connectString());
         assertThat(this.monitor.currentState()).isEqualTo(ConnectionState.CONNECTED);
+        long epochBefore = this.monitor.epoch();
+        assertThat(epochBefore).isEqualTo(1);
+        List<String> seenBySubscriber = new CopyOnWriteArrayList<>();
+        AutoCloseable subscription = this.monitor.subscribe((client, state) -> seenBySubscriber
+                .add(state + " connected=" + this.monitor.isConnected() + " epoch=" + this.monitor.epoch()));
         assertThat(this.endpoint.section("connection")).asInstanceOf(InstanceOfAssertFactories.MAP)
                 .containsEntry("state", "CONNECTED").containsEntry("connectString", registry.connectString());
 
@@ -64,6 +70,11 @@ class ZooKeeperConnectionIntegrationTests {
             assertThat(this.recorder.states).last().isEqualTo(ConnectionState.RECONNECTED);
             assertThat(this.monitor.isConnected()).isTrue();
         });
+        // Subscribers hear every change after the monitor took it in; the epoch grew with the reconnection.
+        assertThat(this.monitor.epoch()).isEqualTo(epochBefore + 1);
+        assertThat(seenBySubscriber).startsWith("SUSPENDED connected=false epoch=" + epochBefore)
+                .endsWith("RECONNECTED connected=true epoch=" + (epochBefore + 1));
+        subscription.close();
         assertThat(this.meters.get("meshkeeper.zookeeper.connection.suspensions").functionCounter().count())
                 .isGreaterThanOrEqualTo(1.0);
         assertThat(this.meters.get("meshkeeper.zookeeper.connection.reconnects").functionCounter().count())
