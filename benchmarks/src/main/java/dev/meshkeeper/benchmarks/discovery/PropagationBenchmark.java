@@ -1,5 +1,6 @@
 package dev.meshkeeper.benchmarks.discovery;
 
+import dev.meshkeeper.benchmarks.summary.BenchmarkResults;
 import dev.meshkeeper.discovery.WatchedInstanceListSupplier;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
@@ -189,8 +190,12 @@ public final class PropagationBenchmark {
         double rawMedian = percentile(raw, 50);
         row("raw ZooKeeper watch", raw, rawMedian);
         row("Meshkeeper supplier", watched, rawMedian);
+        BenchmarkResults.record("discovery.deregistration-propagation", "median", "ms", percentile(watched, 50),
+                "raw-watch", rawMedian, null);
         if (!plain.isEmpty()) {
             row("Spring Cloud Zookeeper + LoadBalancer defaults", plain, rawMedian);
+            BenchmarkResults.record("discovery.deregistration-propagation", "median", "ms", percentile(watched, 50),
+                    "spring-cloud-zookeeper", percentile(plain, 50), null);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.meshkeeper.benchmarks.loadbalancer;
 
+import dev.meshkeeper.benchmarks.summary.BenchmarkResults;
+import dev.meshkeeper.benchmarks.summary.Goal;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -61,6 +63,13 @@ public final class ChooseCpuTimeComparison {
             System.out.printf("%-22s %12s %8s%n", "balancer", "median ns", "ratio");
             samples.forEach((balancer, values) -> System.out.printf("%-22s %12.1f %8.2f%n", balancer,
                     median(values), median(values) / baseline));
+            for (String balancer : BALANCERS) {
+                if (!balancer.equals("upstream-round-robin")) {
+                    BenchmarkResults.record("loadbalancer.choose-cpu-time." + balancer + ".instances=" + instances,
+                            "median CPU time", "ns", median(samples.get(balancer)), "upstream-round-robin", baseline,
+                            balancer.equals("round-robin") ? null : Goal.ratioAtMost(1.5));
+                }
+            }
             benchmarks.values().forEach(ChooseBenchmark::tearDown);
         }
     }

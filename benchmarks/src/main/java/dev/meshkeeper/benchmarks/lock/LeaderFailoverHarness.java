@@ -1,5 +1,7 @@
 package dev.meshkeeper.benchmarks.lock;
 
+import dev.meshkeeper.benchmarks.summary.BenchmarkResults;
+import dev.meshkeeper.benchmarks.summary.Goal;
 import dev.meshkeeper.leader.ClusterLeadership;
 import dev.meshkeeper.leader.LeaderProperties;
 import dev.meshkeeper.leader.LeadershipGrantedEvent;
@@ -40,6 +42,9 @@ public final class LeaderFailoverHarness {
             }
             System.out.println("leader failover, graceful stop (ms): " + summary(graceful));
             System.out.println("leader failover, session expiry (ms, from expiry): " + summary(expiry));
+            BenchmarkResults.record("leader.failover.graceful-stop", "median", "ms", median(graceful),
+                    Goal.valueAtMost(500));
+            BenchmarkResults.record("leader.failover.session-expiry", "median", "ms", median(expiry), null);
         }
         System.exit(0);
     }
@@ -85,6 +90,10 @@ public final class LeaderFailoverHarness {
         }, client.getSessionId(), client.getSessionPasswd());
         connected.await(10, TimeUnit.SECONDS);
         twin.close();
+    }
+
+    private static double median(List<Long> millis) {
+        return millis.stream().sorted().toList().get(millis.size() / 2);
     }
 
     private static String summary(List<Long> millis) {

@@ -1,5 +1,7 @@
 package dev.meshkeeper.benchmarks.outage;
 
+import dev.meshkeeper.benchmarks.summary.BenchmarkResults;
+import dev.meshkeeper.benchmarks.summary.Goal;
 import dev.meshkeeper.leader.ClusterLeadership;
 import dev.meshkeeper.lock.DistributedLocks;
 import dev.meshkeeper.registry.server.RegistryServer;
@@ -130,6 +132,13 @@ public final class RegistryOutageHarness {
                         calls.percentile("during", 50), calls.percentile("during", 99),
                         healthChecks.percentile("during", 99), healthChecks.count("during"),
                         healthChecks.failed("during"), noticed / 1e9, refusedAtOnce, refusal, recovery / 1e9));
+                String name = "outage." + kind.toLowerCase(Locale.ROOT);
+                BenchmarkResults.record(name + ".failed-calls", "count", "calls",
+                        calls.failed("during") + calls.failed("after"), Goal.valueAtMost(0));
+                BenchmarkResults.record(name + ".health-during", "p99", "ms", healthChecks.percentile("during", 99),
+                        Goal.valueAtMost(1000));
+                BenchmarkResults.record(name + ".write-refused", "once noticed", "ms", refusal, Goal.valueAtMost(1000));
+                BenchmarkResults.record(name + ".recovery", "time", "s", recovery / 1e9, null);
             }
             calls.stop();
             healthChecks.stop();

@@ -1,5 +1,7 @@
 package dev.meshkeeper.benchmarks.soak;
 
+import dev.meshkeeper.benchmarks.summary.BenchmarkResults;
+import dev.meshkeeper.benchmarks.summary.Goal;
 import dev.meshkeeper.discovery.WatchedInstances;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
@@ -206,6 +208,10 @@ public final class ChurnSoak {
                 + "STALE %d, EMPTY %d, unknown %d%n", this.swaps.get(),
                 this.swaps.get() / (double) duration.toSeconds(), this.churnErrors.get(), this.choices.get(),
                 this.inWindow.get(), this.stale.get(), this.empty.get(), this.unknown.get());
+        BenchmarkResults.record("soak.stale-choices", "count", "choices", this.stale.get(), Goal.valueAtMost(0));
+        BenchmarkResults.record("soak.empty-choices", "count", "choices", this.empty.get(), Goal.valueAtMost(0));
+        BenchmarkResults.record("soak.heap-after-gc", "after / before", "MB", after.heapMb(), "before",
+                before.heapMb(), null);
         consumer.close();
         for (ServiceDiscovery<ZookeeperInstance> registrar : registrars) {
             registrar.close();

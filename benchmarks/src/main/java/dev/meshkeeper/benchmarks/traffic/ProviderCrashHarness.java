@@ -1,5 +1,6 @@
 package dev.meshkeeper.benchmarks.traffic;
 
+import dev.meshkeeper.benchmarks.summary.BenchmarkResults;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
 import java.nio.file.Files;
@@ -82,6 +83,8 @@ public final class ProviderCrashHarness {
                 System.out.println("|---|---|---|---|");
                 meshkeeperLoad.print();
                 plainLoad.print();
+                BenchmarkResults.record("traffic.provider-crash.failed-calls", "failed", "%",
+                        meshkeeperLoad.failedPercent(), "spring-cloud-zookeeper", plainLoad.failedPercent(), null);
             }
             finally {
                 providers.forEach(ConfigurableApplicationContext::close);
@@ -164,10 +167,13 @@ public final class ProviderCrashHarness {
         }
 
         void print() {
+            System.out.printf(Locale.ROOT, "| %s | %d | %d | %.2f |%n", this.name, this.requests.get(),
+                    this.failures.get(), failedPercent());
+        }
+
+        double failedPercent() {
             long requests = this.requests.get();
-            long failures = this.failures.get();
-            System.out.printf(Locale.ROOT, "| %s | %d | %d | %.2f |%n", this.name, requests, failures,
-                    (requests > 0) ? 100.0 * failures / requests : 0.0);
+            return (requests > 0) ? 100.0 * this.failures.get() / requests : 0.0;
         }
     }
 
