@@ -27,6 +27,8 @@ final class Comparisons {
         lockRows();
         chooseRows();
         configRefreshRows();
+        pair("discovery.register-deregister", "throughput", "RegistrationBenchmark.meshkeeperRegistry",
+                "RegistrationBenchmark.curatorServiceDiscovery", Goal.ratioAtLeast(0.9));
         pair("data.read.shared-value", "score", "SharedDataReadBenchmark.sharedValueGet",
                 "SharedDataReadBenchmark.curatorSharedValueGetAndDecode", null);
         pair("traffic.rate-limit-filter.admitted", "score", "RateLimitFilterBenchmark.filterAdmitted",
