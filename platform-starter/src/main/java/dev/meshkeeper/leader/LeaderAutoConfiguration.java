@@ -33,12 +33,14 @@ import org.springframework.core.env.Environment;
 
 /**
  * {@link ClusterLeadership} over Spring Cloud Zookeeper's {@link CuratorFramework}, and the {@link LeaderOnly}
- * advisor (a Spring AOP {@code MethodInterceptor} matched by annotation; no AspectJ needed).
+ * advisor (a Spring AOP {@code MethodInterceptor} matched by annotation; no AspectJ needed). Leadership follows the
+ * connection through the {@link ZooKeeperConnectionMonitor}, so it is present only with the monitor
+ * ({@code meshkeeper.zookeeper.enabled}, on by default).
  */
 @AutoConfiguration(after = ZooKeeperConnectionAutoConfiguration.class,
         afterName = "org.springframework.cloud.zookeeper.ZookeeperAutoConfiguration")
 @ConditionalOnClass({ CuratorFramework.class, LeaderLatch.class })
-@ConditionalOnBean(CuratorFramework.class)
+@ConditionalOnBean({ CuratorFramework.class, ZooKeeperConnectionMonitor.class })
 @ConditionalOnMeshkeeperEnabled
 @ConditionalOnBooleanProperty(name = "meshkeeper.leader.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LeaderProperties.class)
