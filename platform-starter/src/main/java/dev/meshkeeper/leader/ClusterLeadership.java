@@ -1,5 +1,6 @@
 package dev.meshkeeper.leader;
 
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,11 +16,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.utils.PathUtils;
 import org.apache.curator.utils.ZKPaths;
 import org.slf4j.Logger;
@@ -48,8 +47,7 @@ import org.springframework.context.SmartLifecycle;
  * Two members may both believe they lead only between the moment ZooKeeper expires a session and the moment the
  * old leader notices its connection is suspended; guard shared resources with fencing tokens where that matters.
  */
-public class ClusterLeadership implements SmartLifecycle, ConnectionStateListener,
-        ApplicationListener<AvailabilityChangeEvent<?>> {
+public class ClusterLeadership implements SmartLifecycle, ApplicationListener<AvailabilityChangeEvent<?>> {
 
     private static final Logger logger = LoggerFactory.getLogger(ClusterLeadership.class);
 
@@ -65,7 +63,7 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
 
     private final Supplier<String> instanceId;
 
-    private final BooleanSupplier connected;
+    private final ZooKeeperConnectionMonitor connection;
 
     private final ApplicationEventPublisher publisher;
 
@@ -79,6 +77,9 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
 
     private final AtomicBoolean ready = new AtomicBoolean(true);
 
+    /** The subscription to the connection monitor while started. */
+    private final AtomicReference<AutoCloseable> subscription = new AtomicReference<>();
+
     /** Latch callbacks and re-checks run here, one at a time, off Curator's threads. */
     private final ExecutorService events = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "meshkeeper-leader");
@@ -86,24 +87,19 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
         return thread;
     });
 
-    public ClusterLeadership(CuratorFramework curator, LeaderProperties properties, Supplier<String> instanceId,
-            BooleanSupplier connected, ApplicationEventPublisher publisher, MeterRegistry meters) {
-        this(curator, properties, instanceId, connected, publisher, meters, null);
-    }
-
     /**
-     * @param requests how the current leader is read, each read bounded by the operation timeout; {@code null}
-     * reads through Curator's {@code LeaderLatch} (bounded only by Curator's retry policy)
+     * @param connection the one source of connection state; leadership is void while it reports no connection
+     * @param requests how the current leader is read, each read bounded by the operation timeout
      */
     public ClusterLeadership(CuratorFramework curator, LeaderProperties properties, Supplier<String> instanceId,
-            BooleanSupplier connected, ApplicationEventPublisher publisher, MeterRegistry meters,
+            ZooKeeperConnectionMonitor connection, ApplicationEventPublisher publisher, MeterRegistry meters,
             ZooKeeperRequests requests) {
         this.requests = requests;
         this.curator = curator;
         this.root = properties.getRoot();
         this.configuredGroups = List.copyOf(properties.getGroups());
         this.instanceId = instanceId;
-        this.connected = connected;
+        this.connection = connection;
         this.publisher = publisher;
         this.meters = meters;
         this.configuredGroups.forEach(this::path);
@@ -115,7 +111,7 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
      */
     public boolean isLeader(String group) {
         GroupMembership membership = this.groups.get(group);
-        return membership != null && membership.isActing() && this.connected.getAsBoolean();
+        return membership != null && membership.isActing() && this.connection.isConnected();
     }
 
     /**
@@ -174,7 +170,7 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
     @Override
     public void start() {
         if (this.state.compareAndSet(State.LATENT, State.STARTED)) {
-            this.curator.getConnectionStateListenable().addListener(this);
+            this.subscription.set(this.connection.subscribe((client, newState) -> connectionChanged(newState)));
             this.configuredGroups.forEach(this::membership);
             if (this.ready.get()) {
                 this.groups.values().forEach(GroupMembership::join);
@@ -189,7 +185,15 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
             List<GroupMembership> ordered = new ArrayList<>(this.groups.values());
             ordered.sort((a, b) -> Boolean.compare(b.isActing(), a.isActing()));
             ordered.forEach(membership -> membership.leave("shutdown"));
-            this.curator.getConnectionStateListenable().removeListener(this);
+            AutoCloseable subscribed = this.subscription.getAndSet(null);
+            if (subscribed != null) {
+                try {
+                    subscribed.close();
+                }
+                catch (Exception ex) {
+                    logger.debug("Could not unsubscribe from the connection monitor: {}", ex.toString());
+                }
+            }
             this.events.shutdown();
         }
     }
@@ -205,8 +209,8 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
         return SmartLifecycle.DEFAULT_PHASE;
     }
 
-    @Override
-    public void stateChanged(CuratorFramework client, ConnectionState newState) {
+    /** Called by the connection monitor, on Curator's event thread, once the monitor has taken the change in. */
+    private void connectionChanged(ConnectionState newState) {
         switch (newState) {
             case SUSPENDED, LOST -> this.groups.values()
                     .forEach(membership -> membership.revoke(newState.name().toLowerCase()));
@@ -274,7 +278,11 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
     }
 
     boolean isConnected() {
-        return this.connected.getAsBoolean();
+        return this.connection.isConnected();
+    }
+
+    long connectionEpoch() {
+        return this.connection.epoch();
     }
 
     ZooKeeperRequests requests() {

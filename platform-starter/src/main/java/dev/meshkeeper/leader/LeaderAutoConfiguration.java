@@ -9,7 +9,6 @@ import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import java.util.function.BooleanSupplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
@@ -50,13 +49,10 @@ public class LeaderAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ClusterLeadership clusterLeadership(CuratorFramework curator, LeaderProperties properties,
-            ObjectProvider<ZooKeeperConnectionMonitor> monitor, ObjectProvider<Registration> registration,
+            ZooKeeperConnectionMonitor monitor, ObjectProvider<Registration> registration,
             ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher,
             ObjectProvider<ZooKeeperRequests> requests) {
-        ZooKeeperConnectionMonitor connectionMonitor = monitor.getIfAvailable();
-        BooleanSupplier connected = (connectionMonitor != null) ? connectionMonitor::isConnected
-                : () -> curator.getZookeeperClient().isConnected();
-        return new ClusterLeadership(curator, properties, new LocalInstanceId(registration, environment), connected,
+        return new ClusterLeadership(curator, properties, new LocalInstanceId(registration, environment), monitor,
                 publisher, meters.getIfAvailable(CompositeMeterRegistry::new), requests.getIfAvailable());
     }
 
