@@ -1,15 +1,13 @@
 package dev.meshkeeper.leader;
 
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
-import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
@@ -69,8 +67,6 @@ public class ClusterLeadership implements SmartLifecycle, ApplicationListener<Av
 
     private final MeterRegistry meters;
 
-    private final ZooKeeperRequests requests;
-
     private final ConcurrentMap<String, GroupMembership> groups = new ConcurrentHashMap<>();
 
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
@@ -89,12 +85,9 @@ public class ClusterLeadership implements SmartLifecycle, ApplicationListener<Av
 
     /**
      * @param connection the one source of connection state; leadership is void while it reports no connection
-     * @param requests how the current leader is read, each read bounded by the operation timeout
      */
     public ClusterLeadership(CuratorFramework curator, LeaderProperties properties, Supplier<String> instanceId,
-            ZooKeeperConnectionMonitor connection, ApplicationEventPublisher publisher, MeterRegistry meters,
-            ZooKeeperRequests requests) {
-        this.requests = requests;
+            ZooKeeperConnectionMonitor connection, ApplicationEventPublisher publisher, MeterRegistry meters) {
         this.curator = curator;
         this.root = properties.getRoot();
         this.configuredGroups = List.copyOf(properties.getGroups());
@@ -121,20 +114,27 @@ public class ClusterLeadership implements SmartLifecycle, ApplicationListener<Av
      * need a write that fails while ZooKeeper is away). Pass it along with work done as leader so that a receiver
      * can refuse a deposed leader.
      */
-    public java.util.OptionalLong epoch(String group) {
+    public OptionalLong epoch(String group) {
         GroupMembership membership = this.groups.get(group);
-        return (isLeader(group) && membership.epoch() > 0) ? java.util.OptionalLong.of(membership.epoch())
-                : java.util.OptionalLong.empty();
+        return (isLeader(group) && membership.epoch() > 0) ? OptionalLong.of(membership.epoch())
+                : OptionalLong.empty();
     }
 
     /**
-     * The instance id of the group's current leader as ZooKeeper sees it (the data of the lowest latch node), or
-     * empty when there is none, this instance has not joined the group, or ZooKeeper is unreachable. It asks
-     * ZooKeeper, and waits at most {@code meshkeeper.zookeeper.operation-timeout} for each of its two reads.
+     * The instance id of the group's current leader (the data of the lowest latch node), or empty when there is none
+     * or this instance has not joined the group. Answered from memory, never by asking ZooKeeper: a watch of the
+     * group's latch nodes keeps it current while connected; while this instance leads, it is this instance's id.
+     * <p>
+     * During a ZooKeeper outage it answers, at once, the leader last seen before the connection dropped (which may
+     * have stepped down meanwhile; only {@link #isLeader(String)} says whether a member may act) and catches up once
+     * the connection is back.
      */
     public Optional<String> currentLeader(String group) {
         GroupMembership membership = this.groups.get(group);
-        return (membership != null) ? membership.currentLeader() : Optional.empty();
+        if (membership == null) {
+            return Optional.empty();
+        }
+        return isLeader(group) ? Optional.of(instanceId()) : membership.currentLeader();
     }
 
     /**
@@ -143,8 +143,11 @@ public class ClusterLeadership implements SmartLifecycle, ApplicationListener<Av
      */
     public void join(String group) {
         GroupMembership membership = membership(group);
-        if (this.state.get() == State.STARTED && this.ready.get()) {
-            membership.join();
+        if (this.state.get() == State.STARTED) {
+            membership.watch();
+            if (this.ready.get()) {
+                membership.join();
+            }
         }
     }
 
@@ -172,6 +175,7 @@ public class ClusterLeadership implements SmartLifecycle, ApplicationListener<Av
         if (this.state.compareAndSet(State.LATENT, State.STARTED)) {
             this.subscription.set(this.connection.subscribe((client, newState) -> connectionChanged(newState)));
             this.configuredGroups.forEach(this::membership);
+            this.groups.values().forEach(GroupMembership::watch);
             if (this.ready.get()) {
                 this.groups.values().forEach(GroupMembership::join);
             }
@@ -185,6 +189,7 @@ public class ClusterLeadership implements SmartLifecycle, ApplicationListener<Av
             List<GroupMembership> ordered = new ArrayList<>(this.groups.values());
             ordered.sort((a, b) -> Boolean.compare(b.isActing(), a.isActing()));
             ordered.forEach(membership -> membership.leave("shutdown"));
+            ordered.forEach(GroupMembership::unwatch);
             AutoCloseable subscribed = this.subscription.getAndSet(null);
             if (subscribed != null) {
                 try {
@@ -232,17 +237,6 @@ public class ClusterLeadership implements SmartLifecycle, ApplicationListener<Av
         }
     }
 
-    Map<String, Object> describe() {
-        Map<String, Object> section = new LinkedHashMap<>();
-        this.groups.forEach((group, membership) -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("leader", isLeader(group));
-            entry.put("currentLeader", currentLeader(group).orElse(null));
-            section.put(group, entry);
-        });
-        return section;
-    }
-
     private GroupMembership membership(String group) {
         GroupMembership existing = this.groups.get(group);
         if (existing != null) {
@@ -283,10 +277,6 @@ public class ClusterLeadership implements SmartLifecycle, ApplicationListener<Av
 
     long connectionEpoch() {
         return this.connection.epoch();
-    }
-
-    ZooKeeperRequests requests() {
-        return this.requests;
     }
 
     ExecutorService events() {

@@ -6,7 +6,6 @@ import dev.meshkeeper.LazyMethodInterceptor;
 import dev.meshkeeper.discovery.LocalInstanceId;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionAutoConfiguration;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
-import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -50,10 +49,9 @@ public class LeaderAutoConfiguration {
     @ConditionalOnMissingBean
     ClusterLeadership clusterLeadership(CuratorFramework curator, LeaderProperties properties,
             ZooKeeperConnectionMonitor monitor, ObjectProvider<Registration> registration,
-            ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher,
-            ObjectProvider<ZooKeeperRequests> requests) {
+            ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher) {
         return new ClusterLeadership(curator, properties, new LocalInstanceId(registration, environment), monitor,
-                publisher, meters.getIfAvailable(CompositeMeterRegistry::new), requests.getIfAvailable());
+                publisher, meters.getIfAvailable(CompositeMeterRegistry::new));
     }
 
     @Bean

@@ -68,7 +68,7 @@ class LeadershipEpochTests {
         });
         connection.afterPropertiesSet();
         ClusterLeadership leadership = new ClusterLeadership(client, properties, () -> id, connection, event -> {
-        }, new SimpleMeterRegistry(), null);
+        }, new SimpleMeterRegistry());
         leadership.start();
         this.members.add(leadership);
     }

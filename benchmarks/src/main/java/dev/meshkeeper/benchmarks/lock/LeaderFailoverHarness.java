@@ -120,7 +120,7 @@ public final class LeaderFailoverHarness {
                         else if (event instanceof LeadershipRevokedEvent) {
                             this.revoked.add(event);
                         }
-                    }, new SimpleMeterRegistry(), null);
+                    }, new SimpleMeterRegistry());
         }
 
         void close() {
