@@ -90,7 +90,7 @@ public class LoadAutoConfiguration {
                 LoadProperties properties, ZooKeeperConnectionMonitor connection, ObjectProvider<Clock> clock) {
             return new LoadPublisher(meter,
                     (text) -> registration.updateMetadata(Map.of(LoadFigure.METADATA_KEY, text)),
-                    connection::isConnected, connection::reconnects,
+                    connection::isConnected, connection::epoch,
                     clock.getIfAvailable(Clock::systemUTC), properties.getPublishInterval(),
                     properties.getHysteresis());
         }
