@@ -283,10 +283,6 @@ public class ClusterLeadership implements SmartLifecycle, ApplicationListener<Av
         return this.events;
     }
 
-    MeterRegistry meters() {
-        return this.meters;
-    }
-
     void publish(Object event) {
         this.publisher.publishEvent(event);
     }

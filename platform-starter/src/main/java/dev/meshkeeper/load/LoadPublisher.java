@@ -83,16 +83,10 @@ final class LoadPublisher {
             logger.debug("Could not write load {} into the registration metadata; next tick retries", text, ex);
             return false;
         }
-        this.written.set(new Written(LoadFigure.parse(text), text, now, epoch));
+        this.written.set(new Written(LoadFigure.parse(text), now, epoch));
         return true;
     }
 
-    /** The value last written into the metadata, or {@code null} before the first write. */
-    String lastWritten() {
-        Written last = this.written.get();
-        return (last != null) ? last.text() : null;
-    }
-
-    private record Written(double load, String text, long atMillis, long connectionEpoch) {
+    private record Written(double load, long atMillis, long connectionEpoch) {
     }
 }
