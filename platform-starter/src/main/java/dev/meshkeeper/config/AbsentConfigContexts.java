@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cloud.zookeeper.config.ZookeeperConfigProperties;
 import org.springframework.cloud.zookeeper.config.ZookeeperPropertySources;
@@ -23,7 +23,7 @@ import org.springframework.core.env.PropertySource;
  */
 final class AbsentConfigContexts {
 
-    private static final Log logger = LogFactory.getLog(AbsentConfigContexts.class);
+    private static final Logger logger = LoggerFactory.getLogger(AbsentConfigContexts.class);
 
     private AbsentConfigContexts() {
     }
@@ -49,7 +49,9 @@ final class AbsentConfigContexts {
         }
         List<String> profiles = Arrays.asList((environment.getActiveProfiles().length > 0)
                 ? environment.getActiveProfiles() : environment.getDefaultProfiles());
-        List<String> contexts = new ArrayList<>(new ZookeeperPropertySources(properties, logger)
+        // Spring Cloud Zookeeper's API takes a commons-logging Log.
+        List<String> contexts = new ArrayList<>(new ZookeeperPropertySources(properties,
+                org.apache.commons.logging.LogFactory.getLog(AbsentConfigContexts.class))
                 .getAutomaticContexts(profiles));
         contexts.replaceAll(context -> context.startsWith("/") ? context : "/" + context);
         // Spring Cloud Zookeeper lists them from the most general to the most specific, which wins.

@@ -1,8 +1,8 @@
 package dev.meshkeeper.config;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -19,7 +19,7 @@ final class BootstrapCuratorCloser implements BeanFactoryPostProcessor {
 
     static final String BEAN_NAME = "configDataCuratorFramework";
 
-    private static final Log logger = LogFactory.getLog(BootstrapCuratorCloser.class);
+    private static final Logger logger = LoggerFactory.getLogger(BootstrapCuratorCloser.class);
 
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) throws BeansException {

@@ -23,11 +23,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBean;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -83,7 +83,7 @@ import org.springframework.validation.annotation.Validated;
  */
 public final class LiveConfigRefresher implements SmartLifecycle {
 
-    private static final Log logger = LogFactory.getLog(LiveConfigRefresher.class);
+    private static final Logger logger = LoggerFactory.getLogger(LiveConfigRefresher.class);
 
     private enum State {
         LATENT, STARTED, STOPPED

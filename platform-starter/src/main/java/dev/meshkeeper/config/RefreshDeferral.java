@@ -7,8 +7,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.context.refresh.ContextRefresher;
@@ -28,7 +28,7 @@ import org.springframework.context.ApplicationListener;
  */
 final class RefreshDeferral implements ApplicationListener<ZooKeeperConnectionEvent>, DisposableBean {
 
-    private static final Log logger = LogFactory.getLog(RefreshDeferral.class);
+    private static final Logger logger = LoggerFactory.getLogger(RefreshDeferral.class);
 
     /** What is held back; FULL includes ENVIRONMENT. */
     enum Pending {

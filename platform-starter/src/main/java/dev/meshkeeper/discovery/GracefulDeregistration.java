@@ -6,8 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegistry;
 import org.springframework.context.SmartLifecycle;
@@ -32,7 +32,7 @@ class GracefulDeregistration implements SmartLifecycle {
     /** Stops before the web server's graceful shutdown (Integer.MAX_VALUE - 1024) and after nothing else of ours. */
     static final int PHASE = Integer.MAX_VALUE - 512;
 
-    private static final Log logger = LogFactory.getLog(GracefulDeregistration.class);
+    private static final Logger logger = LoggerFactory.getLogger(GracefulDeregistration.class);
 
     private final InstanceRegistration registration;
 

@@ -5,10 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperRegistration;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegistry;
@@ -25,7 +25,7 @@ import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegis
  */
 class OperationBoundedServiceRegistry extends ZookeeperServiceRegistry {
 
-    private static final Log logger = LogFactory.getLog(OperationBoundedServiceRegistry.class);
+    private static final Logger logger = LoggerFactory.getLogger(OperationBoundedServiceRegistry.class);
 
     private final Duration timeout;
 

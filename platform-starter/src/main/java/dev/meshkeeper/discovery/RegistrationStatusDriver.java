@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationListener;
@@ -25,7 +25,7 @@ class RegistrationStatusDriver implements ApplicationListener<AvailabilityChange
     /** Starts after the web server and the registration, stops before graceful deregistration. */
     static final int PHASE = GracefulDeregistration.PHASE + 256;
 
-    private static final Log logger = LogFactory.getLog(RegistrationStatusDriver.class);
+    private static final Logger logger = LoggerFactory.getLogger(RegistrationStatusDriver.class);
 
     private final InstanceRegistration registration;
 

@@ -17,8 +17,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -28,6 +26,8 @@ import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.curator.x.discovery.details.InstanceSerializer;
 import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperServiceInstance;
@@ -62,7 +62,7 @@ public class WatchedInstances implements Closeable {
     /** The metadata key holding an instance's status, as Spring Cloud Zookeeper writes it. */
     public static final String STATUS_KEY = StatusConstants.INSTANCE_STATUS_KEY;
 
-    private static final Log logger = LogFactory.getLog(WatchedInstances.class);
+    private static final Logger logger = LoggerFactory.getLogger(WatchedInstances.class);
 
     private static final Duration RESYNC_DELAY = Duration.ofSeconds(1);
 

@@ -10,8 +10,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.WatcherRemoveCuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
@@ -20,6 +18,8 @@ import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The names of the services registered under the services root, held in memory and re-read in the background
@@ -30,7 +30,7 @@ import org.apache.zookeeper.Watcher;
  */
 final class WatchedServiceNames implements ConnectionStateListener, Closeable {
 
-    private static final Log logger = LogFactory.getLog(WatchedServiceNames.class);
+    private static final Logger logger = LoggerFactory.getLogger(WatchedServiceNames.class);
 
     private final CuratorFramework curator;
 

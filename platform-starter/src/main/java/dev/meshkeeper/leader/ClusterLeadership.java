@@ -1,25 +1,22 @@
 package dev.meshkeeper.leader;
 
-import dev.meshkeeper.zookeeper.ZooKeeperRequests;
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.utils.PathUtils;
 import org.apache.curator.utils.ZKPaths;
 import org.slf4j.Logger;
@@ -48,8 +45,7 @@ import org.springframework.context.SmartLifecycle;
  * Two members may both believe they lead only between the moment ZooKeeper expires a session and the moment the
  * old leader notices its connection is suspended; guard shared resources with fencing tokens where that matters.
  */
-public class ClusterLeadership implements SmartLifecycle, ConnectionStateListener,
-        ApplicationListener<AvailabilityChangeEvent<?>> {
+public class ClusterLeadership implements SmartLifecycle, ApplicationListener<AvailabilityChangeEvent<?>> {
 
     private static final Logger logger = LoggerFactory.getLogger(ClusterLeadership.class);
 
@@ -65,19 +61,20 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
 
     private final Supplier<String> instanceId;
 
-    private final BooleanSupplier connected;
+    private final ZooKeeperConnectionMonitor connection;
 
     private final ApplicationEventPublisher publisher;
 
     private final MeterRegistry meters;
-
-    private final ZooKeeperRequests requests;
 
     private final ConcurrentMap<String, GroupMembership> groups = new ConcurrentHashMap<>();
 
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
 
     private final AtomicBoolean ready = new AtomicBoolean(true);
+
+    /** The subscription to the connection monitor while started. */
+    private final AtomicReference<AutoCloseable> subscription = new AtomicReference<>();
 
     /** Latch callbacks and re-checks run here, one at a time, off Curator's threads. */
     private final ExecutorService events = Executors.newSingleThreadExecutor(runnable -> {
@@ -86,24 +83,16 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
         return thread;
     });
 
-    public ClusterLeadership(CuratorFramework curator, LeaderProperties properties, Supplier<String> instanceId,
-            BooleanSupplier connected, ApplicationEventPublisher publisher, MeterRegistry meters) {
-        this(curator, properties, instanceId, connected, publisher, meters, null);
-    }
-
     /**
-     * @param requests how the current leader is read, each read bounded by the operation timeout; {@code null}
-     * reads through Curator's {@code LeaderLatch} (bounded only by Curator's retry policy)
+     * @param connection the one source of connection state; leadership is void while it reports no connection
      */
     public ClusterLeadership(CuratorFramework curator, LeaderProperties properties, Supplier<String> instanceId,
-            BooleanSupplier connected, ApplicationEventPublisher publisher, MeterRegistry meters,
-            ZooKeeperRequests requests) {
-        this.requests = requests;
+            ZooKeeperConnectionMonitor connection, ApplicationEventPublisher publisher, MeterRegistry meters) {
         this.curator = curator;
         this.root = properties.getRoot();
         this.configuredGroups = List.copyOf(properties.getGroups());
         this.instanceId = instanceId;
-        this.connected = connected;
+        this.connection = connection;
         this.publisher = publisher;
         this.meters = meters;
         this.configuredGroups.forEach(this::path);
@@ -115,7 +104,7 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
      */
     public boolean isLeader(String group) {
         GroupMembership membership = this.groups.get(group);
-        return membership != null && membership.isActing() && this.connected.getAsBoolean();
+        return membership != null && membership.isActing() && this.connection.isConnected();
     }
 
     /**
@@ -125,20 +114,27 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
      * need a write that fails while ZooKeeper is away). Pass it along with work done as leader so that a receiver
      * can refuse a deposed leader.
      */
-    public java.util.OptionalLong epoch(String group) {
+    public OptionalLong epoch(String group) {
         GroupMembership membership = this.groups.get(group);
-        return (isLeader(group) && membership.epoch() > 0) ? java.util.OptionalLong.of(membership.epoch())
-                : java.util.OptionalLong.empty();
+        return (isLeader(group) && membership.epoch() > 0) ? OptionalLong.of(membership.epoch())
+                : OptionalLong.empty();
     }
 
     /**
-     * The instance id of the group's current leader as ZooKeeper sees it (the data of the lowest latch node), or
-     * empty when there is none, this instance has not joined the group, or ZooKeeper is unreachable. It asks
-     * ZooKeeper, and waits at most {@code meshkeeper.zookeeper.operation-timeout} for each of its two reads.
+     * The instance id of the group's current leader (the data of the lowest latch node), or empty when there is none
+     * or this instance has not joined the group. Answered from memory, never by asking ZooKeeper: a watch of the
+     * group's latch nodes keeps it current while connected; while this instance leads, it is this instance's id.
+     * <p>
+     * During a ZooKeeper outage it answers, at once, the leader last seen before the connection dropped (which may
+     * have stepped down meanwhile; only {@link #isLeader(String)} says whether a member may act) and catches up once
+     * the connection is back.
      */
     public Optional<String> currentLeader(String group) {
         GroupMembership membership = this.groups.get(group);
-        return (membership != null) ? membership.currentLeader() : Optional.empty();
+        if (membership == null) {
+            return Optional.empty();
+        }
+        return isLeader(group) ? Optional.of(instanceId()) : membership.currentLeader();
     }
 
     /**
@@ -147,8 +143,11 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
      */
     public void join(String group) {
         GroupMembership membership = membership(group);
-        if (this.state.get() == State.STARTED && this.ready.get()) {
-            membership.join();
+        if (this.state.get() == State.STARTED) {
+            membership.watch();
+            if (this.ready.get()) {
+                membership.join();
+            }
         }
     }
 
@@ -174,8 +173,9 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
     @Override
     public void start() {
         if (this.state.compareAndSet(State.LATENT, State.STARTED)) {
-            this.curator.getConnectionStateListenable().addListener(this);
+            this.subscription.set(this.connection.subscribe((client, newState) -> connectionChanged(newState)));
             this.configuredGroups.forEach(this::membership);
+            this.groups.values().forEach(GroupMembership::watch);
             if (this.ready.get()) {
                 this.groups.values().forEach(GroupMembership::join);
             }
@@ -189,7 +189,16 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
             List<GroupMembership> ordered = new ArrayList<>(this.groups.values());
             ordered.sort((a, b) -> Boolean.compare(b.isActing(), a.isActing()));
             ordered.forEach(membership -> membership.leave("shutdown"));
-            this.curator.getConnectionStateListenable().removeListener(this);
+            ordered.forEach(GroupMembership::unwatch);
+            AutoCloseable subscribed = this.subscription.getAndSet(null);
+            if (subscribed != null) {
+                try {
+                    subscribed.close();
+                }
+                catch (Exception ex) {
+                    logger.debug("Could not unsubscribe from the connection monitor: {}", ex.toString());
+                }
+            }
             this.events.shutdown();
         }
     }
@@ -205,8 +214,8 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
         return SmartLifecycle.DEFAULT_PHASE;
     }
 
-    @Override
-    public void stateChanged(CuratorFramework client, ConnectionState newState) {
+    /** Called by the connection monitor, on Curator's event thread, once the monitor has taken the change in. */
+    private void connectionChanged(ConnectionState newState) {
         switch (newState) {
             case SUSPENDED, LOST -> this.groups.values()
                     .forEach(membership -> membership.revoke(newState.name().toLowerCase()));
@@ -226,17 +235,6 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
                 && this.state.get() == State.STARTED) {
             this.groups.values().forEach(GroupMembership::join);
         }
-    }
-
-    Map<String, Object> describe() {
-        Map<String, Object> section = new LinkedHashMap<>();
-        this.groups.forEach((group, membership) -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("leader", isLeader(group));
-            entry.put("currentLeader", currentLeader(group).orElse(null));
-            section.put(group, entry);
-        });
-        return section;
     }
 
     private GroupMembership membership(String group) {
@@ -274,19 +272,15 @@ public class ClusterLeadership implements SmartLifecycle, ConnectionStateListene
     }
 
     boolean isConnected() {
-        return this.connected.getAsBoolean();
+        return this.connection.isConnected();
     }
 
-    ZooKeeperRequests requests() {
-        return this.requests;
+    long connectionEpoch() {
+        return this.connection.epoch();
     }
 
     ExecutorService events() {
         return this.events;
-    }
-
-    MeterRegistry meters() {
-        return this.meters;
     }
 
     void publish(Object event) {

@@ -1,32 +1,22 @@
 package dev.meshkeeper.leader;
 
-import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
-import org.apache.curator.framework.recipes.leader.Participant;
-import org.apache.curator.framework.recipes.locks.LockInternals;
-import org.apache.curator.framework.recipes.locks.StandardLockInternalsDriver;
-import org.apache.curator.utils.ZKPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This instance's membership in one leader group: a Curator {@link LeaderLatch} (a new one each time it joins)
- * and whether this instance acts as leader. Acting requires the latch's leadership, an up connection and the
+ * This instance's membership in one leader group: a Curator {@link LeaderLatch} (a new one each time it joins),
+ * whether this instance acts as leader, and the watched {@link LatchNodes} that say who leads. Acting requires the latch's leadership, an up connection and the
  * latch node seen to exist after it was granted.
  */
 final class GroupMembership implements LeaderLatchListener {
 
     private static final Logger logger = LoggerFactory.getLogger(GroupMembership.class);
-
-    /** The name Curator's {@code LeaderLatch} gives its sequential nodes. */
-    private static final String LATCH_NODE_NAME = "latch-";
 
     private final ClusterLeadership leadership;
 
@@ -37,6 +27,9 @@ final class GroupMembership implements LeaderLatchListener {
     private final AtomicReference<LeaderLatch> latch = new AtomicReference<>();
 
     private final AtomicBoolean acting = new AtomicBoolean();
+
+    /** The watched latch nodes of the group while this instance is started. */
+    private final AtomicReference<LatchNodes> latchNodes = new AtomicReference<>();
 
     /** The creation zxid of the latch node with which this instance last became leader (see ClusterLeadership#epoch). */
     private volatile long epoch;
@@ -98,6 +91,7 @@ final class GroupMembership implements LeaderLatchListener {
             return;
         }
         String ourPath = current.getOurPath();
+        long connectionEpoch = this.leadership.connectionEpoch();
         try {
             org.apache.zookeeper.data.Stat node = (ourPath != null)
                     ? this.leadership.curator().checkExists().forPath(ourPath) : null;
@@ -114,8 +108,9 @@ final class GroupMembership implements LeaderLatchListener {
             logger.debug("Could not confirm latch node {} of group '{}': {}", ourPath, this.group, ex.toString());
             return;
         }
+        // A check answered on an earlier connection proves nothing about the current one.
         if (this.latch.get() == current && current.hasLeadership() && this.leadership.isConnected()
-                && this.acting.compareAndSet(false, true)) {
+                && this.leadership.connectionEpoch() == connectionEpoch && this.acting.compareAndSet(false, true)) {
             logger.info("Leader of group '{}' ({})", this.group, this.leadership.instanceId());
             this.leadership.publish(
                     new LeadershipGrantedEvent(this.leadership, this.group, this.leadership.instanceId()));
@@ -126,38 +121,27 @@ final class GroupMembership implements LeaderLatchListener {
         return this.epoch;
     }
 
-    Optional<String> currentLeader() {
-        LeaderLatch current = this.latch.get();
-        if (current == null || !this.leadership.isConnected()) {
-            return Optional.empty();
-        }
-        ZooKeeperRequests requests = this.leadership.requests();
-        try {
-            if (requests == null) {
-                Participant leader = current.getLeader();
-                return (leader != null && leader.isLeader()) ? Optional.of(leader.getId()) : Optional.empty();
+    /** Starts watching the group's latch nodes (idempotent). */
+    void watch() {
+        if (this.latchNodes.get() == null) {
+            LatchNodes nodes = new LatchNodes(this.leadership.curator(), this.path);
+            if (this.latchNodes.compareAndSet(null, nodes)) {
+                nodes.start();
             }
-            return leaderNode(requests);
-        }
-        catch (Exception ex) {
-            logger.debug("Could not read the leader of group '{}': {}", this.group, ex.toString());
-            return Optional.empty();
         }
     }
 
-    /** The data of the lowest latch node, as Curator's {@code LeaderLatch} orders them, each read bounded. */
-    private Optional<String> leaderNode(ZooKeeperRequests requests) throws Exception {
-        List<String> children = requests.call("read the latch nodes of", this.path,
-                (client, callback) -> client.getChildren().inBackground(callback).forPath(this.path)).getChildren();
-        List<String> sorted = LockInternals.getSortedChildren(LATCH_NODE_NAME,
-                StandardLockInternalsDriver::standardFixForSorting, children);
-        if (sorted.isEmpty()) {
-            return Optional.empty();
+    void unwatch() {
+        LatchNodes nodes = this.latchNodes.getAndSet(null);
+        if (nodes != null) {
+            nodes.close();
         }
-        String first = ZKPaths.makePath(this.path, sorted.get(0));
-        byte[] id = requests.call("read the leader of", first,
-                (client, callback) -> client.getData().inBackground(callback).forPath(first)).getData();
-        return (id != null && id.length > 0) ? Optional.of(new String(id, StandardCharsets.UTF_8)) : Optional.empty();
+    }
+
+    /** The leader as the watch of the latch nodes last saw it, from memory. */
+    Optional<String> currentLeader() {
+        LatchNodes nodes = this.latchNodes.get();
+        return (nodes != null) ? nodes.leader() : Optional.empty();
     }
 
     @Override

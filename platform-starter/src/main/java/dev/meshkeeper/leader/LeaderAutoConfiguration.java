@@ -6,10 +6,8 @@ import dev.meshkeeper.LazyMethodInterceptor;
 import dev.meshkeeper.discovery.LocalInstanceId;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionAutoConfiguration;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
-import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import java.util.function.BooleanSupplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
@@ -33,12 +31,14 @@ import org.springframework.core.env.Environment;
 
 /**
  * {@link ClusterLeadership} over Spring Cloud Zookeeper's {@link CuratorFramework}, and the {@link LeaderOnly}
- * advisor (a Spring AOP {@code MethodInterceptor} matched by annotation; no AspectJ needed).
+ * advisor (a Spring AOP {@code MethodInterceptor} matched by annotation; no AspectJ needed). Leadership follows the
+ * connection through the {@link ZooKeeperConnectionMonitor}, so it is present only with the monitor
+ * ({@code meshkeeper.zookeeper.enabled}, on by default).
  */
 @AutoConfiguration(after = ZooKeeperConnectionAutoConfiguration.class,
         afterName = "org.springframework.cloud.zookeeper.ZookeeperAutoConfiguration")
 @ConditionalOnClass({ CuratorFramework.class, LeaderLatch.class })
-@ConditionalOnBean(CuratorFramework.class)
+@ConditionalOnBean({ CuratorFramework.class, ZooKeeperConnectionMonitor.class })
 @ConditionalOnMeshkeeperEnabled
 @ConditionalOnBooleanProperty(name = "meshkeeper.leader.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LeaderProperties.class)
@@ -48,14 +48,10 @@ public class LeaderAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ClusterLeadership clusterLeadership(CuratorFramework curator, LeaderProperties properties,
-            ObjectProvider<ZooKeeperConnectionMonitor> monitor, ObjectProvider<Registration> registration,
-            ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher,
-            ObjectProvider<ZooKeeperRequests> requests) {
-        ZooKeeperConnectionMonitor connectionMonitor = monitor.getIfAvailable();
-        BooleanSupplier connected = (connectionMonitor != null) ? connectionMonitor::isConnected
-                : () -> curator.getZookeeperClient().isConnected();
-        return new ClusterLeadership(curator, properties, new LocalInstanceId(registration, environment), connected,
-                publisher, meters.getIfAvailable(CompositeMeterRegistry::new), requests.getIfAvailable());
+            ZooKeeperConnectionMonitor monitor, ObjectProvider<Registration> registration,
+            ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher) {
+        return new ClusterLeadership(curator, properties, new LocalInstanceId(registration, environment), monitor,
+                publisher, meters.getIfAvailable(CompositeMeterRegistry::new));
     }
 
     @Bean

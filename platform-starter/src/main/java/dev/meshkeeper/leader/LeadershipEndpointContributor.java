@@ -1,6 +1,8 @@
 package dev.meshkeeper.leader;
 
 import dev.meshkeeper.actuate.MeshkeeperEndpointContributor;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The {@code leadership} section of the {@code meshkeeper} endpoint: per group, leader? and the current leader. */
 class LeadershipEndpointContributor implements MeshkeeperEndpointContributor {
@@ -18,6 +20,13 @@ class LeadershipEndpointContributor implements MeshkeeperEndpointContributor {
 
     @Override
     public Object describe() {
-        return this.leadership.describe();
+        Map<String, Object> section = new LinkedHashMap<>();
+        for (String group : this.leadership.groups()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("leader", this.leadership.isLeader(group));
+            entry.put("currentLeader", this.leadership.currentLeader(group).orElse(null));
+            section.put(group, entry);
+        }
+        return section;
     }
 }

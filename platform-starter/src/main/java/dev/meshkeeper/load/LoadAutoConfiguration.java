@@ -4,6 +4,7 @@ import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
 import dev.meshkeeper.discovery.DiscoveryRegistrationAutoConfiguration;
 import dev.meshkeeper.discovery.InFlightRequests;
 import dev.meshkeeper.discovery.InstanceRegistration;
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionAutoConfiguration;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -31,7 +32,7 @@ import org.springframework.core.env.Environment;
  * Connection loss: the header goes on unchanged; the metadata is not written while ZooKeeper is away, and the first
  * tick after the reconnection writes the current value.
  */
-@AutoConfiguration(after = DiscoveryRegistrationAutoConfiguration.class)
+@AutoConfiguration(after = { ZooKeeperConnectionAutoConfiguration.class, DiscoveryRegistrationAutoConfiguration.class })
 @ConditionalOnMeshkeeperEnabled
 @ConditionalOnBooleanProperty(name = "meshkeeper.load.enabled", matchIfMissing = true)
 @ConditionalOnWebApplication
@@ -77,22 +78,19 @@ public class LoadAutoConfiguration {
         return () -> -1;
     }
 
-    /** The load in the registration metadata. */
+    /** The load in the registration metadata, written while the connection monitor says ZooKeeper is there. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnBooleanProperty(name = "meshkeeper.load.metadata.enabled", matchIfMissing = true)
-    @ConditionalOnBean(InstanceRegistration.class)
+    @ConditionalOnBean({ InstanceRegistration.class, ZooKeeperConnectionMonitor.class })
     static class MetadataConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
         LoadPublisher meshkeeperLoadPublisher(LoadMeter meter, InstanceRegistration registration,
-                LoadProperties properties, ObjectProvider<ZooKeeperConnectionMonitor> monitor,
-                ObjectProvider<Clock> clock) {
-            ZooKeeperConnectionMonitor connection = monitor.getIfAvailable();
+                LoadProperties properties, ZooKeeperConnectionMonitor connection, ObjectProvider<Clock> clock) {
             return new LoadPublisher(meter,
                     (text) -> registration.updateMetadata(Map.of(LoadFigure.METADATA_KEY, text)),
-                    (connection != null) ? connection::isConnected : () -> true,
-                    (connection != null) ? connection::reconnects : () -> 0,
+                    connection::isConnected, connection::epoch,
                     clock.getIfAvailable(Clock::systemUTC), properties.getPublishInterval(),
                     properties.getHysteresis());
         }

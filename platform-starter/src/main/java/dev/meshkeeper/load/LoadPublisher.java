@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes this instance's load into its registration metadata: on each {@link #tick()}, at most once per publish
@@ -17,7 +17,7 @@ import org.apache.commons.logging.LogFactory;
  */
 final class LoadPublisher {
 
-    private static final Log logger = LogFactory.getLog(LoadPublisher.class);
+    private static final Logger logger = LoggerFactory.getLogger(LoadPublisher.class);
 
     private final LoadMeter meter;
 
@@ -25,7 +25,7 @@ final class LoadPublisher {
 
     private final BooleanSupplier connected;
 
-    private final LongSupplier reconnects;
+    private final LongSupplier connectionEpoch;
 
     private final Clock clock;
 
@@ -33,20 +33,20 @@ final class LoadPublisher {
 
     private final double hysteresis;
 
-    /** What was last written, when, and how many reconnections had happened then; changed by the ticking thread. */
+    /** What was last written, when, and on which connection; changed by the ticking thread. */
     private final AtomicReference<Written> written = new AtomicReference<>();
 
     /**
      * @param writer writes the formatted value into the registration metadata
-     * @param connected whether ZooKeeper is connected now
-     * @param reconnects how many times the connection came back so far
+     * @param connected whether ZooKeeper is connected now (the connection monitor's answer)
+     * @param connectionEpoch the connection monitor's epoch, which grows at every (re)connection
      */
-    LoadPublisher(LoadMeter meter, Consumer<String> writer, BooleanSupplier connected, LongSupplier reconnects,
+    LoadPublisher(LoadMeter meter, Consumer<String> writer, BooleanSupplier connected, LongSupplier connectionEpoch,
             Clock clock, Duration interval, double hysteresis) {
         this.meter = meter;
         this.writer = writer;
         this.connected = connected;
-        this.reconnects = reconnects;
+        this.connectionEpoch = connectionEpoch;
         this.clock = clock;
         this.intervalMillis = interval.toMillis();
         this.hysteresis = hysteresis;
@@ -63,13 +63,13 @@ final class LoadPublisher {
         }
         long now = this.clock.millis();
         double load = this.meter.current();
-        long reconnections = this.reconnects.getAsLong();
+        long epoch = this.connectionEpoch.getAsLong();
         Written last = this.written.get();
         if (last != null) {
             if (now - last.atMillis() < this.intervalMillis) {
                 return false;
             }
-            boolean reconnected = reconnections != last.reconnects();
+            boolean reconnected = epoch != last.connectionEpoch();
             // The tolerance keeps a move of exactly the hysteresis (0.10 after 0.05) from counting as more.
             if (!reconnected && Math.abs(load - last.load()) <= this.hysteresis + 1e-9) {
                 return false;
@@ -80,19 +80,13 @@ final class LoadPublisher {
             this.writer.accept(text);
         }
         catch (RuntimeException ex) {
-            logger.debug("Could not write load " + text + " into the registration metadata; next tick retries", ex);
+            logger.debug("Could not write load {} into the registration metadata; next tick retries", text, ex);
             return false;
         }
-        this.written.set(new Written(LoadFigure.parse(text), text, now, reconnections));
+        this.written.set(new Written(LoadFigure.parse(text), now, epoch));
         return true;
     }
 
-    /** The value last written into the metadata, or {@code null} before the first write. */
-    String lastWritten() {
-        Written last = this.written.get();
-        return (last != null) ? last.text() : null;
-    }
-
-    private record Written(double load, String text, long atMillis, long reconnects) {
+    private record Written(double load, long atMillis, long connectionEpoch) {
     }
 }

@@ -4,14 +4,14 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /** Ticks the {@link LoadPublisher} once per publish interval on a daemon thread of its own, while running. */
 final class ScheduledLoadPublishing implements SmartLifecycle {
 
-    private static final Log logger = LogFactory.getLog(ScheduledLoadPublishing.class);
+    private static final Logger logger = LoggerFactory.getLogger(ScheduledLoadPublishing.class);
 
     private final LoadPublisher publisher;
 

@@ -2,8 +2,8 @@ package dev.meshkeeper.loadbalancer;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
@@ -12,7 +12,7 @@ import org.springframework.cloud.client.ServiceInstance;
  */
 final class InvalidMetadataWarnings {
 
-    private static final Log logger = LogFactory.getLog(InvalidMetadataWarnings.class);
+    private static final Logger logger = LoggerFactory.getLogger(InvalidMetadataWarnings.class);
 
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 

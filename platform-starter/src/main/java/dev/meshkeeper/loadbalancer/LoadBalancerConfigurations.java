@@ -3,8 +3,8 @@ package dev.meshkeeper.loadbalancer;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
@@ -31,7 +31,7 @@ final class LoadBalancerConfigurations {
 
     static final String PROPERTY = "spring.cloud.loadbalancer.configurations";
 
-    private static final Log logger = LogFactory.getLog(LoadBalancerConfigurations.class);
+    private static final Logger logger = LoggerFactory.getLogger(LoadBalancerConfigurations.class);
 
     /** What Meshkeeper applies over the watched supplier. */
     enum Applied {

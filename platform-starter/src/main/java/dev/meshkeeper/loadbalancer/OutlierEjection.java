@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
@@ -33,7 +33,7 @@ import org.springframework.cloud.client.ServiceInstance;
  */
 public final class OutlierEjection {
 
-    private static final Log logger = LogFactory.getLog(OutlierEjection.class);
+    private static final Logger logger = LoggerFactory.getLogger(OutlierEjection.class);
 
     private final LoadBalancingProperties.OutlierEjection settings;
 

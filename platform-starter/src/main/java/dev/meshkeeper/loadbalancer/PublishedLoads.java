@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
@@ -22,7 +22,7 @@ import org.springframework.cloud.client.ServiceInstance;
  */
 final class PublishedLoads {
 
-    private static final Log logger = LogFactory.getLog(PublishedLoads.class);
+    private static final Logger logger = LoggerFactory.getLogger(PublishedLoads.class);
 
     private final Clock clock;
 

@@ -6,8 +6,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -20,7 +20,7 @@ import org.springframework.core.env.Environment;
  */
 final class VersionSplits {
 
-    private static final Log logger = LogFactory.getLog(VersionSplits.class);
+    private static final Logger logger = LoggerFactory.getLogger(VersionSplits.class);
 
     static final String PREFIX = "meshkeeper.loadbalancer.clients";
 

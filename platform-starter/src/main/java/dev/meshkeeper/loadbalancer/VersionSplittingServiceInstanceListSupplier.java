@@ -9,8 +9,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.RequestDataContext;
@@ -28,7 +28,7 @@ import reactor.core.publisher.Flux;
  */
 class VersionSplittingServiceInstanceListSupplier extends DelegatingServiceInstanceListSupplier {
 
-    private static final Log logger = LogFactory.getLog(VersionSplittingServiceInstanceListSupplier.class);
+    private static final Logger logger = LoggerFactory.getLogger(VersionSplittingServiceInstanceListSupplier.class);
 
     private final VersionSplits splits;
 

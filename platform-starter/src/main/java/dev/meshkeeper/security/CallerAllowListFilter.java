@@ -13,8 +13,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.Ordered;
@@ -38,7 +38,7 @@ class CallerAllowListFilter extends OncePerRequestFilter implements Ordered {
 
     static final String PREFIX = "meshkeeper.security.mtls.allowed-callers";
 
-    private static final Log logger = LogFactory.getLog(CallerAllowListFilter.class);
+    private static final Logger logger = LoggerFactory.getLogger(CallerAllowListFilter.class);
 
     private static final String CERTIFICATES = "jakarta.servlet.request.X509Certificate";
 

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -45,7 +45,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 public class ClusterRateLimits implements MembershipListener, Closeable {
 
-    private static final Log logger = LogFactory.getLog(ClusterRateLimits.class);
+    private static final Logger logger = LoggerFactory.getLogger(ClusterRateLimits.class);
 
     static final String PREFIX = "meshkeeper.traffic";
 

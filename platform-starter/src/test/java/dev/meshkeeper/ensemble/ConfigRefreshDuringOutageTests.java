@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.cloud.endpoint.event.RefreshEvent;
 import org.springframework.cloud.context.scope.refresh.RefreshScopeRefreshedEvent;
@@ -34,6 +36,8 @@ import org.springframework.core.env.MapPropertySource;
 @EmbeddedRegistry(dedicated = true)
 @Timeout(120)
 class ConfigRefreshDuringOutageTests {
+
+    private static final Logger logger = LoggerFactory.getLogger(ConfigRefreshDuringOutageTests.class);
 
     private static final String APP = "refresh-outage-consumer";
 
@@ -76,7 +80,7 @@ class ConfigRefreshDuringOutageTests {
         long askedAt = System.nanoTime();
         Set<String> changed = app.getBean(ContextRefresher.class).refresh();
         Duration took = Duration.ofNanos(System.nanoTime() - askedAt);
-        System.out.println("REFRESH-FIGURE ContextRefresher.refresh() during the outage returned in " + took.toMillis()
+        logger.info("REFRESH-FIGURE ContextRefresher.refresh() during the outage returned in " + took.toMillis()
                 + " ms");
         assertThat(took).as("refresh during an outage does not hang").isLessThan(Duration.ofSeconds(10));
         assertThat(changed).isEmpty();
@@ -84,7 +88,7 @@ class ConfigRefreshDuringOutageTests {
         askedAt = System.nanoTime();
         app.publishEvent(new RefreshEvent(this, null, "refresh during the outage"));
         took = Duration.ofNanos(System.nanoTime() - askedAt);
-        System.out.println("REFRESH-FIGURE RefreshEvent during the outage handled in " + took.toMillis() + " ms");
+        logger.info("REFRESH-FIGURE RefreshEvent during the outage handled in " + took.toMillis() + " ms");
         assertThat(took).as("refresh event during an outage does not hang").isLessThan(Duration.ofSeconds(10));
 
         assertThat(greeting()).as("bean keeps its last value").isEqualTo("last-known");
@@ -96,7 +100,7 @@ class ConfigRefreshDuringOutageTests {
             assertThat(monitor.isConnected()).isTrue();
             assertThat(greeting()).as("deferred refresh ran").isEqualTo("local-change");
         });
-        System.out.println("REFRESH-FIGURE deferred refresh applied "
+        logger.info("REFRESH-FIGURE deferred refresh applied "
                 + Duration.ofNanos(System.nanoTime() - restartedAt).toMillis() + " ms after the registry restart");
         await().atMost(Duration.ofSeconds(10)).until(() -> refreshes.size() > refreshesBefore);
         assertThat(refreshes).as("one refresh for the two asked during the outage").hasSize(refreshesBefore + 1);

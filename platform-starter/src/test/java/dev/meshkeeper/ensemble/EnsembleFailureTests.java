@@ -6,12 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.meshkeeper.leader.ClusterLeadership;
 import dev.meshkeeper.lock.DistributedLocks;
 import dev.meshkeeper.lock.LockLease;
+import dev.meshkeeper.registry.junit.FreePorts;
 import dev.meshkeeper.registry.server.EnsembleMember;
 import dev.meshkeeper.registry.server.ServerRole;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +25,13 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryForever;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 
@@ -43,12 +42,14 @@ import org.springframework.web.client.RestClient;
  * configuration. The peers' output goes to {@code target/ensemble-peers/peer-<id>.log}.
  * <p>
  * What is asserted about requests: not one request of the stream fails in any phase (including the moments when
- * the clients are reconnecting or have no quorum at all), and both providers keep answering in every phase. The
- * tests run in order; each starts from the state the previous one left.
+ * the clients are reconnecting or have no quorum at all), and both providers keep answering in every phase. The peers
+ * and applications are started once for the class; every test starts from a whole ensemble (three peers serving
+ * with a quorum, the consumer connected and leading its group) and leaves one, so the tests run in any order.
  */
 @Timeout(240)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EnsembleFailureTests {
+
+    private static final Logger logger = LoggerFactory.getLogger(EnsembleFailureTests.class);
 
     private static final String SERVICE = "ensemble-provider";
 
@@ -82,7 +83,7 @@ class EnsembleFailureTests {
     static void startEnsembleAndApplications() throws Exception {
         dataDir = Files.createTempDirectory("meshkeeper-ensemble");
         Path logs = Path.of("target", "ensemble-peers");
-        int[] ports = freePorts(9);
+        int[] ports = FreePorts.take(9);
         List<EnsembleMember> ensemble = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
             int base = (id - 1) * 3;
@@ -160,22 +161,43 @@ class EnsembleFailureTests {
         }
     }
 
+    /** Whatever an earlier test left behind: every peer runs, a quorum serves, the consumer is connected and leads. */
+    @BeforeEach
+    void ensembleIsWhole() {
+        for (PeerProcess member : members) {
+            if (!member.isRunning()) {
+                member.awaitReady(member.launch());
+            }
+        }
+        awaitQuorum();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(members).allSatisfy(member -> assertThat(member.serving()).isTrue());
+            assertThat(consumer.getBean(ZooKeeperConnectionMonitor.class).isConnected()).isTrue();
+            assertThat(consumer.getBean(ClusterLeadership.class).isLeader(GROUP)).isTrue();
+        });
+    }
+
+    /** Not one request of the stream failed, whichever tests ran and in whichever order. */
+    @AfterEach
+    void noRequestOfTheStreamFailed() {
+        assertThat(requests.failures()).as("failed requests over the whole run").isEmpty();
+        logger.info("ENSEMBLE-FIGURE requests sent {}, failed {}", requests.requests(), requests.failures().size());
+    }
+
     @Test
-    @Order(1)
     void losingAFollowerKeepsDiscoveryConfigAndLocksWorkingWithoutOneFailedRequest() throws Exception {
         PeerProcess follower = consumerMemberIf(ServerRole.FOLLOWER).orElseGet(() -> withRole(ServerRole.FOLLOWER));
         survivesLosing(follower, "follower killed", "v2");
     }
 
     @Test
-    @Order(2)
     void losingTheLeaderKeepsDiscoveryConfigAndLocksWorkingWithoutOneFailedRequest() throws Exception {
         survivesLosing(withRole(ServerRole.LEADER), "leader killed", "v3");
     }
 
     @Test
-    @Order(3)
-    void losingTwoOfThreeFailsLocksAndLeadershipClosedWhileDiscoveryKeepsServing() {
+    void losingTwoOfThreeFailsLocksAndLeadershipClosedWhileDiscoveryKeepsServingAndAllWorksAsBeforeOnceItReturns()
+            throws Exception {
         String phase = "quorum lost";
         EnsembleApps.Revocations revocations = consumer.getBean(EnsembleApps.Revocations.class);
         int revokedBefore = revocations.events.size();
@@ -204,8 +226,7 @@ class EnsembleFailureTests {
         lease.ifPresent(LockLease::close);
         assertThat(lease).as("a lock granted without a quorum").isEmpty();
         assertThat(took).as("tryAcquire without a quorum does not hang").isLessThan(Duration.ofSeconds(10));
-        System.out.println("ENSEMBLE-FIGURE tryAcquire(500ms) without quorum returned empty in " + took.toMillis()
-                + " ms");
+        logger.info("ENSEMBLE-FIGURE tryAcquire(500ms) without quorum returned empty in {} ms", took.toMillis());
 
         // Static stability: the requests keep reaching both providers from the last known instances.
         long before = requests.requests();
@@ -233,23 +254,19 @@ class EnsembleFailureTests {
         figure("lock granted again after quorum returned", restartedAt);
         assertThat(lastToken).as("fencing token after the quorum returned").isGreaterThan(tokenBefore);
         assertThat(requests.failuresIn(phase)).as("failed requests around the loss of the quorum").isEmpty();
-    }
 
-    @Test
-    @Order(4)
-    void afterTheQuorumReturnsConfigDiscoveryAndLocksWorkAsBefore() throws Exception {
-        String phase = "recovered";
-        requests.phase(phase);
-        operator.setData().forPath(GREETING_PATH, bytes("v4"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(greeting()).isEqualTo("v4"));
+        // After the quorum returns, config, discovery and locks work as before.
+        String recovered = "recovered";
+        requests.phase(recovered);
+        String greeting = "v4-" + System.nanoTime();
+        operator.setData().forPath(GREETING_PATH, bytes(greeting));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(greeting()).isEqualTo(greeting));
         long token = lockAndRelease();
         assertThat(token).isGreaterThan(lastToken);
+        lastToken = token;
         await().atMost(Duration.ofSeconds(15))
-                .untilAsserted(() -> assertThat(requests.answersIn(phase)).containsOnlyKeys(providerIds));
+                .untilAsserted(() -> assertThat(requests.answersIn(recovered)).containsOnlyKeys(providerIds));
         assertThat(consumer.getBean(ZooKeeperConnectionMonitor.class).isConnected()).isTrue();
-        assertThat(requests.failures()).as("failed requests over the whole run").isEmpty();
-        System.out.println("ENSEMBLE-FIGURE requests sent " + requests.requests() + ", failed "
-                + requests.failures().size());
     }
 
     private static void survivesLosing(PeerProcess member, String phase, String newGreeting) throws Exception {
@@ -300,8 +317,8 @@ class EnsembleFailureTests {
         awaitQuorum();
         figure(phase + ": member back in the ensemble", restartedAt);
         assertThat(requests.failuresIn(phase)).as("failed requests while " + phase).isEmpty();
-        System.out.println("ENSEMBLE-FIGURE " + phase + ": answers " + requests.answersIn(phase) + ", failed "
-                + requests.failuresIn(phase).size());
+        logger.info("ENSEMBLE-FIGURE {}: answers {}, failed {}", phase, requests.answersIn(phase),
+                requests.failuresIn(phase).size());
     }
 
     private static long lockAndRelease() {
@@ -359,29 +376,10 @@ class EnsembleFailureTests {
     }
 
     private static void figure(String what, long sinceNanos) {
-        System.out.println("ENSEMBLE-FIGURE " + what + " after "
-                + Duration.ofNanos(System.nanoTime() - sinceNanos).toMillis() + " ms");
+        logger.info("ENSEMBLE-FIGURE {} after {} ms", what, Duration.ofNanos(System.nanoTime() - sinceNanos).toMillis());
     }
 
     private static byte[] bytes(String value) {
         return value.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        }
-        finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 }

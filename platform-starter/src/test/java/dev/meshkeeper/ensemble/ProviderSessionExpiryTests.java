@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 
@@ -30,6 +32,8 @@ import org.springframework.web.client.RestClient;
 @EmbeddedRegistry
 @Timeout(120)
 class ProviderSessionExpiryTests {
+
+    private static final Logger logger = LoggerFactory.getLogger(ProviderSessionExpiryTests.class);
 
     private static final String PAIR = "expiry-pair-provider";
 
@@ -109,7 +113,7 @@ class ProviderSessionExpiryTests {
         await().atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> assertThat(pairRequests.answersIn(phase)).containsOnlyKeys(pairIds));
         assertThat(pairRequests.failuresIn(phase)).as("failed requests").isEmpty();
-        System.out.println("EXPIRY-FIGURE two instances, one re-registering: answers " + pairRequests.answersIn(phase)
+        logger.info("EXPIRY-FIGURE two instances, one re-registering: answers " + pairRequests.answersIn(phase)
                 + ", failed " + pairRequests.failuresIn(phase).size() + ", smallest UP list notified "
                 + smallestNotifiedList.get(PAIR));
     }
@@ -122,7 +126,7 @@ class ProviderSessionExpiryTests {
         expireAndAwaitReRegistration(registry, sole, SOLE);
         await().atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> assertThat(soleRequests.answersIn(phase)).containsOnlyKeys(soleId));
-        System.out.println("EXPIRY-FIGURE one instance, re-registering: answers " + soleRequests.answersIn(phase)
+        logger.info("EXPIRY-FIGURE one instance, re-registering: answers " + soleRequests.answersIn(phase)
                 + ", failed " + soleRequests.failuresIn(phase).size() + ", smallest UP list notified " + smallestNotifiedList.get(SOLE));
         assertThat(smallestNotifiedList.get(SOLE)).as("smallest UP instance list notified for " + SOLE)
                 .hasValueGreaterThanOrEqualTo(1);
@@ -142,7 +146,7 @@ class ProviderSessionExpiryTests {
             assertThat(curator.checkExists().forPath(path)).as("registration " + path).isNotNull()
                     .satisfies(stat -> assertThat(stat.getEphemeralOwner()).isEqualTo(session));
         });
-        System.out.println("EXPIRY-FIGURE " + service + " registered again with a new session "
+        logger.info("EXPIRY-FIGURE " + service + " registered again with a new session "
                 + Duration.ofNanos(System.nanoTime() - expiredAt).toMillis() + " ms after the expiry");
     }
 

@@ -30,6 +30,8 @@ import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -43,6 +45,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 @Timeout(120)
 class RegistrationChurnTests {
+
+    private static final Logger logger = LoggerFactory.getLogger(RegistrationChurnTests.class);
 
     private static final Duration WINDOW = Duration.ofSeconds(1);
 
@@ -158,7 +162,7 @@ class RegistrationChurnTests {
                 SERVICES.stream().mapToInt(service -> watched.allInstances(service).size()).sum()).isEqualTo(30));
         ServerStatistics after = server.statistics().orElseThrow();
 
-        System.out.println("CHURN-FIGURE swaps " + swaps.get() + ", choices " + choices.get() + ", stale "
+        logger.info("CHURN-FIGURE swaps " + swaps.get() + ", choices " + choices.get() + ", stale "
                 + stale.get() + ", empty " + empty.get() + ", watches " + before.watchCount() + " -> "
                 + after.watchCount());
         assertThat(swaps.get()).as("swaps made").isGreaterThan(50);

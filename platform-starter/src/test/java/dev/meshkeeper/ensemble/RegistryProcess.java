@@ -3,10 +3,9 @@ package dev.meshkeeper.ensemble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meshkeeper.registry.junit.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,7 @@ final class RegistryProcess implements AutoCloseable {
     private volatile boolean paused;
 
     RegistryProcess(Path directory) {
-        this.port = freePort();
+        this.port = FreePorts.take();
         this.dataDir = directory.resolve("data");
         this.log = directory.resolve("registry.log");
     }
@@ -132,15 +131,6 @@ final class RegistryProcess implements AutoCloseable {
         }
         catch (IOException ex) {
             return 0;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
         }
     }
 

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,6 +43,8 @@ import org.springframework.web.client.RestClient;
 @EmbeddedRegistry(dedicated = true)
 @Timeout(120)
 class StaticStabilityTests {
+
+    private static final Logger logger = LoggerFactory.getLogger(StaticStabilityTests.class);
 
     private static final String SERVICE = "stable-provider";
 
@@ -126,7 +130,7 @@ class StaticStabilityTests {
         assertThat(consumer.getBean(WatchedInstances.class).instances(SERVICE)).hasSize(2);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(
                 () -> assertThat(health.health().getStatus()).as("health past the tolerance").isEqualTo(Status.DOWN));
-        System.out.println("STABILITY-FIGURE health DOWN after "
+        logger.info("STABILITY-FIGURE health DOWN after "
                 + Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis() + " ms of outage (tolerance 4 s)");
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(requests.answersIn(phase)).containsOnlyKeys(providerIds));
@@ -142,7 +146,7 @@ class StaticStabilityTests {
             assertThat(monitor.isConnected()).isTrue();
             assertThat(health.health().getStatus()).isEqualTo(Status.UP);
         });
-        System.out.println("STABILITY-FIGURE consumer reconnected and UP "
+        logger.info("STABILITY-FIGURE consumer reconnected and UP "
                 + Duration.ofNanos(System.nanoTime() - restartedAt).toMillis() + " ms after the restart");
         await().atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> assertThat(requests.answersIn(after)).containsOnlyKeys(providerIds));
@@ -153,8 +157,8 @@ class StaticStabilityTests {
         // restarted server restores them), so often nothing is notified at all (Integer.MAX_VALUE); when a session
         // did expire, Curator's ServiceDiscovery re-registers by delete + create and the removal grace bridges it.
         assertThat(smallestNotifiedList.get()).as("smallest instance list notified").isGreaterThanOrEqualTo(1);
-        System.out.println("STABILITY-FIGURE smallest instance list notified " + smallestNotifiedList.get());
-        System.out.println("STABILITY-FIGURE registry stopped: answers " + requests.answersIn(phase)
+        logger.info("STABILITY-FIGURE smallest instance list notified " + smallestNotifiedList.get());
+        logger.info("STABILITY-FIGURE registry stopped: answers " + requests.answersIn(phase)
                 + ", restarted: answers " + requests.answersIn(after) + ", failed " + requests.failures().size());
     }
 

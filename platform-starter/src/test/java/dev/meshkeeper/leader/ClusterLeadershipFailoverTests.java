@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -35,6 +37,8 @@ import org.springframework.context.event.EventListener;
 @EmbeddedRegistry(dedicated = true)
 @Timeout(240)
 class ClusterLeadershipFailoverTests {
+
+    private static final Logger logger = LoggerFactory.getLogger(ClusterLeadershipFailoverTests.class);
 
     static final String GROUP = "jobs";
 
@@ -66,7 +70,9 @@ class ClusterLeadershipFailoverTests {
     void gracefulStopOfTheLeaderHandsOverToExactlyOneSuccessorWithoutOverlap() {
         ConfigurableApplicationContext leader = awaitSingleLeader();
         String leaderId = leadership(leader).currentLeader(GROUP).orElseThrow();
-        this.members.forEach(member -> assertThat(leadership(member).currentLeader(GROUP)).hasValue(leaderId));
+        // every member's watch of the latch nodes sees the leader (within milliseconds)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> this.members
+                .forEach(member -> assertThat(leadership(member).currentLeader(GROUP)).hasValue(leaderId)));
         this.members.forEach(member -> member.getBean(Job.class).run());
         this.members.forEach(member -> assertThat(member.getBean(Job.class).runs())
                 .isEqualTo(member == leader ? 1 : 0));
@@ -83,7 +89,7 @@ class ClusterLeadershipFailoverTests {
         assertThat(successorId).isNotEqualTo(leaderId);
 
         Intervals intervals = Intervals.of(LOG);
-        System.out.printf("leader failover (graceful stop): %d ms from %s stepping down to %s leading; overlap %d ms%n",
+        logger.info("leader failover (graceful stop): {} ms from {} stepping down to {} leading; overlap {} ms",
                 intervals.handOverMillis(leaderId, successorId), leaderId, successorId, intervals.overlapMillis());
         assertThat(intervals.overlapMillis()).as("time two members acted as leader at once").isZero();
     }
@@ -111,7 +117,7 @@ class ClusterLeadershipFailoverTests {
         });
 
         Intervals intervals = Intervals.of(LOG);
-        System.out.printf("leader failover (session expiry): %d ms from %s stepping down to %s leading; overlap %d ms%n",
+        logger.info("leader failover (session expiry): {} ms from {} stepping down to {} leading; overlap {} ms",
                 intervals.handOverMillis(leaderId, successorId), leaderId, successorId, intervals.overlapMillis());
         // the old leader stepped down when it saw SUSPENDED, before ZooKeeper expired its session
         assertThat(intervals.overlapMillis()).isZero();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,9 +64,11 @@ class LeadershipEpochTests {
         this.clients.add(client);
         LeaderProperties properties = new LeaderProperties();
         properties.setGroups(List.of("epochs"));
-        ClusterLeadership leadership = new ClusterLeadership(client, properties, () -> id,
-                () -> client.getZookeeperClient().isConnected(), event -> {
-                }, new SimpleMeterRegistry());
+        ZooKeeperConnectionMonitor connection = new ZooKeeperConnectionMonitor(client, event -> {
+        });
+        connection.afterPropertiesSet();
+        ClusterLeadership leadership = new ClusterLeadership(client, properties, () -> id, connection, event -> {
+        }, new SimpleMeterRegistry());
         leadership.start();
         this.members.add(leadership);
     }

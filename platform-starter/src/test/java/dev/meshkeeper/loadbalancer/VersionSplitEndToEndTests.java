@@ -16,16 +16,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -50,8 +51,13 @@ import reactor.core.publisher.Mono;
  */
 @EmbeddedRegistry
 @Timeout(180)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VersionSplitEndToEndTests {
+
+    private static final Logger logger = LoggerFactory.getLogger(VersionSplitEndToEndTests.class);
+
+    private static final String BASE_SPLIT = "v1=90,v2=10";
+
+    private static final AtomicInteger generations = new AtomicInteger();
 
     private static final String SERVICE = "lb-split-provider";
 
@@ -73,7 +79,7 @@ class VersionSplitEndToEndTests {
         curator = CuratorFrameworkFactory.newClient(registry.connectString(), new ExponentialBackoffRetry(200, 5));
         curator.start();
         curator.blockUntilConnected(30, TimeUnit.SECONDS);
-        write(SPLIT, "v1=90,v2=10");
+        write(SPLIT, BASE_SPLIT);
         apps.add(provider(registry, "v1"));
         apps.add(provider(registry, "v1"));
         apps.add(provider(registry, "v2"));
@@ -94,19 +100,26 @@ class VersionSplitEndToEndTests {
         }
     }
 
+    /** Every test starts from the base split in effect, whatever an earlier test wrote. */
+    @BeforeEach
+    void baseSplitInEffect() throws Exception {
+        write(SPLIT, BASE_SPLIT);
+        awaitRefreshed();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(choices(200)).containsKeys("v1", "v2"));
+    }
+
     @Test
-    @Order(1)
     void splitOfNinetyToTenLandsWithinThreePercentagePoints() {
         int calls = 4000;
         Map<String, Integer> versions = choices(calls);
         double v2Share = 100.0 * versions.getOrDefault("v2", 0) / calls;
-        System.out.printf("Version split v1=90,v2=10 over %d choices: v2 got %.2f %% (%s)%n", calls, v2Share, versions);
+        logger.info("Version split v1=90,v2=10 over {} choices: v2 got {} % ({})", calls,
+                String.format("%.2f", v2Share), versions);
         assertThat(versions.keySet()).containsOnly("v1", "v2");
         assertThat(v2Share).isBetween(7.0, 13.0);
     }
 
     @Test
-    @Order(2)
     void headerPinsEveryCallToItsVersion() {
         RestClient client = consumer.getBean(RestClient.Builder.class).build();
         for (int i = 0; i < 60; i++) {
@@ -116,7 +129,6 @@ class VersionSplitEndToEndTests {
     }
 
     @Test
-    @Order(3)
     void pinOfAnIncomingRequestIsPropagatedToItsOutgoingCalls() throws Exception {
         String port = consumer.getEnvironment().getProperty("local.server.port");
         for (int i = 0; i < 40; i++) {
@@ -136,22 +148,20 @@ class VersionSplitEndToEndTests {
     }
 
     @Test
-    @Order(4)
     void splitChangedInZooKeeperTakesEffectAndAnUnparsableOneKeepsTheLastGoodSplit() throws Exception {
         write(SPLIT, "v1=0,v2=100");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(choices(100)).containsOnlyKeys("v2"));
         write(SPLIT, "v1=ninety");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(consumer.getEnvironment()
                 .getProperty("meshkeeper.loadbalancer.clients." + SERVICE + ".version-split")).isEqualTo("v1=ninety"));
-        awaitRefreshed("1");
+        awaitRefreshed();
         assertThat(choices(300)).containsOnlyKeys("v2");
     }
 
     @Test
-    @Order(5)
     void splitNamingAVersionWithoutInstancesFallsBackToTheOthers() throws Exception {
         write(SPLIT, "v1=50,v3=50");
-        awaitRefreshed("2");
+        awaitRefreshed();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(choices(300)).containsOnlyKeys("v1"));
     }
 
@@ -168,7 +178,9 @@ class VersionSplitEndToEndTests {
         return versions;
     }
 
-    private static void awaitRefreshed(String generation) throws Exception {
+    /** Waits until a probe key written after every change so far has reached the consumer. */
+    private static void awaitRefreshed() throws Exception {
+        String generation = Integer.toString(generations.incrementAndGet());
         write("/config/" + CONSUMER + "/refresh-probe", generation);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 consumer.getEnvironment().getProperty("refresh-probe")).isEqualTo(generation));

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -49,6 +51,8 @@ import org.springframework.context.event.EventListener;
 @EmbeddedRegistry(dedicated = true)
 @Timeout(240)
 class LockFencingUnderFailureTests {
+
+    private static final Logger logger = LoggerFactory.getLogger(LockFencingUnderFailureTests.class);
 
     private static final int THREADS_PER_MEMBER = 4;
 
@@ -172,8 +176,8 @@ class LockFencingUnderFailureTests {
 
         List<Held> leases = new ArrayList<>(history);
         long lostSignalled = leases.stream().filter(held -> held.signalled.get()).count();
-        System.out.printf("lock fuzz: %d cycles in %d s, %d chaos actions, %d writes accepted, %d refused for a stale "
-                + "token, %d leases lost and signalled%n", leases.size(),
+        logger.info("lock fuzz: {} cycles in {} s, {} chaos actions, {} writes accepted, {} refused for a stale "
+                + "token, {} leases lost and signalled", leases.size(),
                 Duration.ofNanos(System.nanoTime() - started).toSeconds(), actions, counter.accepted, counter.refused,
                 lostSignalled);
         assertThat(leases.size()).isGreaterThanOrEqualTo(CYCLES);

@@ -17,17 +17,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -43,14 +44,19 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @EmbeddedRegistry
 @Timeout(240)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterRateLimitsIntegrationTests {
+
+    private static final Logger logger = LoggerFactory.getLogger(ClusterRateLimitsIntegrationTests.class);
+
+    private static final AtomicInteger generations = new AtomicInteger();
 
     private static final String SERVICE = "traffic-rl-provider";
 
     private static final String CONFIG = "/config/" + SERVICE + "/meshkeeper/traffic/rate-limits";
 
     private static final double RATE = 60;
+
+    private static final String STOCK_RATE = "/config/" + SERVICE + "/stock/rate-limit";
 
     private static final List<ConfigurableApplicationContext> providers = new ArrayList<>();
 
@@ -82,8 +88,27 @@ class ClusterRateLimitsIntegrationTests {
         }
     }
 
+    /**
+     * Every test starts from three providers with the quota at its configured rate and burst and the stock limit
+     * unset, whatever an earlier test changed.
+     */
+    @BeforeEach
+    void baseConfigurationInEffect() throws Exception {
+        while (providers.size() < 3) {
+            providers.add(provider());
+        }
+        write(CONFIG + "/quota/rate", Double.toString(RATE));
+        write(CONFIG + "/quota/burst", "6");
+        if (curator.checkExists().forPath(STOCK_RATE) != null) {
+            curator.delete().forPath(STOCK_RATE);
+        }
+        awaitRefreshed();
+        awaitLocalRate("quota", RATE / 3, providers);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(providers).allSatisfy(
+                (p) -> assertThat(rateLimits(p).localRate("stock")).isEqualTo(Double.POSITIVE_INFINITY)));
+    }
+
     @Test
-    @Order(1)
     void threeInstancesTogetherAdmitTheGlobalRate() throws Exception {
         Duration window = Duration.ofSeconds(8);
         AtomicLong admitted = new AtomicLong();
@@ -109,15 +134,15 @@ class ClusterRateLimitsIntegrationTests {
         clients.shutdown();
         double expected = RATE * window.toSeconds();
         double error = (admitted.get() - expected) / expected;
-        System.out.printf("Cluster-wide limit %.0f/s over %d s on 3 instances: admitted %d (expected %.0f, error %+.1f %%),"
-                + " rejected %d%n", RATE, window.toSeconds(), admitted.get(), expected, error * 100, rejected.get());
+        logger.info("Cluster-wide limit {}/s over {} s on 3 instances: admitted {} (expected {}, error {} %), rejected {}",
+                RATE, window.toSeconds(), admitted.get(), expected, String.format("%+.1f", error * 100),
+                rejected.get());
         assertThat(other.get()).isZero();
         assertThat(rejected.get()).as("the load exceeds the limit").isPositive();
         assertThat(Math.abs(error)).as("relative error of the admitted total").isLessThan(0.35);
     }
 
     @Test
-    @Order(2)
     void rejectedRequestGetsProblemDetailsWithRetryAfter() throws Exception {
         HttpResponse<String> rejected = null;
         for (int i = 0; i < 200 && rejected == null; i++) {
@@ -136,7 +161,6 @@ class ClusterRateLimitsIntegrationTests {
     }
 
     @Test
-    @Order(3)
     void remainingInstancesTakeOverTheShareOfOneThatLeavesAndGiveItBackWhenOneReturns() {
         ConfigurableApplicationContext leaving = providers.remove(2);
         leaving.close();
@@ -146,31 +170,29 @@ class ClusterRateLimitsIntegrationTests {
     }
 
     @Test
-    @Order(4)
     void limitChangedInZooKeeperTakesEffectOnEveryInstanceAndAnInvalidValueKeepsTheLastGoodOne() throws Exception {
         write(CONFIG + "/quota/rate", "90");
         awaitLocalRate("quota", 30, providers);
         write(CONFIG + "/quota/rate", "-5");
         write(CONFIG + "/quota/burst", "0.5");
-        awaitRefreshed("1");
+        awaitRefreshed();
         assertThat(providers).allSatisfy((p) -> assertThat(rateLimits(p).localRate("quota")).isEqualTo(30.0));
         write(CONFIG + "/quota/rate", "fast");
         write(CONFIG + "/quota/burst", "3");
-        awaitRefreshed("2");
+        awaitRefreshed();
         assertThat(providers).allSatisfy((p) -> assertThat(rateLimits(p).localRate("quota")).isEqualTo(30.0));
         write(CONFIG + "/quota/rate", Double.toString(RATE));
         awaitLocalRate("quota", RATE / 3, providers);
     }
 
     @Test
-    @Order(5)
     void rateReadFromAnotherPropertyIsUnlimitedWhileUnsetAndFollowsItsLiveValue() throws Exception {
         assertThat(providers).allSatisfy(
                 (p) -> assertThat(rateLimits(p).localRate("stock")).isEqualTo(Double.POSITIVE_INFINITY));
         for (int i = 0; i < 20; i++) {
             assertThat(get(providers.get(0), "/stock").statusCode()).isEqualTo(200);
         }
-        write("/config/" + SERVICE + "/stock/rate-limit", "3");
+        write(STOCK_RATE, "3");
         awaitLocalRate("stock", 1, providers);
         int rejected = 0;
         for (int i = 0; i < 20; i++) {
@@ -196,7 +218,8 @@ class ClusterRateLimitsIntegrationTests {
     }
 
     /** Refreshes are applied one after the other: once the probe's value arrived, earlier writes were handled. */
-    private static void awaitRefreshed(String generation) throws Exception {
+    private static void awaitRefreshed() throws Exception {
+        String generation = Integer.toString(generations.incrementAndGet());
         write("/config/" + SERVICE + "/refresh-probe", generation);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(providers)
                 .allSatisfy((p) -> assertThat(p.getEnvironment().getProperty("refresh-probe")).isEqualTo(generation)));

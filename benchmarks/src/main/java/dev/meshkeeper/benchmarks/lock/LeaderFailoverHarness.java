@@ -6,6 +6,7 @@ import dev.meshkeeper.leader.ClusterLeadership;
 import dev.meshkeeper.leader.LeaderProperties;
 import dev.meshkeeper.leader.LeadershipGrantedEvent;
 import dev.meshkeeper.leader.LeadershipRevokedEvent;
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +107,8 @@ public final class LeaderFailoverHarness {
 
         final CuratorFramework curator;
 
+        final ZooKeeperConnectionMonitor connection;
+
         final ClusterLeadership leadership;
 
         final BlockingQueue<Object> granted = new LinkedBlockingQueue<>();
@@ -116,8 +119,10 @@ public final class LeaderFailoverHarness {
             this.curator = environment.newCurator();
             LeaderProperties properties = new LeaderProperties();
             properties.setGroups(List.of(group));
-            this.leadership = new ClusterLeadership(this.curator, properties, () -> id,
-                    () -> this.curator.getZookeeperClient().isConnected(), event -> {
+            this.connection = new ZooKeeperConnectionMonitor(this.curator, event -> {
+            });
+            this.connection.afterPropertiesSet();
+            this.leadership = new ClusterLeadership(this.curator, properties, () -> id, this.connection, event -> {
                         if (event instanceof LeadershipGrantedEvent) {
                             this.granted.add(event);
                         }
@@ -129,6 +134,7 @@ public final class LeaderFailoverHarness {
 
         void close() {
             this.leadership.stop();
+            this.connection.destroy();
             this.curator.close();
         }
     }

@@ -1,9 +1,9 @@
 package dev.meshkeeper.registry.api;
 
 import java.util.stream.Collectors;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -33,7 +33,7 @@ import tools.jackson.core.JacksonException;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class AdminApiExceptionHandler extends ResponseEntityExceptionHandler {
 
-    private static final Log logger = LogFactory.getLog(AdminApiExceptionHandler.class);
+    private static final Logger logger = LoggerFactory.getLogger(AdminApiExceptionHandler.class);
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,

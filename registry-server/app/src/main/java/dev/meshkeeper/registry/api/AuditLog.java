@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,7 +27,7 @@ final class AuditLog {
     /** Request attribute in which a controller leaves a short summary of what a call changed. */
     static final String SUMMARY = AuditLog.class.getName() + ".summary";
 
-    private static final Log logger = LogFactory.getLog(AuditLog.class);
+    private static final Logger logger = LoggerFactory.getLogger(AuditLog.class);
 
     private final CuratorFramework curator;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
 import dev.meshkeeper.registry.TestRegistryProperties;
+import dev.meshkeeper.registry.junit.FreePorts;
 import dev.meshkeeper.registry.server.RegistryServer;
 import java.net.URI;
 import java.net.http.HttpClient;

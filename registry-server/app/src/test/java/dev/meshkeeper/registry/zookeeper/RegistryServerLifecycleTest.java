@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
+import dev.meshkeeper.registry.junit.FreePorts;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerException;
 import dev.meshkeeper.registry.server.ServerRole;

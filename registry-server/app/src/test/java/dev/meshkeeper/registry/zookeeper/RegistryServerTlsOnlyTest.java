@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
 import dev.meshkeeper.registry.TestRegistryProperties;
+import dev.meshkeeper.registry.junit.FreePorts;
 import dev.meshkeeper.registry.junit.TestCertificates;
 import dev.meshkeeper.registry.server.RegistryServer;
 import java.io.IOException;

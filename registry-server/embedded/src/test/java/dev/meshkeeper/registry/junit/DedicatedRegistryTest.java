@@ -8,19 +8,16 @@ import java.time.Duration;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.Watcher.Event.KeeperState;
 import org.apache.zookeeper.ZooDefs;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 @EmbeddedRegistry(dedicated = true)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(60)
 class DedicatedRegistryTest {
 
     @Test
-    @Order(1)
     void stopAndStartKeepThePortAndTheData(RegistryHandle registry) throws Exception {
         try (Clients.Connected client = Clients.connect(registry.connectString())) {
             client.zk().create("/dedicated", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -35,21 +32,34 @@ class DedicatedRegistryTest {
                     .containsSubsequence(KeeperState.Disconnected, KeeperState.SyncConnected));
             assertThat(client.zk().exists("/dedicated", false)).isNotNull();
         }
-        // Leave it stopped: the next test must find it running again.
-        registry.stop();
     }
 
-    @Test
-    @Order(2)
-    void aStoppedRegistryIsRunningAgainForTheNextTest(RegistryHandle registry) throws Exception {
+    /**
+     * The first repetition leaves the registry stopped with a node in it; the next one, a separate test invocation,
+     * finds it running again with the node (repetitions run in their own order, whatever the order of methods).
+     */
+    @RepeatedTest(2)
+    void aStoppedRegistryIsRunningAgainWithItsDataForTheNextTest(RegistryHandle registry, RepetitionInfo repetition)
+            throws Exception {
         assertThat(registry.isRunning()).isTrue();
         try (Clients.Connected client = Clients.connect(registry.connectString())) {
-            assertThat(client.zk().exists("/dedicated", false)).isNotNull();
+            if (repetition.getCurrentRepetition() == 1) {
+                if (client.zk().exists("/left-stopped", false) == null) {
+                    client.zk().create("/left-stopped", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                            CreateMode.PERSISTENT);
+                }
+            }
+            else {
+                assertThat(client.zk().exists("/left-stopped", false)).isNotNull();
+            }
+        }
+        if (repetition.getCurrentRepetition() == 1) {
+            // Leave it stopped: the next test must find it running again.
+            registry.stop();
         }
     }
 
     @Test
-    @Order(3)
     void isNotTheSharedRegistry(RegistryHandle registry) {
         assertThat(registry).isNotSameAs(TestRegistries.handleFor(SharedRegistryTest.class));
     }

@@ -3,9 +3,7 @@ package dev.meshkeeper.registry.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.meshkeeper.registry.junit.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +31,7 @@ class EnsembleTest {
 
     @Test
     void threeMembersOnLoopbackElectALeaderAndServeOneDataTree() throws Exception {
-        int[] ports = freePorts(9);
+        int[] ports = FreePorts.take(9);
         List<EnsembleMember> ensemble = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
             int base = (id - 1) * 3;
@@ -65,24 +63,6 @@ class EnsembleTest {
             }, null);
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(reader.zk().exists("/replicated", false)).isNotNull());
-        }
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        }
-        finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
         }
     }
 }

@@ -21,10 +21,8 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -38,7 +36,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @EmbeddedRegistry(dedicated = true)
 @Timeout(240)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InventoryRateLimitTests {
 
     private static final String RATE_LIMIT = "/config/inventory-service/inventory/rate-limit";
@@ -72,8 +69,19 @@ class InventoryRateLimitTests {
         }
     }
 
+    /** Every test starts from one instance with the rate unset, whatever an earlier test wrote or started. */
+    @BeforeEach
+    void oneInstanceWithTheRateUnset() throws Exception {
+        while (instances.size() > 1) {
+            instances.remove(instances.size() - 1).close();
+        }
+        if (curator.checkExists().forPath(RATE_LIMIT) != null) {
+            curator.delete().forPath(RATE_LIMIT);
+        }
+        awaitLocalRate(Double.POSITIVE_INFINITY, instances);
+    }
+
     @Test
-    @Order(1)
     void stockQueriesAreUnlimitedWhileTheRateIsUnset() throws Exception {
         assertThat(localRate(instances.get(0))).isEqualTo(Double.POSITIVE_INFINITY);
         for (int i = 0; i < 40; i++) {
@@ -82,7 +90,6 @@ class InventoryRateLimitTests {
     }
 
     @Test
-    @Order(2)
     void writingTheRateInZooKeeperTurnsTheLimitOnLiveWith429sAndRetryAfter() throws Exception {
         write(RATE_LIMIT, "2");
         awaitLocalRate(2.0, instances);
@@ -112,7 +119,6 @@ class InventoryRateLimitTests {
     }
 
     @Test
-    @Order(3)
     void aSecondInstanceTakesHalfOfTheServiceRateAndItsShareReturnsWhenItLeaves() throws Exception {
         write(RATE_LIMIT, "8");
         awaitLocalRate(8.0, instances);
@@ -125,7 +131,6 @@ class InventoryRateLimitTests {
     }
 
     @Test
-    @Order(4)
     void removingTheRateGoesBackToUnlimited() throws Exception {
         write(RATE_LIMIT, "1");
         awaitLocalRate(1.0, instances);
@@ -139,7 +144,6 @@ class InventoryRateLimitTests {
     }
 
     @Test
-    @Order(5)
     void blankingTheRateGoesBackToUnlimited() throws Exception {
         write(RATE_LIMIT, "1");
         awaitLocalRate(1.0, instances);

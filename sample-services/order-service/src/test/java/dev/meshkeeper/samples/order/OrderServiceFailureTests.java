@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.meshkeeper.loadbalancer.OutlierEjection;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
+import dev.meshkeeper.registry.junit.FreePorts;
 import dev.meshkeeper.registry.junit.RegistryHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -190,10 +190,8 @@ class OrderServiceFailureTests {
         return server.getAddress().getPort();
     }
 
-    /** A loopback port nothing listens on: bound, then released. */
-    private static int closedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    /** A loopback port nothing listens on. */
+    private static int closedPort() {
+        return FreePorts.take();
     }
 }
