@@ -55,7 +55,8 @@ final class DistributedLockInterceptor implements MethodInterceptor {
             return invocation.proceed();
         }
         String name = plan.lockName(method, invocation.getArguments(), this.parameterNames);
-        ClusterLock lock = this.locks.mutex(name, plan.pattern());
+        ClusterLock lock = (this.locks instanceof CuratorDistributedLocks curatorLocks)
+                ? curatorLocks.mutex(name, plan.pattern()) : this.locks.mutex(name);
         Optional<LockLease> lease = lock.tryAcquire(plan.waitFor());
         if (lease.isEmpty()) {
             if (plan.annotation().onTimeout() == DistributedLock.OnTimeout.SKIP) {

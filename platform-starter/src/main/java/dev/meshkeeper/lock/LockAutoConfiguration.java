@@ -10,7 +10,6 @@ import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
@@ -49,16 +48,15 @@ public class LockAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     DistributedLocks distributedLocks(CuratorFramework curator, LockProperties properties,
-            ObjectProvider<ZooKeeperConnectionMonitor> monitor, ObjectProvider<Registration> registration,
+            ZooKeeperConnectionMonitor monitor, ObjectProvider<Registration> registration,
             ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher,
             ObjectProvider<ZooKeeperRequests> requests) {
         ZooKeeperRequests zooKeeperRequests = requests.getIfAvailable();
-        ZooKeeperConnectionMonitor connectionMonitor = monitor.getIfAvailable();
-        BooleanSupplier connected = (connectionMonitor != null) ? connectionMonitor::isConnected
-                : () -> curator.getZookeeperClient().isConnected();
-        return new DistributedLocks(curator, properties, new LocalInstanceId(registration, environment), connected,
-                publisher, meters.getIfAvailable(CompositeMeterRegistry::new),
-                (zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1));
+        return CuratorDistributedLocks.builder(curator).connectionMonitor(monitor).properties(properties)
+                .instanceId(new LocalInstanceId(registration, environment)).eventPublisher(publisher)
+                .meterRegistry(meters.getIfAvailable(CompositeMeterRegistry::new))
+                .operationTimeout((zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1))
+                .build();
     }
 
     @Bean

@@ -11,7 +11,7 @@ import org.apache.curator.framework.recipes.locks.InterProcessLock;
  */
 final class RecipeHold {
 
-    private final DistributedLocks locks;
+    private final LockContext context;
 
     private final RecipeThread thread;
 
@@ -19,9 +19,9 @@ final class RecipeHold {
 
     private final AtomicInteger holds = new AtomicInteger();
 
-    RecipeHold(DistributedLocks locks, String path) {
-        this.locks = locks;
-        this.thread = locks.newRecipeThread();
+    RecipeHold(LockContext context, String path) {
+        this.context = context;
+        this.thread = context.threads().newThread();
         this.path = path;
     }
 
@@ -39,7 +39,7 @@ final class RecipeHold {
                 return null;
             }
             try {
-                return this.locks.curator().setData().forPath(this.path, data).getMzxid();
+                return this.context.curator().setData().forPath(this.path, data).getMzxid();
             }
             catch (Exception ex) {
                 lock.release();
@@ -51,7 +51,7 @@ final class RecipeHold {
                 dropped();
             }
         });
-        return DistributedLocks.await(pending, deadline, this.locks.interruptionAfter(epoch), token -> release(lock));
+        return RecipeThread.await(pending, deadline, this.context.leases().interruptionAfter(epoch), token -> release(lock));
     }
 
     /** Releases {@code lock} on the pinned thread; waits for it only while connected. */
@@ -62,7 +62,7 @@ final class RecipeHold {
         });
         dropped();
         if (!this.thread.isCurrent()) {
-            this.locks.awaitRelease(released, this.path);
+            this.context.awaitRelease(released, this.path);
         }
     }
 
