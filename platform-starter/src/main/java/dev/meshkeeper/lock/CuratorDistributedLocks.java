@@ -53,7 +53,7 @@ public final class CuratorDistributedLocks implements DistributedLocks {
         LockMeters meters = new LockMeters(builder.meters);
         LeaseRegistry leases = new LeaseRegistry(monitor, builder.publisher, meters,
                 builder.properties.isInterruptOnLoss());
-        this.context = new LockContext(builder.curator, leases, meters, new RecipeThreads(), builder.clock,
+        this.context = new LockContext(builder.curator, leases, meters, new RecipeThreads(builder.properties.getMaxHolds()), builder.clock,
                 builder.operationTimeout, builder.instanceId, this);
     }
 
@@ -190,7 +190,7 @@ public final class CuratorDistributedLocks implements DistributedLocks {
             return this;
         }
 
-        /** {@code meshkeeper.lock.*}: root and interrupt-on-loss. */
+        /** {@code meshkeeper.lock.*}: root, interrupt-on-loss and max-holds. */
         public Builder properties(LockProperties properties) {
             this.properties = properties;
             return this;

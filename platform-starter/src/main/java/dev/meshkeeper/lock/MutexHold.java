@@ -57,7 +57,10 @@ final class MutexHold {
     static MutexHold acquire(LockContext context, String path, byte[] data, long deadline, long epoch)
             throws Exception {
         CuratorFramework curator = context.curator();
-        RecipeThread thread = context.threads().newThread();
+        RecipeThread thread = context.threads().newThread(deadline, path);
+        if (thread == null) {
+            return null;
+        }
         LockNodeCreation creation = new LockNodeCreation();
         HolderMutex mutex = new HolderMutex(curator, path, data, creation);
         CompletableFuture<MutexHold> pending = thread.submit(() -> {

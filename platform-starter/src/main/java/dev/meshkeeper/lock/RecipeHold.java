@@ -19,10 +19,16 @@ final class RecipeHold {
 
     private final AtomicInteger holds = new AtomicInteger();
 
-    RecipeHold(LockContext context, String path) {
+    private RecipeHold(LockContext context, RecipeThread thread, String path) {
         this.context = context;
-        this.thread = context.threads().newThread();
+        this.thread = thread;
         this.path = path;
+    }
+
+    /** A hold on a thread of its own, or {@code null} when no thread is freed before {@code deadline}. */
+    static RecipeHold start(LockContext context, String path, long deadline) throws InterruptedException {
+        RecipeThread thread = context.threads().newThread(deadline, path);
+        return (thread != null) ? new RecipeHold(context, thread, path) : null;
     }
 
     /**

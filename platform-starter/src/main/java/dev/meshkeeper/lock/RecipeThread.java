@@ -24,7 +24,11 @@ final class RecipeThread {
 
     private volatile Thread runner;
 
-    RecipeThread(Executor pool) {
+    private final Runnable onExit;
+
+    /** @param onExit run once when the thread is freed (gives its place in the pool back) */
+    RecipeThread(Executor pool, Runnable onExit) {
+        this.onExit = onExit;
         pool.execute(this::run);
     }
 
@@ -56,20 +60,25 @@ final class RecipeThread {
 
     private void run() {
         this.runner = Thread.currentThread();
-        while (true) {
-            Runnable call;
-            try {
-                call = this.calls.take();
+        try {
+            while (true) {
+                Runnable call;
+                try {
+                    call = this.calls.take();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (call == FINISH) {
+                    this.runner = null;
+                    return;
+                }
+                call.run();
             }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (call == FINISH) {
-                this.runner = null;
-                return;
-            }
-            call.run();
+        }
+        finally {
+            this.onExit.run();
         }
     }
 
