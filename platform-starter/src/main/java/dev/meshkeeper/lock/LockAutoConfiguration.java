@@ -9,6 +9,7 @@ import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.apache.curator.framework.CuratorFramework;
@@ -50,9 +51,10 @@ public class LockAutoConfiguration {
     DistributedLocks distributedLocks(CuratorFramework curator, LockProperties properties,
             ZooKeeperConnectionMonitor monitor, ObjectProvider<Registration> registration,
             ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher,
-            ObjectProvider<ZooKeeperRequests> requests) {
+            ObjectProvider<ZooKeeperRequests> requests, ObjectProvider<Clock> clock) {
         ZooKeeperRequests zooKeeperRequests = requests.getIfAvailable();
         return CuratorDistributedLocks.builder(curator).connectionMonitor(monitor).properties(properties)
+                .clock(clock.getIfUnique(Clock::systemUTC))
                 .instanceId(new LocalInstanceId(registration, environment)).eventPublisher(publisher)
                 .meterRegistry(meters.getIfAvailable(CompositeMeterRegistry::new))
                 .operationTimeout((zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1))
