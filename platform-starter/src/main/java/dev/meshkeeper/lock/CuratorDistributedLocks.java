@@ -63,39 +63,46 @@ public final class CuratorDistributedLocks implements DistributedLocks {
     }
 
     @Override
-    public ClusterLock mutex(String name) {
-        return mutex(name, name);
-    }
-
-    ClusterLock mutex(String name, String meterName) {
+    public ClusterLock mutex(String name, String meterName) {
         MutexParticipant existing = this.mutexes.get(name);
         if (existing != null) {
             return existing;
         }
         String path = path(name);
-        return this.mutexes.computeIfAbsent(name, key -> new MutexParticipant(this.context, key, path, meterName,
-                idle -> this.mutexes.remove(key, idle), () -> (MutexParticipant) mutex(key, meterName)));
+        String meters = meterName(meterName);
+        return this.mutexes.computeIfAbsent(name, key -> new MutexParticipant(this.context, key, path, meters,
+                idle -> this.mutexes.remove(key, idle), () -> (MutexParticipant) mutex(key, meters)));
     }
 
     @Override
-    public ReadWriteClusterLock readWrite(String name) {
+    public ReadWriteClusterLock readWrite(String name, String meterName) {
         RecipeReadWriteLock existing = this.readWriteLocks.get(name);
         if (existing != null) {
             return existing;
         }
         String path = path(name);
-        return this.readWriteLocks.computeIfAbsent(name, key -> new RecipeReadWriteLock(this.context, key, path));
+        String meters = meterName(meterName);
+        return this.readWriteLocks.computeIfAbsent(name,
+                key -> new RecipeReadWriteLock(this.context, key, path, meters));
     }
 
     @Override
-    public ClusterLock semaphore(String name, int permits) {
+    public ClusterLock semaphore(String name, int permits, String meterName) {
         String path = path(name);
         if (permits < 1) {
             throw new IllegalArgumentException("semaphore '" + name + "' needs at least 1 permit, got " + permits);
         }
-        return new RecipeLock(this.context, name, path, name,
+        return new RecipeLock(this.context, name, path, meterName(meterName),
                 data -> new SemaphoreLock(this.context.curator(), path, permits, data), (lease, held) -> {
                 });
+    }
+
+    private static String meterName(String meterName) {
+        if (meterName == null || meterName.isBlank()) {
+            throw new IllegalArgumentException("lock meter name '" + meterName + "' is empty; give a bounded name "
+                    + "for the family of locks, such as 'stock' for the locks 'stock-' + sku");
+        }
+        return meterName;
     }
 
     /** The znode path of a lock name; validates the name. */

@@ -32,24 +32,58 @@ import org.apache.curator.framework.CuratorFramework;
 public interface DistributedLocks extends AutoCloseable {
 
     /**
-     * The mutex of this name (one per process, shared by all threads).
+     * The {@code lock} tag of the lock meters for a lock obtained without a meter name. Lock names are often
+     * per-key ({@code "stock-" + sku}); tagging meters with them would create meters without bound.
+     */
+    String UNNAMED_METER = "unnamed";
+
+    /**
+     * The mutex of this name (one per process, shared by all threads); its meters are tagged
+     * {@code lock=}{@value #UNNAMED_METER}: use {@link #mutex(String, String)} to tell locks apart in metrics.
      * @throws IllegalArgumentException when the name is empty or contains {@code /}
      */
-    ClusterLock mutex(String name);
+    default ClusterLock mutex(String name) {
+        return mutex(name, UNNAMED_METER);
+    }
+
+    /**
+     * The mutex of this name, its meters tagged {@code lock=meterName}: a bounded name for a family of locks (e.g.
+     * {@code "stock"} for {@code "stock-" + sku}), never the per-key name itself.
+     * @throws IllegalArgumentException when the name is empty or contains {@code /}
+     */
+    ClusterLock mutex(String name, String meterName);
 
     /**
      * The read-write lock of this name. Its nodes live under the name's path, separate from a mutex of the same
-     * name only by convention: do not use one name for two kinds of lock.
+     * name only by convention: do not use one name for two kinds of lock. Its meters are tagged
+     * {@code lock=unnamed:read} and {@code lock=unnamed:write}.
      * @throws IllegalArgumentException when the name is empty or contains {@code /}
      */
-    ReadWriteClusterLock readWrite(String name);
+    default ReadWriteClusterLock readWrite(String name) {
+        return readWrite(name, UNNAMED_METER);
+    }
+
+    /**
+     * The read-write lock of this name, its meters tagged {@code lock=meterName:read} and
+     * {@code lock=meterName:write}.
+     * @throws IllegalArgumentException when the name is empty or contains {@code /}
+     */
+    ReadWriteClusterLock readWrite(String name, String meterName);
 
     /**
      * A counting semaphore: at most {@code permits} leases at once across the cluster. All users of a name must
-     * agree on {@code permits}.
+     * agree on {@code permits}. Its meters are tagged {@code lock=}{@value #UNNAMED_METER}.
      * @throws IllegalArgumentException when the name is illegal or {@code permits < 1}
      */
-    ClusterLock semaphore(String name, int permits);
+    default ClusterLock semaphore(String name, int permits) {
+        return semaphore(name, permits, UNNAMED_METER);
+    }
+
+    /**
+     * A counting semaphore, its meters tagged {@code lock=meterName}.
+     * @throws IllegalArgumentException when the name is illegal or {@code permits < 1}
+     */
+    ClusterLock semaphore(String name, int permits, String meterName);
 
     /** Releases the leases still held and frees the threads that pin them. */
     @Override

@@ -24,14 +24,17 @@ final class RecipeReadWriteLock implements ReadWriteClusterLock {
 
     private final ClusterLock writeLock;
 
-    RecipeReadWriteLock(LockContext context, String name, String path) {
+    private final String meterName;
+
+    RecipeReadWriteLock(LockContext context, String name, String path, String meterName) {
+        this.meterName = meterName;
         this.context = context;
         this.name = name;
         this.path = path;
-        this.readLock = new RecipeLock(context, name, path, name + ":read",
+        this.readLock = new RecipeLock(context, name, path, meterName + ":read",
                 data -> new InterProcessReadWriteLock(context.curator(), path, data).readLock(), (lease, held) -> {
                 });
-        this.writeLock = new RecipeLock(context, name, path, name + ":write", data -> {
+        this.writeLock = new RecipeLock(context, name, path, meterName + ":write", data -> {
             InterProcessReadWriteLock lock = new InterProcessReadWriteLock(context.curator(), path, data);
             return new WriteLockOf(lock);
         }, (lease, held) -> {
@@ -80,7 +83,7 @@ final class RecipeReadWriteLock implements ReadWriteClusterLock {
         if (token == null) {
             return Optional.empty();
         }
-        GrantedLease readLease = new GrantedLease(this.context.eventSource(), this.name, this.name + ":read", token,
+        GrantedLease readLease = new GrantedLease(this.context.eventSource(), this.name, this.meterName + ":read", token,
                 this.context.clock().instant(), Thread.currentThread(), () -> writer.held().hold().release(read));
         if (!this.context.leases().grant(readLease, epoch)) {
             writer.held().hold().release(read);
