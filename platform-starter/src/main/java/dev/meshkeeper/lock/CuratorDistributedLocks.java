@@ -3,6 +3,7 @@ package dev.meshkeeper.lock;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,7 +51,7 @@ public final class CuratorDistributedLocks implements DistributedLocks {
             monitor.afterPropertiesSet();
         }
         this.ownMonitor = (builder.monitor == null) ? monitor : null;
-        LockMeters meters = new LockMeters(builder.meters);
+        LockMeters meters = new LockMeters(builder.meters, builder.observations);
         LeaseRegistry leases = new LeaseRegistry(monitor, builder.publisher, meters,
                 builder.properties.isInterruptOnLoss());
         this.context = new LockContext(builder.curator, leases, meters, new RecipeThreads(builder.properties.getMaxHolds()), builder.clock,
@@ -180,6 +181,8 @@ public final class CuratorDistributedLocks implements DistributedLocks {
 
         private MeterRegistry meters = new CompositeMeterRegistry();
 
+        private ObservationRegistry observations = ObservationRegistry.NOOP;
+
         private Duration operationTimeout = Duration.ofSeconds(1);
 
         private Clock clock = Clock.systemUTC();
@@ -218,6 +221,14 @@ public final class CuratorDistributedLocks implements DistributedLocks {
         /** Where the lock meters go (default: nowhere). */
         public Builder meterRegistry(MeterRegistry meters) {
             this.meters = meters;
+            return this;
+        }
+
+        /**
+         * Where the {@code meshkeeper.lock.wait} and {@code meshkeeper.lock.hold} observations go (default: none).
+         */
+        public Builder observationRegistry(ObservationRegistry observations) {
+            this.observations = observations;
             return this;
         }
 

@@ -83,10 +83,11 @@ final class LeaseRegistry implements AutoCloseable {
             this.held.remove(lease);
             return false;
         }
-        Runnable holding = this.meters.startHolding(lease.meterName());
+        LockMeters.Holding holding = this.meters.startHolding(lease);
+        lease.onLost(event -> holding.lost());
         lease.onClose(() -> {
             this.held.remove(lease);
-            holding.run();
+            holding.stop();
         });
         return true;
     }

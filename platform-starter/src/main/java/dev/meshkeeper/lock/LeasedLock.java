@@ -79,7 +79,7 @@ abstract class LeasedLock implements ClusterLock {
     @Override
     public final Optional<LockLease> tryAcquire(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        LockMeters.Acquisition timing = this.context.meters().startAcquire(this.meterName);
+        LockMeters.Acquisition timing = this.context.meters().startAcquire(this.meterName, this.name);
         LeaseRegistry leases = this.context.leases();
         if (!leases.isConnected()) {
             timing.stop("unavailable");

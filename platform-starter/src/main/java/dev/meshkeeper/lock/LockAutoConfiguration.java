@@ -9,6 +9,7 @@ import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -51,12 +52,14 @@ public class LockAutoConfiguration {
     DistributedLocks distributedLocks(CuratorFramework curator, LockProperties properties,
             ZooKeeperConnectionMonitor monitor, ObjectProvider<Registration> registration,
             ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher,
-            ObjectProvider<ZooKeeperRequests> requests, ObjectProvider<Clock> clock) {
+            ObjectProvider<ZooKeeperRequests> requests, ObjectProvider<Clock> clock,
+            ObjectProvider<ObservationRegistry> observations) {
         ZooKeeperRequests zooKeeperRequests = requests.getIfAvailable();
         return CuratorDistributedLocks.builder(curator).connectionMonitor(monitor).properties(properties)
                 .clock(clock.getIfUnique(Clock::systemUTC))
                 .instanceId(new LocalInstanceId(registration, environment)).eventPublisher(publisher)
                 .meterRegistry(meters.getIfAvailable(CompositeMeterRegistry::new))
+                .observationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP))
                 .operationTimeout((zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1))
                 .build();
     }
