@@ -6,8 +6,8 @@ import org.apache.curator.framework.CuratorFramework;
  * Distributed locks on the application's single {@link CuratorFramework}, built on Curator's recipes: mutexes
  * ({@code InterProcessMutex}), read-write locks ({@code InterProcessReadWriteLock}) and semaphores
  * ({@code InterProcessSemaphoreV2}), all under {@code meshkeeper.lock.root} (default {@code /meshkeeper/locks}).
- * The starter provides one bean of this type ({@link CuratorDistributedLocks}); outside a Spring application build
- * one with {@link CuratorDistributedLocks#builder(CuratorFramework)}.
+ * The starter provides one bean of this type ({@code CuratorDistributedLocks}); outside a Spring application build
+ * one with {@code CuratorDistributedLocks.builder(curator)}.
  * <p>
  * Guarantees:
  * <ul>
