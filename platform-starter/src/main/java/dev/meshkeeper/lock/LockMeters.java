@@ -26,9 +26,10 @@ final class LockMeters {
 
     /** Starts timing an acquisition; it is stopped with its outcome. */
     Acquisition startAcquire(String meterName, String lockName) {
-        Observation observation = Observation.createNotStarted("meshkeeper.lock.wait", this.observations)
-                .contextualName("lock wait " + meterName).lowCardinalityKeyValue("lock", meterName)
-                .highCardinalityKeyValue("lock.name", lockName).start();
+        Observation observation = this.observations.isNoop() ? Observation.NOOP
+                : Observation.createNotStarted("meshkeeper.lock.wait", this.observations)
+                        .contextualName("lock wait " + meterName).lowCardinalityKeyValue("lock", meterName)
+                        .highCardinalityKeyValue("lock.name", lockName).start();
         return new Acquisition(Timer.start(this.registry), observation, meterName);
     }
 
@@ -37,10 +38,12 @@ final class LockMeters {
         LongTaskTimer.Sample sample = LongTaskTimer.builder("meshkeeper.lock.held")
                 .description("Time lock leases of this instance are held").tag("lock", lease.meterName())
                 .register(this.registry).start();
-        Observation observation = Observation.createNotStarted("meshkeeper.lock.hold", this.observations)
-                .contextualName("lock hold " + lease.meterName()).lowCardinalityKeyValue("lock", lease.meterName())
-                .highCardinalityKeyValue("lock.name", lease.name())
-                .highCardinalityKeyValue("lock.token", Long.toString(lease.fencingToken())).start();
+        Observation observation = this.observations.isNoop() ? Observation.NOOP
+                : Observation.createNotStarted("meshkeeper.lock.hold", this.observations)
+                        .contextualName("lock hold " + lease.meterName())
+                        .lowCardinalityKeyValue("lock", lease.meterName())
+                        .highCardinalityKeyValue("lock.name", lease.name())
+                        .highCardinalityKeyValue("lock.token", Long.toString(lease.fencingToken())).start();
         return new Holding(sample, observation);
     }
 
