@@ -18,8 +18,30 @@ public interface ClusterLock {
     /**
      * Waits until the lock is granted, however long that takes (while ZooKeeper is unreachable it keeps waiting).
      * @throws InterruptedException when the calling thread is interrupted while waiting
+     * @deprecated a wait without a bound can hold a thread for as long as another process holds the lock or
+     * ZooKeeper is away; use {@link #acquire(Duration)} or {@link #tryAcquire(Duration)}
      */
+    @Deprecated
     LockLease acquire() throws InterruptedException;
+
+    /**
+     * Waits at most {@code timeout} for the lock, as {@link #tryAcquire(Duration)} does, and reports a lock not
+     * granted by an exception. Fails at once while the connection to ZooKeeper is down (a lock is a write: it is
+     * never granted without ZooKeeper), and never later than {@code timeout} (plus scheduling noise) otherwise.
+     * @throws LockNotAcquiredException when the lock is not granted within {@code timeout} (held elsewhere, or
+     * ZooKeeper unreachable)
+     * @throws InterruptedException when the calling thread is interrupted while waiting
+     */
+    default LockLease acquire(Duration timeout) throws InterruptedException {
+        Optional<LockLease> lease = tryAcquire(timeout);
+        if (lease.isPresent()) {
+            return lease.get();
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while waiting for lock '" + name() + "'");
+        }
+        throw new LockNotAcquiredException(name(), timeout);
+    }
 
     /**
      * Waits at most {@code wait} for the lock. Returns within the wait (plus scheduling noise) even when ZooKeeper

@@ -30,6 +30,13 @@ public @interface DistributedLock {
     String key() default "";
 
     /**
+     * The {@code lock} tag of the lock meters ({@code meshkeeper.lock.acquire}, {@code .held}, {@code .lost}): a
+     * bounded name for the locks of this method. Empty means the {@link #key()} expression as written (not its
+     * value), or {@code ClassName.methodName} when there is no key; an evaluated key never becomes a tag.
+     */
+    String meterName() default "";
+
+    /**
      * How long to wait for the lock, as a duration ({@code "5s"}, {@code "500ms"}, {@code "PT1M"}). Empty means
      * {@code meshkeeper.lock.default-wait}.
      */

@@ -55,7 +55,7 @@ final class DistributedLockInterceptor implements MethodInterceptor {
             return invocation.proceed();
         }
         String name = plan.lockName(method, invocation.getArguments(), this.parameterNames);
-        ClusterLock lock = this.locks.mutex(name, plan.pattern());
+        ClusterLock lock = this.locks.mutex(name, plan.meterName());
         Optional<LockLease> lease = lock.tryAcquire(plan.waitFor());
         if (lease.isEmpty()) {
             if (plan.annotation().onTimeout() == DistributedLock.OnTimeout.SKIP) {
@@ -105,15 +105,22 @@ final class DistributedLockInterceptor implements MethodInterceptor {
             throw new IllegalStateException("@DistributedLock(key = \"" + key + "\") on " + method
                     + " is not a valid SpEL expression: " + ex.getMessage(), ex);
         }
-        String pattern = key.isBlank() ? method.getDeclaringClass().getSimpleName() + "." + method.getName() : key;
-        return new Plan(annotation, expression, pattern, wait);
+        String fixedName = method.getDeclaringClass().getSimpleName() + "." + method.getName();
+        String meterName = !annotation.meterName().isBlank() ? annotation.meterName()
+                : key.isBlank() ? fixedName : key;
+        return new Plan(annotation, expression, fixedName, meterName, wait);
     }
 
-    private record Plan(DistributedLock annotation, Expression expression, String pattern, Duration waitFor) {
+    /**
+     * @param fixedName the lock name when the annotation has no key
+     * @param meterName the {@code lock} tag of the lock meters: never an evaluated key
+     */
+    private record Plan(DistributedLock annotation, Expression expression, String fixedName, String meterName,
+            Duration waitFor) {
 
         String lockName(Method method, Object[] arguments, ParameterNameDiscoverer parameterNames) {
             if (this.expression == null) {
-                return this.pattern;
+                return this.fixedName;
             }
             Object value;
             try {

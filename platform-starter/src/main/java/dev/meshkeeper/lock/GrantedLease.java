@@ -13,11 +13,11 @@ final class GrantedLease implements LockLease {
         VALID, LOST, RELEASED
     }
 
-    private final DistributedLocks locks;
+    private final Object eventSource;
 
     private final String name;
 
-    private final String pattern;
+    private final String meterName;
 
     private final long token;
 
@@ -35,11 +35,11 @@ final class GrantedLease implements LockLease {
 
     private final List<Runnable> onClose = new CopyOnWriteArrayList<>();
 
-    GrantedLease(DistributedLocks locks, String name, String pattern, long token, Instant acquiredAt, Thread holder,
+    GrantedLease(Object eventSource, String name, String meterName, long token, Instant acquiredAt, Thread holder,
             Runnable release) {
-        this.locks = locks;
+        this.eventSource = eventSource;
         this.name = name;
-        this.pattern = pattern;
+        this.meterName = meterName;
         this.token = token;
         this.acquiredAt = acquiredAt;
         this.holder = holder;
@@ -51,8 +51,9 @@ final class GrantedLease implements LockLease {
         return this.name;
     }
 
-    String pattern() {
-        return this.pattern;
+    /** The bounded name the lock meters tag this lease with. */
+    String meterName() {
+        return this.meterName;
     }
 
     @Override
@@ -97,7 +98,7 @@ final class GrantedLease implements LockLease {
         if (!this.state.compareAndSet(State.VALID, State.LOST)) {
             return null;
         }
-        LockLostEvent event = new LockLostEvent(this.locks, this.name, this.token, cause);
+        LockLostEvent event = new LockLostEvent(this.eventSource, this.name, this.token, cause);
         this.lost = event;
         for (LockLostListener listener : this.listeners) {
             if (this.listeners.remove(listener)) {

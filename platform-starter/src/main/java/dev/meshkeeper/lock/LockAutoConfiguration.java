@@ -9,8 +9,9 @@ import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
@@ -49,16 +50,18 @@ public class LockAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     DistributedLocks distributedLocks(CuratorFramework curator, LockProperties properties,
-            ObjectProvider<ZooKeeperConnectionMonitor> monitor, ObjectProvider<Registration> registration,
+            ZooKeeperConnectionMonitor monitor, ObjectProvider<Registration> registration,
             ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher,
-            ObjectProvider<ZooKeeperRequests> requests) {
+            ObjectProvider<ZooKeeperRequests> requests, ObjectProvider<Clock> clock,
+            ObjectProvider<ObservationRegistry> observations) {
         ZooKeeperRequests zooKeeperRequests = requests.getIfAvailable();
-        ZooKeeperConnectionMonitor connectionMonitor = monitor.getIfAvailable();
-        BooleanSupplier connected = (connectionMonitor != null) ? connectionMonitor::isConnected
-                : () -> curator.getZookeeperClient().isConnected();
-        return new DistributedLocks(curator, properties, new LocalInstanceId(registration, environment), connected,
-                publisher, meters.getIfAvailable(CompositeMeterRegistry::new),
-                (zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1));
+        return CuratorDistributedLocks.builder(curator).connectionMonitor(monitor).properties(properties)
+                .clock(clock.getIfUnique(Clock::systemUTC))
+                .instanceId(new LocalInstanceId(registration, environment)).eventPublisher(publisher)
+                .meterRegistry(meters.getIfAvailable(CompositeMeterRegistry::new))
+                .observationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP))
+                .operationTimeout((zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1))
+                .build();
     }
 
     @Bean

@@ -18,6 +18,12 @@ public class LockProperties {
     /** Whether the thread holding a lease is interrupted when the lease is lost (connection suspended or lost). */
     private boolean interruptOnLoss = false;
 
+    /**
+     * Most ZooKeeper lock holds (held or being acquired) this application keeps at once; each pins one thread. When
+     * all are taken, an acquisition waits within its own wait for one to be released.
+     */
+    private int maxHolds = 256;
+
     /** How long @DistributedLock waits for a lock when its waitFor attribute is empty. */
     private Duration defaultWait = Duration.ofSeconds(5);
 
@@ -43,6 +49,14 @@ public class LockProperties {
 
     public void setInterruptOnLoss(boolean interruptOnLoss) {
         this.interruptOnLoss = interruptOnLoss;
+    }
+
+    public int getMaxHolds() {
+        return this.maxHolds;
+    }
+
+    public void setMaxHolds(int maxHolds) {
+        this.maxHolds = maxHolds;
     }
 
     public Duration getDefaultWait() {

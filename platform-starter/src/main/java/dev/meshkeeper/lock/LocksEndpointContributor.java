@@ -21,8 +21,10 @@ class LocksEndpointContributor implements MeshkeeperEndpointContributor {
     @Override
     public Object describe() {
         Map<String, Object> section = new LinkedHashMap<>();
-        section.put("held", this.locks.heldLeases());
-        section.put("waiting", this.locks.waiters());
+        if (this.locks instanceof CuratorDistributedLocks curatorLocks) {
+            section.put("held", curatorLocks.heldLeases());
+            section.put("waiting", curatorLocks.waiters());
+        }
         return section;
     }
 }

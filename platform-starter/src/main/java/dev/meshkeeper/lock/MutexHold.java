@@ -26,7 +26,7 @@ final class MutexHold {
 
     private static final Logger logger = LoggerFactory.getLogger(MutexHold.class);
 
-    private final DistributedLocks locks;
+    private final LockContext context;
 
     private final RecipeThread thread;
 
@@ -40,9 +40,9 @@ final class MutexHold {
 
     private final AtomicInteger handOffs = new AtomicInteger();
 
-    private MutexHold(DistributedLocks locks, RecipeThread thread, HolderMutex mutex, String node, long token,
+    private MutexHold(LockContext context, RecipeThread thread, HolderMutex mutex, String node, long token,
             long epoch) {
-        this.locks = locks;
+        this.context = context;
         this.thread = thread;
         this.mutex = mutex;
         this.node = node;
@@ -54,10 +54,13 @@ final class MutexHold {
      * Acquires the ZooKeeper lock before {@code deadline} (nanoTime), or returns {@code null}: also when the lock
      * node is not created within the operation timeout, or when the connection is interrupted after {@code epoch}.
      */
-    static MutexHold acquire(DistributedLocks locks, String path, byte[] data, long deadline, long epoch)
+    static MutexHold acquire(LockContext context, String path, byte[] data, long deadline, long epoch)
             throws Exception {
-        CuratorFramework curator = locks.curator();
-        RecipeThread thread = locks.newRecipeThread();
+        CuratorFramework curator = context.curator();
+        RecipeThread thread = context.threads().newThread(deadline, path);
+        if (thread == null) {
+            return null;
+        }
         LockNodeCreation creation = new LockNodeCreation();
         HolderMutex mutex = new HolderMutex(curator, path, data, creation);
         CompletableFuture<MutexHold> pending = thread.submit(() -> {
@@ -70,7 +73,7 @@ final class MutexHold {
                 if (parent == null) {
                     throw new IllegalStateException("lock parent " + path + " vanished while its lock was held");
                 }
-                return new MutexHold(locks, thread, mutex, mutex.lockNode(), parent.getPzxid(), epoch);
+                return new MutexHold(context, thread, mutex, mutex.lockNode(), parent.getPzxid(), epoch);
             }
             catch (Exception ex) {
                 mutex.release();
@@ -82,11 +85,11 @@ final class MutexHold {
                 thread.finish();
             }
         });
-        CompletableFuture<Void> interrupted = locks.interruptionAfter(epoch);
-        long createdBy = Math.min(deadline, System.nanoTime() + locks.operationTimeout().toNanos());
+        CompletableFuture<Void> interrupted = context.leases().interruptionAfter(epoch);
+        long createdBy = Math.min(deadline, System.nanoTime() + context.operationTimeout().toNanos());
         if (!creation.await(pending, createdBy, interrupted)) {
             logger.debug("Lock node under {} was not created within meshkeeper.zookeeper.operation-timeout ({}) or "
-                    + "the connection was interrupted; not acquired", path, locks.operationTimeout());
+                    + "the connection was interrupted; not acquired", path, context.operationTimeout());
             pending.thenAccept(hold -> {
                 if (hold != null) {
                     hold.release();
@@ -94,7 +97,7 @@ final class MutexHold {
             });
             return null;
         }
-        return DistributedLocks.await(pending, deadline, interrupted, MutexHold::release);
+        return RecipeThread.await(pending, deadline, interrupted, MutexHold::release);
     }
 
     long token() {
@@ -113,9 +116,9 @@ final class MutexHold {
     Long handOff(byte[] data, long deadline) {
         this.handOffs.incrementAndGet();
         CompletableFuture<Long> pending = this.thread
-                .submit(() -> this.locks.curator().setData().forPath(this.node, data).getMzxid());
+                .submit(() -> this.context.curator().setData().forPath(this.node, data).getMzxid());
         try {
-            return DistributedLocks.await(pending, deadline, this.locks.interruptionAfter(this.epoch), token -> {
+            return RecipeThread.await(pending, deadline, this.context.leases().interruptionAfter(this.epoch), token -> {
             });
         }
         catch (Exception ex) {
@@ -132,7 +135,7 @@ final class MutexHold {
         });
         this.thread.finish();
         if (!this.thread.isCurrent()) {
-            this.locks.awaitRelease(released, this.node);
+            this.context.awaitRelease(released, this.node);
         }
     }
 

@@ -1,13 +1,9 @@
 package dev.meshkeeper.lock;
 
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * This process's single participant in one ZooKeeper mutex. Local threads take turns on a fair local semaphore
@@ -17,23 +13,18 @@ import org.slf4j.LoggerFactory;
  * the new lease's fencing token. After {@value #MAX_LOCAL_HAND_OFFS} hand-offs the hold is released so that other
  * processes queued in ZooKeeper get their turn.
  */
-final class MutexParticipant implements ClusterLock {
-
-    private static final Logger logger = LoggerFactory.getLogger(MutexParticipant.class);
-
+final class MutexParticipant extends LeasedLock {
 
     /** Local hand-offs before the hold goes back to ZooKeeper, so that other processes get their turn. */
     static final int MAX_LOCAL_HAND_OFFS = 16;
 
-    private final DistributedLocks locks;
-
-    private final String name;
-
-    private final String path;
-
-    private final String pattern;
-
     private final Semaphore turn = new Semaphore(1, true);
+
+    /** Called once when this participant goes idle, so that per-key locks do not accumulate. */
+    private final Consumer<MutexParticipant> idle;
+
+    /** The participant in use for this name now (after this one retired). */
+    private final Supplier<MutexParticipant> current;
 
     /** Threads waiting for or holding a lease here. Guarded by {@code this}. */
     private int interested;
@@ -42,36 +33,20 @@ final class MutexParticipant implements ClusterLock {
     private MutexHold hold;
 
     /**
-     * Whether this participant went idle and left the registry of {@link DistributedLocks} (so that per-key locks do
-     * not accumulate); callers still holding it are sent to the current one. Guarded by {@code this}.
+     * Whether this participant went idle and left its registry (so that per-key locks do not accumulate); callers
+     * still holding it are sent to the current one. Guarded by {@code this}.
      */
     private boolean retired;
 
-    MutexParticipant(DistributedLocks locks, String name, String path, String pattern) {
-        this.locks = locks;
-        this.name = name;
-        this.path = path;
-        this.pattern = pattern;
+    MutexParticipant(LockContext context, String name, String path, String meterName,
+            Consumer<MutexParticipant> idle, Supplier<MutexParticipant> current) {
+        super(context, name, path, meterName);
+        this.idle = idle;
+        this.current = current;
     }
 
     @Override
-    public String name() {
-        return this.name;
-    }
-
-    @Override
-    public LockLease acquire() throws InterruptedException {
-        return this.locks.acquireBlocking(this);
-    }
-
-    @Override
-    public Optional<LockLease> tryAcquire(Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        Timer.Sample sample = this.locks.startAcquireTimer();
-        if (!this.locks.isConnected()) {
-            this.locks.recordAcquire(sample, this.pattern, "unavailable");
-            return Optional.empty();
-        }
+    Hold attempt(long deadline, long epoch, byte[] holderData) throws Exception {
         boolean retiredAlready;
         synchronized (this) {
             retiredAlready = this.retired;
@@ -80,70 +55,54 @@ final class MutexParticipant implements ClusterLock {
             }
         }
         if (retiredAlready) {
-            return this.locks.mutex(this.name, this.pattern).tryAcquire(remainingWait(deadline));
+            return this.current.get().attempt(deadline, epoch, holderData);
         }
         boolean turnHeld = false;
-        GrantedLease lease = null;
-        String outcome = "timeout";
+        Hold granted = null;
         try {
-            turnHeld = this.turn.tryAcquire(remaining(deadline), TimeUnit.NANOSECONDS);
+            turnHeld = this.turn.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (turnHeld) {
-                lease = grant(deadline);
+                granted = hold(deadline, epoch, holderData);
             }
         }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
-        catch (Exception ex) {
-            outcome = "error";
-            logger.warn("Could not acquire lock '{}' at {}: {}", this.name, this.path, ex.toString());
-        }
         finally {
-            if (lease == null) {
+            if (granted == null) {
                 leave(turnHeld);
             }
         }
-        if (lease != null) {
-            outcome = "acquired";
-        }
-        this.locks.recordAcquire(sample, this.pattern, outcome);
-        return Optional.ofNullable(lease);
+        return granted;
     }
 
     /** Called with the turn held: reuses the process's ZooKeeper hold or acquires one. */
-    private GrantedLease grant(long deadline) throws Exception {
-        long epoch = this.locks.epoch();
-        byte[] data = this.locks.holderData();
-        MutexHold current;
+    private Hold hold(long deadline, long epoch, byte[] data) throws Exception {
+        MutexHold existing;
         synchronized (this) {
-            current = this.hold;
+            existing = this.hold;
         }
         Long token = null;
-        if (current != null) {
-            if (current.epoch() == epoch && this.locks.isConnected()) {
-                token = current.handOff(data, deadline);
+        if (existing != null) {
+            if (existing.epoch() == epoch && this.context.leases().isConnected()) {
+                token = existing.handOff(data, deadline);
             }
             if (token == null) {
                 synchronized (this) {
                     this.hold = null;
                 }
-                current.release();
-                current = null;
+                existing.release();
+                existing = null;
             }
         }
-        if (current == null) {
-            current = MutexHold.acquire(this.locks, this.path, data, deadline, epoch);
-            if (current == null) {
+        if (existing == null) {
+            existing = MutexHold.acquire(this.context, this.path, data, deadline, epoch);
+            if (existing == null) {
                 return null;
             }
             synchronized (this) {
-                this.hold = current;
+                this.hold = existing;
             }
-            token = current.token();
+            token = existing.token();
         }
-        GrantedLease lease = new GrantedLease(this.locks, this.name, this.pattern, token, Instant.now(),
-                Thread.currentThread(), () -> leave(true));
-        return this.locks.grant(lease, epoch) ? lease : null;
+        return new Turn(token);
     }
 
     /**
@@ -156,8 +115,8 @@ final class MutexParticipant implements ClusterLock {
         synchronized (this) {
             this.interested--;
             if (turnHeld) {
-                if (this.hold != null && (this.interested == 0 || this.hold.epoch() != this.locks.epoch()
-                        || this.hold.handOffs() >= MAX_LOCAL_HAND_OFFS || !this.locks.isConnected())) {
+                if (this.hold != null && (this.interested == 0 || this.hold.epoch() != this.context.leases().epoch()
+                        || this.hold.handOffs() >= MAX_LOCAL_HAND_OFFS || !this.context.leases().isConnected())) {
                     release = this.hold;
                     this.hold = null;
                 }
@@ -184,7 +143,7 @@ final class MutexParticipant implements ClusterLock {
         synchronized (this) {
             if (this.interested == 0 && this.hold == null && this.turn.availablePermits() == 1 && !this.retired) {
                 this.retired = true;
-                this.locks.forget(this.name, this);
+                this.idle.accept(this);
             }
         }
     }
@@ -194,11 +153,23 @@ final class MutexParticipant implements ClusterLock {
         return Math.max(0, this.interested - (this.turn.availablePermits() == 0 ? 1 : 0));
     }
 
-    private static Duration remainingWait(long deadline) {
-        return Duration.ofNanos(remaining(deadline));
-    }
+    /** One local thread's turn on the process's hold; releasing it passes the turn on. */
+    private final class Turn implements Hold {
 
-    private static long remaining(long deadline) {
-        return Math.max(0, deadline - System.nanoTime());
+        private final long token;
+
+        Turn(long token) {
+            this.token = token;
+        }
+
+        @Override
+        public long token() {
+            return this.token;
+        }
+
+        @Override
+        public void release() {
+            leave(true);
+        }
     }
 }

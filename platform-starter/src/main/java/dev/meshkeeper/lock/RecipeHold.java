@@ -11,7 +11,7 @@ import org.apache.curator.framework.recipes.locks.InterProcessLock;
  */
 final class RecipeHold {
 
-    private final DistributedLocks locks;
+    private final LockContext context;
 
     private final RecipeThread thread;
 
@@ -19,10 +19,16 @@ final class RecipeHold {
 
     private final AtomicInteger holds = new AtomicInteger();
 
-    RecipeHold(DistributedLocks locks, String path) {
-        this.locks = locks;
-        this.thread = locks.newRecipeThread();
+    private RecipeHold(LockContext context, RecipeThread thread, String path) {
+        this.context = context;
+        this.thread = thread;
         this.path = path;
+    }
+
+    /** A hold on a thread of its own, or {@code null} when no thread is freed before {@code deadline}. */
+    static RecipeHold start(LockContext context, String path, long deadline) throws InterruptedException {
+        RecipeThread thread = context.threads().newThread(deadline, path);
+        return (thread != null) ? new RecipeHold(context, thread, path) : null;
     }
 
     /**
@@ -39,7 +45,7 @@ final class RecipeHold {
                 return null;
             }
             try {
-                return this.locks.curator().setData().forPath(this.path, data).getMzxid();
+                return this.context.curator().setData().forPath(this.path, data).getMzxid();
             }
             catch (Exception ex) {
                 lock.release();
@@ -51,7 +57,7 @@ final class RecipeHold {
                 dropped();
             }
         });
-        return DistributedLocks.await(pending, deadline, this.locks.interruptionAfter(epoch), token -> release(lock));
+        return RecipeThread.await(pending, deadline, this.context.leases().interruptionAfter(epoch), token -> release(lock));
     }
 
     /** Releases {@code lock} on the pinned thread; waits for it only while connected. */
@@ -62,7 +68,7 @@ final class RecipeHold {
         });
         dropped();
         if (!this.thread.isCurrent()) {
-            this.locks.awaitRelease(released, this.path);
+            this.context.awaitRelease(released, this.path);
         }
     }
 

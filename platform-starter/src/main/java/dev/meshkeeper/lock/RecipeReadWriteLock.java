@@ -1,7 +1,6 @@
 package dev.meshkeeper.lock;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +12,7 @@ import org.apache.curator.framework.recipes.locks.InterProcessReadWriteLock;
  */
 final class RecipeReadWriteLock implements ReadWriteClusterLock {
 
-    private final DistributedLocks locks;
+    private final LockContext context;
 
     private final String name;
 
@@ -25,15 +24,18 @@ final class RecipeReadWriteLock implements ReadWriteClusterLock {
 
     private final ClusterLock writeLock;
 
-    RecipeReadWriteLock(DistributedLocks locks, String name, String path) {
-        this.locks = locks;
+    private final String meterName;
+
+    RecipeReadWriteLock(LockContext context, String name, String path, String meterName) {
+        this.meterName = meterName;
+        this.context = context;
         this.name = name;
         this.path = path;
-        this.readLock = new RecipeLock(locks, name, path, name + ":read",
-                data -> new InterProcessReadWriteLock(locks.curator(), path, data).readLock(), (lease, held) -> {
+        this.readLock = new RecipeLock(context, name, path, meterName + ":read",
+                data -> new InterProcessReadWriteLock(context.curator(), path, data).readLock(), (lease, held) -> {
                 });
-        this.writeLock = new RecipeLock(locks, name, path, name + ":write", data -> {
-            InterProcessReadWriteLock lock = new InterProcessReadWriteLock(locks.curator(), path, data);
+        this.writeLock = new RecipeLock(context, name, path, meterName + ":write", data -> {
+            InterProcessReadWriteLock lock = new InterProcessReadWriteLock(context.curator(), path, data);
             return new WriteLockOf(lock);
         }, (lease, held) -> {
             this.writers.put(lease, new Writer(held, ((WriteLockOf) held.lock()).readWrite()));
@@ -64,8 +66,8 @@ final class RecipeReadWriteLock implements ReadWriteClusterLock {
                     + "'; downgrade the write lease this lock granted, before closing it");
         }
         long deadline = System.nanoTime() + wait.toNanos();
-        long epoch = this.locks.epoch();
-        byte[] data = this.locks.holderData();
+        long epoch = this.context.leases().epoch();
+        byte[] data = this.context.holderData();
         var read = writer.readWrite().readLock();
         Long token;
         try {
@@ -81,9 +83,9 @@ final class RecipeReadWriteLock implements ReadWriteClusterLock {
         if (token == null) {
             return Optional.empty();
         }
-        GrantedLease readLease = new GrantedLease(this.locks, this.name, this.name + ":read", token, Instant.now(),
-                Thread.currentThread(), () -> writer.held().hold().release(read));
-        if (!this.locks.grant(readLease, epoch)) {
+        GrantedLease readLease = new GrantedLease(this.context.eventSource(), this.name, this.meterName + ":read", token,
+                this.context.clock().instant(), Thread.currentThread(), () -> writer.held().hold().release(read));
+        if (!this.context.leases().grant(readLease, epoch)) {
             writer.held().hold().release(read);
             return Optional.empty();
         }

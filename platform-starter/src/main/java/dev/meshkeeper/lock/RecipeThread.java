@@ -3,8 +3,12 @@ package dev.meshkeeper.lock;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * One pooled thread pinned to one ZooKeeper hold from acquisition to release. Curator's mutexes belong to the
@@ -20,7 +24,11 @@ final class RecipeThread {
 
     private volatile Thread runner;
 
-    RecipeThread(Executor pool) {
+    private final Runnable onExit;
+
+    /** @param onExit run once when the thread is freed (gives its place in the pool back) */
+    RecipeThread(Executor pool, Runnable onExit) {
+        this.onExit = onExit;
         pool.execute(this::run);
     }
 
@@ -52,20 +60,59 @@ final class RecipeThread {
 
     private void run() {
         this.runner = Thread.currentThread();
-        while (true) {
-            Runnable call;
-            try {
-                call = this.calls.take();
+        try {
+            while (true) {
+                Runnable call;
+                try {
+                    call = this.calls.take();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (call == FINISH) {
+                    this.runner = null;
+                    return;
+                }
+                call.run();
             }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return;
+        }
+        finally {
+            this.onExit.run();
+        }
+    }
+
+    /**
+     * Waits for a pending acquisition until {@code deadline} (nanoTime) or until {@code interrupted} completes (the
+     * connection was suspended). Then the acquisition is abandoned: if it still succeeds later, {@code abandon}
+     * releases it. Returns {@code null} when abandoned.
+     */
+    static <T> T await(CompletableFuture<T> pending, long deadline, CompletableFuture<?> interrupted,
+            Consumer<T> abandon) throws Exception {
+        try {
+            CompletableFuture.anyOf(pending, interrupted).get(Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+            if (!pending.isDone()) {
+                throw new TimeoutException("connection interrupted");
             }
-            if (call == FINISH) {
-                this.runner = null;
-                return;
+            return pending.get();
+        }
+        catch (TimeoutException | InterruptedException ex) {
+            pending.whenComplete((value, failure) -> {
+                if (value != null) {
+                    abandon.accept(value);
+                }
+            });
+            if (ex instanceof InterruptedException) {
+                throw ex;
             }
-            call.run();
+            return null;
+        }
+        catch (ExecutionException ex) {
+            if (ex.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw ex;
         }
     }
 }

@@ -7,9 +7,9 @@ import static org.awaitility.Awaitility.await;
 import dev.meshkeeper.discovery.InstanceRegistration;
 import dev.meshkeeper.discovery.WatchedInstances;
 import dev.meshkeeper.leader.ClusterLeadership;
+import dev.meshkeeper.lock.CuratorDistributedLocks;
 import dev.meshkeeper.lock.DistributedLocks;
 import dev.meshkeeper.lock.LockLease;
-import dev.meshkeeper.lock.LockProperties;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
@@ -138,9 +138,8 @@ class PausedRegistryTests {
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> assertThat(
                 (operator.checkExists().forPath(lockPath) != null) ? operator.getChildren().forPath(lockPath)
                         : java.util.List.of()).as("lock nodes").isEmpty());
-        try (DistributedLocks other = new DistributedLocks(operator, new LockProperties(), () -> "operator",
-                () -> operator.getZookeeperClient().isConnected(), event -> {
-                }, new SimpleMeterRegistry())) {
+        try (DistributedLocks other = CuratorDistributedLocks.builder(operator).instanceId(() -> "operator")
+                .meterRegistry(new SimpleMeterRegistry()).build()) {
             Optional<LockLease> lease = other.mutex(lock).tryAcquire(Duration.ofSeconds(10));
             assertThat(lease).as("another participant acquires the lock").isPresent();
             lease.get().close();

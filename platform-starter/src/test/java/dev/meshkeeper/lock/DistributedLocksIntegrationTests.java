@@ -82,9 +82,8 @@ class DistributedLocksIntegrationTests {
                 new RetryOneTime(100));
         this.otherCurator.start();
         assertThat(this.otherCurator.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
-        this.otherProcess = new DistributedLocks(this.otherCurator, new LockProperties(), () -> "other-process",
-                () -> this.otherCurator.getZookeeperClient().isConnected(), event -> {
-                }, new SimpleMeterRegistry());
+        this.otherProcess = CuratorDistributedLocks.builder(this.otherCurator).instanceId(() -> "other-process")
+                .meterRegistry(new SimpleMeterRegistry()).build();
     }
 
     @AfterEach
@@ -132,7 +131,7 @@ class DistributedLocksIntegrationTests {
     @Test
     void idlePerKeyMutexesDoNotAccumulateAndStayUsableThroughOldHandles() {
         String prefix = unique("per-key");
-        int before = this.locks.participants();
+        int before = ((CuratorDistributedLocks) this.locks).participants();
         ClusterLock first = this.locks.mutex(prefix + "-0");
         long firstToken;
         try (LockLease lease = first.tryAcquire(Duration.ofSeconds(10)).orElseThrow()) {
@@ -144,7 +143,7 @@ class DistributedLocksIntegrationTests {
                 assertThat(lease.isValid()).isTrue();
             }
         }
-        assertThat(this.locks.participants()).isLessThanOrEqualTo(before);
+        assertThat(((CuratorDistributedLocks) this.locks).participants()).isLessThanOrEqualTo(before);
         try (LockLease again = first.tryAcquire(Duration.ofSeconds(10)).orElseThrow()) {
             assertThat(again.fencingToken()).isGreaterThan(firstToken);
         }
@@ -176,9 +175,9 @@ class DistributedLocksIntegrationTests {
     void tryAcquireGivesUpWhileAnotherProcessHoldsTheLockAndSucceedsAfterRelease() throws Exception {
         String name = unique("held");
         LockLease held = this.otherProcess.mutex(name).tryAcquire(Duration.ofSeconds(10)).orElseThrow();
-        assertThat(this.locks.mutex(name).tryAcquire(Duration.ofMillis(300))).isEmpty();
-        assertThat(this.meters.get("meshkeeper.lock.acquire").tag("lock", name).tag("outcome", "timeout").timer()
-                .count()).isEqualTo(1);
+        assertThat(this.locks.mutex(name, "held-elsewhere").tryAcquire(Duration.ofMillis(300))).isEmpty();
+        assertThat(this.meters.get("meshkeeper.lock.acquire").tag("lock", "held-elsewhere").tag("outcome", "timeout")
+                .timer().count()).isEqualTo(1);
         held.close();
         try (LockLease lease = this.locks.mutex(name).tryAcquire(Duration.ofSeconds(10)).orElseThrow()) {
             assertThat(lease.fencingToken()).isGreaterThan(held.fencingToken());
@@ -297,7 +296,8 @@ class DistributedLocksIntegrationTests {
         AtomicInteger interrupted = new AtomicInteger();
         List<LockLease> leases = new CopyOnWriteArrayList<>();
         Future<?> holder = this.threads.submit(() -> {
-            try (LockLease lease = this.locks.mutex(name).tryAcquire(Duration.ofSeconds(10)).orElseThrow()) {
+            try (LockLease lease = this.locks.mutex(name, "lost-on-cut").tryAcquire(Duration.ofSeconds(10))
+                    .orElseThrow()) {
                 lease.onLost(heard::add);
                 leases.add(lease);
                 held.countDown();
@@ -329,7 +329,7 @@ class DistributedLocksIntegrationTests {
         assertThat(heard).singleElement().satisfies(event -> assertThat(event.getFencingToken())
                 .isEqualTo(lease.fencingToken()));
         assertThat(this.lostLeases.events).anySatisfy(event -> assertThat(event.getLockName()).isEqualTo(name));
-        assertThat(this.meters.get("meshkeeper.lock.lost").tag("lock", name).counter().count()).isEqualTo(1);
+        assertThat(this.meters.get("meshkeeper.lock.lost").tag("lock", "lost-on-cut").counter().count()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             Optional<LockLease> again = this.locks.mutex(name).tryAcquire(Duration.ofSeconds(2));
             assertThat(again).isPresent();

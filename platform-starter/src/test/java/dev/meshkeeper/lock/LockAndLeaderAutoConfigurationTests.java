@@ -82,8 +82,8 @@ class LockAndLeaderAutoConfigurationTests {
         final DistributedLocks locks;
 
         UserLocks(CuratorFramework curator) {
-            this.locks = new DistributedLocks(curator, new LockProperties(), () -> "user", () -> false, event -> {
-            }, new SimpleMeterRegistry());
+            this.locks = CuratorDistributedLocks.builder(curator).instanceId(() -> "user")
+                    .meterRegistry(new SimpleMeterRegistry()).build();
         }
 
         @Bean

@@ -209,9 +209,15 @@ class LockFencingUnderFailureTests {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(6));
 
         // the bound holds even when the connection view still says "up": lock-node creation is bounded too
-        DistributedLocks unaware = new DistributedLocks(curator, new LockProperties(), () -> "unaware", () -> true,
-                event -> {
-                }, new SimpleMeterRegistry());
+        ZooKeeperConnectionMonitor alwaysUp = new ZooKeeperConnectionMonitor(curator, event -> {
+        }) {
+            @Override
+            public boolean isConnected() {
+                return true;
+            }
+        };
+        DistributedLocks unaware = CuratorDistributedLocks.builder(curator).connectionMonitor(alwaysUp)
+                .instanceId(() -> "unaware").meterRegistry(new SimpleMeterRegistry()).build();
         try {
             started = System.nanoTime();
             assertThat(unaware.mutex("stopped-server").tryAcquire(Duration.ofSeconds(2))).isEmpty();
@@ -261,14 +267,14 @@ class LockFencingUnderFailureTests {
 
     private static void cut(RegistryHandle registry, CuratorFramework curator, DistributedLocks locks)
             throws Exception {
-        long epoch = locks.epoch();
+        long epoch = ((CuratorDistributedLocks) locks).epoch();
         try {
             registry.cutConnection(curator.getZookeeperClient().getZooKeeper());
         }
         catch (IllegalStateException ex) {
             return; // the member is reconnecting already
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> locks.epoch() > epoch);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((CuratorDistributedLocks) locks).epoch() > epoch);
     }
 
     private void awaitAllConnected() {

@@ -83,8 +83,7 @@ class LockWaitDuringOutageTests {
     }
 
     private static DistributedLocks locks(CuratorFramework curator, String id) {
-        return new DistributedLocks(curator, new LockProperties(), () -> id,
-                () -> curator.getZookeeperClient().isConnected(), event -> {
-                }, new SimpleMeterRegistry());
+        return CuratorDistributedLocks.builder(curator).instanceId(() -> id).meterRegistry(new SimpleMeterRegistry())
+                .build();
     }
 }

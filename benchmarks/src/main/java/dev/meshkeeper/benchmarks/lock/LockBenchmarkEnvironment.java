@@ -1,7 +1,7 @@
 package dev.meshkeeper.benchmarks.lock;
 
+import dev.meshkeeper.lock.CuratorDistributedLocks;
 import dev.meshkeeper.lock.DistributedLocks;
-import dev.meshkeeper.lock.LockProperties;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,9 +44,8 @@ final class LockBenchmarkEnvironment implements AutoCloseable {
     }
 
     static DistributedLocks distributedLocks(CuratorFramework curator, String instanceId) {
-        return new DistributedLocks(curator, new LockProperties(), () -> instanceId,
-                () -> curator.getZookeeperClient().isConnected(), event -> {
-                }, new SimpleMeterRegistry());
+        return CuratorDistributedLocks.builder(curator).instanceId(() -> instanceId)
+                .meterRegistry(new SimpleMeterRegistry()).build();
     }
 
     @Override
