@@ -43,7 +43,7 @@ final class ConfigTransaction {
         this.maxTransactionBytes = juteMaxBuffer - 16 * 1024;
     }
 
-    /** Commits {@code change}, made against {@code snapshot}; a concurrent writer makes it fail with a KeeperException. */
+    /** Commits {@code change}, made against {@code snapshot}; a concurrent writer makes it fail (KeeperException). */
     void commit(String context, Snapshot snapshot, Change change) throws Exception {
         this.curator.transaction().forOperations(operations(context, snapshot, change));
     }
