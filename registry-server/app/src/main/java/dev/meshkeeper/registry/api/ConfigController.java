@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.meshkeeper.registry.api.ConfigStore.Change;
 import dev.meshkeeper.registry.api.ConfigStore.ContextSummary;
 import dev.meshkeeper.registry.api.ConfigStore.KeyChange;
-import dev.meshkeeper.registry.api.ConfigStore.Snapshot;
+import dev.meshkeeper.registry.api.ConfigTree.Snapshot;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.util.ArrayList;

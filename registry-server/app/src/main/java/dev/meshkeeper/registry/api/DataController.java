@@ -1,11 +1,10 @@
 package dev.meshkeeper.registry.api;
 
-import dev.meshkeeper.registry.api.DataStore.DataView;
-import dev.meshkeeper.registry.api.DataStore.EntryItem;
-import dev.meshkeeper.registry.api.DataStore.MapView;
-import dev.meshkeeper.registry.api.DataStore.Summary;
-import dev.meshkeeper.registry.api.DataStore.ValueView;
-import dev.meshkeeper.registry.api.DataStore.Written;
+import dev.meshkeeper.registry.api.DataView.EntryItem;
+import dev.meshkeeper.registry.api.DataView.MapView;
+import dev.meshkeeper.registry.api.DataView.Summary;
+import dev.meshkeeper.registry.api.DataView.ValueView;
+import dev.meshkeeper.registry.api.DataView.Written;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -71,7 +70,7 @@ class DataController {
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
             HttpServletRequest request) throws Exception {
-        DataStore.validate(name, "name");
+        DataValidation.validate(name, "name");
         JsonNode value = this.json.parseBody(body, VALUE_EXAMPLE);
         Written<ValueView> written = this.store.put(name, value, precondition(ifMatch, ifNoneMatch));
         ValueView view = written.view();
@@ -86,8 +85,8 @@ class DataController {
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
             HttpServletRequest request) throws Exception {
-        DataStore.validate(name, "name");
-        DataStore.validate(key, "key");
+        DataValidation.validate(name, "name");
+        DataValidation.validate(key, "key");
         JsonNode value = this.json.parseBody(body, ENTRY_EXAMPLE);
         Written<EntryItem> written = this.store.putEntry(name, key, value, precondition(ifMatch, ifNoneMatch));
         EntryItem entry = written.view();
@@ -100,7 +99,7 @@ class DataController {
     ResponseEntity<Void> delete(@PathVariable String name,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             HttpServletRequest request) throws Exception {
-        DataStore.validate(name, "name");
+        DataValidation.validate(name, "name");
         DataKind kind = this.store.delete(name, precondition(ifMatch, null));
         AuditLog.summarize(request, "delete " + kind.label() + " " + name);
         return ResponseEntity.noContent().build();
@@ -110,8 +109,8 @@ class DataController {
     ResponseEntity<Void> deleteEntry(@PathVariable String name, @PathVariable String key,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             HttpServletRequest request) throws Exception {
-        DataStore.validate(name, "name");
-        DataStore.validate(key, "key");
+        DataValidation.validate(name, "name");
+        DataValidation.validate(key, "key");
         this.store.deleteEntry(name, key, precondition(ifMatch, null));
         AuditLog.summarize(request, "delete map entry " + name + "/" + key);
         return ResponseEntity.noContent().build();

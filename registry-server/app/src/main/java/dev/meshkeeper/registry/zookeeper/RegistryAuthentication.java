@@ -2,10 +2,6 @@ package dev.meshkeeper.registry.zookeeper;
 
 import dev.meshkeeper.registry.server.RegistryServerException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,14 +89,14 @@ public final class RegistryAuthentication {
         this.requireAuthentication = properties.isRequireAuthentication();
         Map<String, String> ids = new LinkedHashMap<>();
         properties.getApplications().forEach((name, application) -> ids.put(name,
-                applicationId(name, (application != null) ? application.getDigest() : null)));
+                ApplicationIdentities.digestId(name, (application != null) ? application.getDigest() : null)));
         this.applicationIds = Collections.unmodifiableMap(ids);
         Map<String, List<String>> reserved = new LinkedHashMap<>();
         Map<String, String> ownerByPattern = new LinkedHashMap<>();
         properties.getApplications().forEach((name, application) -> {
             List<String> patterns = (application != null) ? application.getNames() : List.of();
             for (String pattern : patterns) {
-                checkNamePattern(name, pattern);
+                ApplicationIdentities.checkNamePattern(name, pattern);
                 String previous = ownerByPattern.putIfAbsent(pattern, name);
                 if (previous != null && !previous.equals(name)) {
                     throw new RegistryServerException(PREFIX + name + ".names", pattern, "the name '" + pattern
@@ -147,15 +143,6 @@ public final class RegistryAuthentication {
     /** Whether any application reserves lock or leader names. */
     boolean reservesNames() {
         return !this.reservedNames.isEmpty();
-    }
-
-    private static void checkNamePattern(String application, String pattern) {
-        String body = pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1) : pattern;
-        if (body.isEmpty() || body.contains("*") || body.contains("/")) {
-            throw new RegistryServerException(PREFIX + application + ".names", pattern, "reserved name '" + pattern
-                    + "' in meshkeeper.registry." + PREFIX + application + ".names is not a lock or leader name nor "
-                    + "a prefix of one; use e.g. stock-* (every name starting with stock-) or billing (that name only)");
-        }
     }
 
     /**
@@ -246,81 +233,5 @@ public final class RegistryAuthentication {
                         return aclFor(path);
                     }
                 });
-    }
-
-    private static String applicationId(String name, String digest) {
-        String setting = PREFIX + name + ".digest";
-        if (name.isEmpty() || name.contains(":") || name.contains("/")) {
-            throw new RegistryServerException(setting, null, "application name '" + name + "' cannot be a "
-                    + "service name and a digest user; use the service name, e.g. " + PREFIX
-                    + "inventory-service.digest");
-        }
-        if (digest == null || digest.isBlank()) {
-            throw new RegistryServerException(setting, null, "application '" + name + "' has no digest; set "
-                    + "meshkeeper.registry." + setting + " to base64(sha1(" + name + ":<password>)), e.g. " + howTo(name));
-        }
-        String hash = digest.trim();
-        int colon = hash.indexOf(':');
-        if (colon >= 0) {
-            String user = hash.substring(0, colon);
-            if (!user.equals(name)) {
-                throw new RegistryServerException(setting, null, "the digest of application '" + name
-                        + "' was made for the user '" + user + "'; the application authenticates under its service "
-                        + "name, so compute the digest of '" + name + ":<password>'");
-            }
-            hash = hash.substring(colon + 1);
-        }
-        int length;
-        try {
-            length = Base64.getDecoder().decode(hash).length;
-        }
-        catch (IllegalArgumentException ex) {
-            length = -1;
-        }
-        if (length != AdminCredentials.DIGEST_LENGTH) {
-            // The value itself stays out of the message: a digest is not a password, but it can be attacked offline.
-            throw new RegistryServerException(setting, null, "the digest of application '" + name + "' is not "
-                    + "base64(sha1(" + name + ":<password>)) (never the password itself); compute it with "
-                    + howTo(name));
-        }
-        return name + ":" + hash;
-    }
-
-    private static String howTo(String name) {
-        return "printf %s '" + name + ":<password>' | openssl dgst -binary -sha1 | base64";
-    }
-
-    /** The administrator's credentials: one per process, because ZooKeeper reads the super digest once per JVM. */
-    private static final class AdminCredentials {
-
-        static final String PASSWORD = generatePassword();
-
-        static final String DIGEST = digest(ADMIN_USER + ":" + PASSWORD);
-
-        /** Bytes of a digest of ZooKeeper's digest algorithm (SHA1 unless changed JVM-wide): 20. */
-        static final int DIGEST_LENGTH = Base64.getDecoder().decode(DIGEST.substring(DIGEST.indexOf(':') + 1)).length;
-
-        private static String generatePassword() {
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        }
-
-        /**
-         * ZooKeeper's digest, computed here because loading its provider class would fix the super digest before
-         * it is set; the super-user check at start-up proves both agree.
-         */
-        private static String digest(String credentials) {
-            String algorithm = System.getProperty(DIGEST_ALGORITHM, "SHA1");
-            try {
-                byte[] hash = MessageDigest.getInstance(algorithm).digest(credentials.getBytes(StandardCharsets.UTF_8));
-                return credentials.substring(0, credentials.indexOf(':')) + ":"
-                        + Base64.getEncoder().encodeToString(hash);
-            }
-            catch (NoSuchAlgorithmException ex) {
-                throw new RegistryServerException("auth.enabled", true, "the digest algorithm '" + algorithm
-                        + "' (system property " + DIGEST_ALGORITHM + ") is not available in this JVM", ex);
-            }
-        }
     }
 }

@@ -191,30 +191,8 @@ public class RegistryProperties {
         return this.tls;
     }
 
-    public static class Ensemble {
-
-        /** This member's id (ZooKeeper's myid), 1..255; required when members are listed. */
-        @Min(1)
-        @Max(255)
-        private Integer myId;
-
-        /**
-         * Every member of the ensemble, this one included, by id, in ZooKeeper's server.N syntax:
-         * host:quorumPort:electionPort[;clientPort].
-         */
-        private final Map<String, String> members = new LinkedHashMap<>();
-
-        public Integer getMyId() {
-            return this.myId;
-        }
-
-        public void setMyId(Integer myId) {
-            this.myId = myId;
-        }
-
-        public Map<String, String> getMembers() {
-            return this.members;
-        }
+    /** Ensemble membership; its settings are declared in {@link RegistryEnsembleProperties}. */
+    public static class Ensemble extends RegistryEnsembleProperties {
     }
 
     public static class Tls {
@@ -288,52 +266,8 @@ public class RegistryProperties {
 
         }
 
-        public static class Store {
-
-            /** Key store file (ZooKeeper reads it by path). */
-            private Path location;
-
-            /** Key store password; kept in memory only, never written to ZooKeeper's configuration file. */
-            private String password;
-
-            /** File holding the key store password (ZooKeeper's passwordPath), instead of the password itself. */
-            private Path passwordFile;
-
-            /** Key store type: PKCS12, JKS, PEM or BCFKS. */
-            @NotBlank
-            private String type = "PKCS12";
-
-            public Path getLocation() {
-                return this.location;
-            }
-
-            public void setLocation(Path location) {
-                this.location = location;
-            }
-
-            public String getPassword() {
-                return this.password;
-            }
-
-            public void setPassword(String password) {
-                this.password = password;
-            }
-
-            public Path getPasswordFile() {
-                return this.passwordFile;
-            }
-
-            public void setPasswordFile(Path passwordFile) {
-                this.passwordFile = passwordFile;
-            }
-
-            public String getType() {
-                return this.type;
-            }
-
-            public void setType(String type) {
-                this.type = type;
-            }
+        /** A key or trust store; its settings are declared in {@link RegistryKeyStoreProperties}. */
+        public static class Store extends RegistryKeyStoreProperties {
         }
     }
 }

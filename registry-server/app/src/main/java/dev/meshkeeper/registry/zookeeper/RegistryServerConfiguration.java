@@ -4,6 +4,7 @@ import dev.meshkeeper.registry.server.EnsembleMember;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerException;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
 import java.util.Optional;
@@ -30,9 +31,15 @@ public class RegistryServerConfiguration {
         return new RegistryTls(properties.getTls());
     }
 
+    @Bean(destroyMethod = "close")
+    ZooKeeperMetricsBridge zooKeeperMetricsBridge(ObjectProvider<MeterRegistry> meterRegistry) {
+        MeterRegistry registry = meterRegistry.getIfUnique();
+        return (registry != null) ? new ZooKeeperMetricsBridge(registry) : null;
+    }
+
     @Bean(initMethod = "start", destroyMethod = "stop")
     RegistryServer registryServer(RegistryProperties properties, RegistryTls registryTls,
-            ObjectProvider<RegistryAuthentication> authentication) {
+            ObjectProvider<RegistryAuthentication> authentication, ObjectProvider<ZooKeeperMetricsBridge> metrics) {
         // Before the server starts: its TLS and authentication settings are JVM-wide system properties.
         registryTls.apply();
         authentication.ifAvailable(RegistryAuthentication::prepareServer);
@@ -46,7 +53,16 @@ public class RegistryServerConfiguration {
             }
         });
         plainPortWarning(properties).ifPresent(logger::warn);
-        return new RegistryServer(settings(properties, protectedMode));
+        RegistryServerSettings settings = settings(properties, protectedMode);
+        ZooKeeperMetricsBridge bridge = metrics.getIfAvailable();
+        if (bridge != null && !settings.zooKeeperProperties().keySet().stream()
+                .anyMatch((key) -> key.equalsIgnoreCase("metricsProvider.className"))) {
+            // ZooKeeper's own metrics go to Micrometer unless another metrics provider is configured.
+            RegistryServerSettings.Builder withMetrics = settings.toBuilder();
+            bridge.zooKeeperProperties().forEach(withMetrics::zooKeeperProperty);
+            settings = withMetrics.build();
+        }
+        return new RegistryServer(settings);
     }
 
     static ProtectedMode protectedMode(RegistryProperties properties, RegistryAuthentication authentication) {

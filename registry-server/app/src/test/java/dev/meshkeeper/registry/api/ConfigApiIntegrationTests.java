@@ -174,6 +174,20 @@ class ConfigApiIntegrationTests {
     }
 
     @Test
+    void configErrorsAreRenderedByTheAdminApiProblemHandlerWithTheOffendingField() throws Exception {
+        JsonNode notJson = this.json.readTree(put("/api/v1/config/handler-api", "{not json", null).body());
+        assertThat(notJson.get("title").asString()).isEqualTo("Invalid request");
+        assertThat(notJson.get("type").asString()).isEqualTo("https://meshkeeper.dev/problems/invalid-request");
+        assertThat(notJson.get("field").asString()).isEqualTo("body");
+        put("/api/v1/config/handler-api", "{\"properties\":{\"a\":\"1\"}}", null);
+        HttpResponse<String> wrongType = get("/api/v1/config/handler-api/diff?from=abc&to=1");
+        assertProblem(wrongType, 400, "from");
+        assertThat(this.json.readTree(wrongType.body()).get("title").asString()).isEqualTo("Invalid request");
+        JsonNode own = this.json.readTree(get("/api/v1/config/no-such-context").body());
+        assertThat(own.get("type").asString()).isEqualTo("https://meshkeeper.dev/problems/config/not-found");
+    }
+
+    @Test
     void staleIfMatchIsRejectedWith412AndChangesNothing() throws Exception {
         put("/api/v1/config/cas-api", "{\"properties\":{\"a\":\"1\"}}", null);
         put("/api/v1/config/cas-api", "{\"properties\":{\"a\":\"2\"}}", "\"1\"");

@@ -2,10 +2,6 @@ package dev.meshkeeper.registry.server;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +9,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.apache.zookeeper.server.PurgeTxnLog;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 import org.slf4j.Logger;
@@ -65,20 +57,21 @@ public final class RegistryServer implements AutoCloseable {
         if (this.running.get() != null) {
             throw new IllegalStateException("registry server is already running on port " + this.clientPort);
         }
-        InetAddress bindAddress = resolveBindAddress();
-        prepareDataDir();
+        InetAddress bindAddress = StartupChecks.resolveBindAddress(this.settings);
+        StartupChecks.prepareDataDir(this.settings);
         if (this.settings.isEnsemble()) {
-            prepareEnsemble(bindAddress);
+            StartupChecks.prepareEnsemble(this.settings);
         }
         if (!this.settings.clientPortEnabled() && this.secureClientPort == null) {
             throw new RegistryServerException("tls.plain-client-port-enabled", false, "the plain client port is "
                     + "disabled but no secure client port is set; set a secure client port or keep the plain one");
         }
         if (this.settings.clientPortEnabled()) {
-            checkPortFree(bindAddress, this.clientPort, "client-port", "client port");
+            StartupChecks.checkPortFree(bindAddress, this.clientPort, "client-port", "client port");
         }
         if (this.secureClientPort != null) {
-            checkPortFree(bindAddress, this.secureClientPort, "tls.secure-client-port", "secure client port");
+            StartupChecks.checkPortFree(bindAddress, this.secureClientPort, "tls.secure-client-port",
+                    "secure client port");
         }
         Properties properties = zooKeeperProperties();
         ZooKeeperServerEmbedded server;
@@ -112,7 +105,7 @@ public final class RegistryServer implements AutoCloseable {
         if (this.secureClientPort != null) {
             this.secureClientPort = server.getSecureClientPort();
         }
-        this.running.set(new Running(server, startPurging()));
+        this.running.set(new Running(server, SnapshotPurger.start(this.settings, this.clientPort)));
         logger.info("Registry server started: ZooKeeper {} on {}:{}{}, data in {}",
                 this.settings.isEnsemble() ? "ensemble member " + this.settings.myId() : "standalone",
                 this.settings.bindAddress(), this.settings.clientPortEnabled() ? this.clientPort : "(no plain port)",
@@ -223,146 +216,8 @@ public final class RegistryServer implements AutoCloseable {
         return ("0.0.0.0".equals(host) || "::".equals(host) || host.isBlank()) ? "127.0.0.1" : host;
     }
 
-    private InetAddress resolveBindAddress() {
-        try {
-            return InetAddress.getByName(this.settings.bindAddress());
-        }
-        catch (UnknownHostException ex) {
-            throw new RegistryServerException("bind-address", this.settings.bindAddress(), "bind address '"
-                    + this.settings.bindAddress() + "' is not a known host or IP address; use an address of "
-                    + "this machine, e.g. 127.0.0.1, or 0.0.0.0 for all interfaces", ex);
-        }
-    }
-
-    private void prepareDataDir() {
-        Path dataDir = this.settings.dataDir().toAbsolutePath();
-        try {
-            Files.createDirectories(dataDir);
-            Path probe = Files.createTempFile(dataDir, ".write-check", ".tmp");
-            Files.delete(probe);
-        }
-        catch (IOException | SecurityException ex) {
-            throw new RegistryServerException("data-dir", dataDir, "data dir " + dataDir
-                    + " is not a writable directory (" + ex + "); point it at a directory this process can write, "
-                    + "or fix its permissions", ex);
-        }
-    }
-
-    private void prepareEnsemble(InetAddress bindAddress) {
-        Integer myId = this.settings.myId();
-        String ids = this.settings.members().stream().map(member -> String.valueOf(member.id()))
-                .collect(Collectors.joining(", "));
-        if (myId == null) {
-            throw new RegistryServerException("ensemble.my-id", null, "ensemble members (ids " + ids
-                    + ") are configured but this member's id is not set; set it to one of " + ids);
-        }
-        EnsembleMember me = this.settings.members().stream().filter(member -> member.id() == myId).findFirst()
-                .orElseThrow(() -> new RegistryServerException("ensemble.my-id", myId, "this member's id " + myId
-                        + " is not in the ensemble list (ids " + ids + "); add member " + myId
-                        + " to the list or set the id to one of " + ids));
-        try {
-            InetAddress quorumAddress = InetAddress.getByName(me.host());
-            checkPortFree(quorumAddress, me.quorumPort(), "ensemble.members." + myId, "quorum port");
-            checkPortFree(quorumAddress, me.electionPort(), "ensemble.members." + myId, "election port");
-        }
-        catch (UnknownHostException ex) {
-            throw new RegistryServerException("ensemble.members." + myId, me.host(), "ensemble member " + myId
-                    + " host '" + me.host() + "' is not a known host or IP address", ex);
-        }
-        try {
-            Files.writeString(this.settings.dataDir().resolve("myid"), myId + "\n", StandardCharsets.US_ASCII);
-        }
-        catch (IOException ex) {
-            throw new RegistryServerException("data-dir", this.settings.dataDir(), "cannot write "
-                    + this.settings.dataDir().resolve("myid") + ": " + ex.getMessage(), ex);
-        }
-    }
-
-    private static void checkPortFree(InetAddress address, int port, String setting, String what) {
-        if (port == 0) {
-            return;
-        }
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(address, port));
-        }
-        catch (IOException ex) {
-            throw new RegistryServerException(setting, port, "ZooKeeper " + what + " " + port + " on "
-                    + address.getHostAddress() + " is already in use; stop the process that holds it or choose "
-                    + "another port", ex);
-        }
-    }
-
     Properties zooKeeperProperties() {
-        Properties properties = new Properties();
-        // Raw keys first, so that a typed setting can never be silently overridden by a raw one.
-        this.settings.zooKeeperProperties().forEach((key, value) -> {
-            String canonical = ZooKeeperConfigKeys.canonical(key);
-            String modelled = ZooKeeperConfigKeys.MODELLED.get(canonical);
-            if (modelled != null) {
-                throw new RegistryServerException("zookeeper." + key, value, "raw ZooKeeper key '" + canonical
-                        + "' is also a typed setting; set '" + modelled + "' instead");
-            }
-            properties.setProperty(canonical, value);
-        });
-        properties.putIfAbsent("admin.enableServer", "false");
-        properties.setProperty("dataDir", this.settings.dataDir().toAbsolutePath().toString());
-        if (this.settings.clientPortEnabled()) {
-            properties.setProperty("clientPort", String.valueOf(this.clientPort));
-            properties.setProperty("clientPortAddress", this.settings.bindAddress());
-        }
-        if (this.secureClientPort != null) {
-            // Only the port goes here: key and trust stores and their passwords are zookeeper.ssl.* system
-            // properties, so no secret is ever part of the configuration ZooKeeper writes to the base dir.
-            if (properties.containsKey("secureClientPort")) {
-                throw new RegistryServerException("zookeeper.secureClientPort", properties.get("secureClientPort"),
-                        "raw ZooKeeper key 'secureClientPort' is also a typed setting; set 'tls.secure-client-port' "
-                                + "instead");
-            }
-            properties.setProperty("secureClientPort", String.valueOf(this.secureClientPort));
-            properties.setProperty("secureClientPortAddress", this.settings.bindAddress());
-            properties.putIfAbsent("serverCnxnFactory", "org.apache.zookeeper.server.NettyServerCnxnFactory");
-        }
-        properties.setProperty("tickTime", String.valueOf(this.settings.tickTime().toMillis()));
-        if (this.settings.minSessionTimeout() != null) {
-            properties.setProperty("minSessionTimeout", String.valueOf(this.settings.minSessionTimeout().toMillis()));
-        }
-        if (this.settings.maxSessionTimeout() != null) {
-            properties.setProperty("maxSessionTimeout", String.valueOf(this.settings.maxSessionTimeout().toMillis()));
-        }
-        properties.setProperty("maxClientCnxns", String.valueOf(this.settings.maxClientConnections()));
-        // Purging runs on our own scheduler, which stops with the server (ZooKeeper's would outlive it).
-        properties.setProperty("autopurge.purgeInterval", "0");
-        if (this.settings.isEnsemble()) {
-            properties.putIfAbsent("initLimit", "10");
-            properties.putIfAbsent("syncLimit", "5");
-            for (EnsembleMember member : this.settings.members()) {
-                properties.setProperty("server." + member.id(), member.toSpec());
-            }
-        }
-        return properties;
-    }
-
-    private ScheduledExecutorService startPurging() {
-        Duration interval = this.settings.purgeInterval();
-        if (interval.isZero() || interval.isNegative()) {
-            return null;
-        }
-        ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "meshkeeper-registry-purge-" + this.clientPort);
-            thread.setDaemon(true);
-            return thread;
-        });
-        int retain = Math.max(3, this.settings.snapshotRetainCount());
-        purger.scheduleWithFixedDelay(() -> {
-            try {
-                PurgeTxnLog.purge(this.settings.dataDir().toFile(), this.settings.dataDir().toFile(), retain);
-            }
-            catch (IOException | RuntimeException ex) {
-                logger.warn("Purging old snapshots in {} failed: {}", this.settings.dataDir(), ex.toString());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        return purger;
+        return ZooKeeperConfiguration.of(this.settings, this.clientPort, this.secureClientPort);
     }
 
     /**
@@ -382,11 +237,11 @@ public final class RegistryServer implements AutoCloseable {
         }
     }
 
-    private record Running(ZooKeeperServerEmbedded server, ScheduledExecutorService purger) {
+    private record Running(ZooKeeperServerEmbedded server, SnapshotPurger purger) {
 
         void close() {
             if (this.purger != null) {
-                this.purger.shutdownNow();
+                this.purger.close();
             }
             this.server.close();
         }
