@@ -37,8 +37,11 @@ import org.springframework.validation.Validator;
  * <li>Each context loaded at start-up is watched with a Curator {@link CuratorCache}; when the cache has read the
  * context, it is compared with what was loaded, so a value written between the initial load and the start of the
  * watch is applied, not lost.</li>
- * <li>Changes arriving within {@code meshkeeper.config.coalesce-window} are applied together in one refresh, on one
- * thread, in the order ZooKeeper delivered them.</li>
+ * <li>A change after a quiet period is applied at once; changes arriving while a refresh runs, or within
+ * {@code meshkeeper.config.coalesce-window} after it, are applied together in the next refresh, so a burst of changes
+ * costs two refreshes and a steady stream at most one per window ({@code meshkeeper.config.leading-edge=false}: every
+ * change waits for the window, and changes within it are applied together in one refresh). Refreshes run one at a
+ * time, on one thread.</li>
  * <li>A change is bound and validated into a fresh instance of every {@code @ConfigurationProperties} bean whose
  * prefix covers the key before the property source is touched; if that fails, the key keeps its last good value in
  * the {@code Environment} and in the bean, a {@link ConfigRejectedEvent} is published, the counter
@@ -113,8 +116,8 @@ public final class LiveConfigRefresher implements SmartLifecycle {
                 new ChangeValidator(this.applicationContext.getEnvironment(), targets, conversionService(),
                         this.validator),
                 new PropertiesRebinder(this.applicationContext, targets, this, this.properties.isRefreshScope()),
-                new CoalescingScheduler(this.properties.getCoalesceWindow(), CoalescingScheduler.Timer.on(executor),
-                        this::refreshSafely),
+                new CoalescingScheduler(this.properties.getCoalesceWindow(), this.properties.isLeadingEdge(),
+                        CoalescingScheduler.Timer.on(executor), System::nanoTime, this::refreshSafely),
                 executor);
         contexts.start(this::changed);
     }
