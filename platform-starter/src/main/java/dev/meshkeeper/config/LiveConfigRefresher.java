@@ -3,6 +3,8 @@ package dev.meshkeeper.config;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +52,8 @@ import org.springframework.validation.Validator;
  * <li>Only the beans whose prefix covers an applied key are re-bound (through Spring Cloud's
  * {@link ConfigurationPropertiesRebinder}); {@code @RefreshScope} beans are refreshed only when a key was applied;
  * an {@link EnvironmentChangeEvent} with the applied keys is published.</li>
+ * <li>With an {@code ObservationRegistry} bean, each refresh that has changes to apply is observed as
+ * {@value #OBSERVATION}.</li>
  * </ul>
  * On connection loss the cache keeps the last values it saw: nothing is removed from the {@code Environment} while
  * ZooKeeper is unreachable; after reconnection Curator re-reads the contexts and any difference is applied.
@@ -60,6 +64,13 @@ import org.springframework.validation.Validator;
 public final class LiveConfigRefresher implements SmartLifecycle {
 
     private static final Log logger = LogFactory.getLog(LiveConfigRefresher.class);
+
+    /**
+     * The observation around each refresh that has changes to apply (when an {@code ObservationRegistry} bean
+     * exists): low-cardinality {@code outcome} ({@code applied}, {@code partly-rejected}, {@code rejected}),
+     * high-cardinality {@code keys} (the applied keys).
+     */
+    static final String OBSERVATION = "meshkeeper.config.apply";
 
     private enum State {
         LATENT, STARTED, STOPPED
@@ -86,11 +97,24 @@ public final class LiveConfigRefresher implements SmartLifecycle {
 
     private final RejectionLog rejections;
 
+    private final ObservationRegistry observations;
+
     private volatile Running running;
 
     LiveConfigRefresher(CuratorFramework curator, ConfigurableApplicationContext applicationContext,
             ConfigProperties properties, ConfigValueMask mask, Validator validator, MeterRegistry meters,
             Clock clock) {
+        this(curator, applicationContext, properties, mask, validator, meters, null, clock);
+    }
+
+    /**
+     * @param observations when not {@code null}, each refresh that has changes to apply is observed as
+     * {@value #OBSERVATION}
+     */
+    LiveConfigRefresher(CuratorFramework curator, ConfigurableApplicationContext applicationContext,
+            ConfigProperties properties, ConfigValueMask mask, Validator validator, MeterRegistry meters,
+            ObservationRegistry observations, Clock clock) {
+        this.observations = observations;
         this.curator = curator;
         this.applicationContext = applicationContext;
         this.properties = properties;
@@ -173,7 +197,7 @@ public final class LiveConfigRefresher implements SmartLifecycle {
     private void refresh(Running running) {
         long startedAt = System.nanoTime();
         running.contexts().adoptReloadedSources();
-        Map<WatchedContext, Map<String, String>> read = new LinkedHashMap<>();
+        Set<WatchedContext> read = new LinkedHashSet<>();
         List<ConfigChange> changes = new ArrayList<>();
         for (WatchedContext context : running.contexts().all()) {
             if (!context.isInitialized()) {
@@ -181,7 +205,7 @@ public final class LiveConfigRefresher implements SmartLifecycle {
             }
             Map<String, String> fresh = context.read();
             Map<String, String> current = context.source().values();
-            read.put(context, fresh);
+            read.add(context);
             for (ConfigChange change : ConfigChange.between(context, current, fresh)) {
                 if (!this.rejections.isStillRejected(change)) {
                     changes.add(change);
@@ -192,12 +216,30 @@ public final class LiveConfigRefresher implements SmartLifecycle {
         if (changes.isEmpty()) {
             return;
         }
+        if (this.observations == null) {
+            apply(running, read, changes, startedAt);
+            return;
+        }
+        Observation observation = Observation.createNotStarted(OBSERVATION, this.observations)
+                .contextualName("config refresh");
+        observation.observe(() -> {
+            List<ConfigChange> applied = apply(running, read, changes, startedAt);
+            observation.lowCardinalityKeyValue("outcome", applied.isEmpty() ? "rejected"
+                    : (applied.size() == changes.size()) ? "applied" : "partly-rejected");
+            observation.highCardinalityKeyValue("keys", String.join(",",
+                    applied.stream().map(ConfigChange::key).distinct().toList()));
+        });
+    }
+
+    /** Validates and applies {@code changes}; returns the applied ones. */
+    private List<ConfigChange> apply(Running running, Set<WatchedContext> read, List<ConfigChange> changes,
+            long startedAt) {
         Map<ConfigChange, ChangeValidator.Refusal> refused = this.properties.isValidate()
                 ? running.validator().refused(changes) : Map.of();
         refused.forEach(this.rejections::reject);
         List<ConfigChange> applied = changes.stream().filter((change) -> !refused.containsKey(change)).toList();
         Instant now = Instant.now(this.clock);
-        for (WatchedContext context : read.keySet()) {
+        for (WatchedContext context : read) {
             Map<String, String> next = new LinkedHashMap<>(context.source().values());
             boolean touched = false;
             for (ConfigChange change : applied) {
@@ -228,6 +270,7 @@ public final class LiveConfigRefresher implements SmartLifecycle {
                     .description("Time to validate and apply one coalesced burst of config changes")
                     .register(this.meters).record(System.nanoTime() - startedAt, TimeUnit.NANOSECONDS);
         }
+        return applied;
     }
 
     private void count(String outcome, int amount) {
