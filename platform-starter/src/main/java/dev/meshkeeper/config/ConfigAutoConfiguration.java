@@ -3,6 +3,7 @@ package dev.meshkeeper.config;
 import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.beans.factory.ObjectProvider;
@@ -47,14 +48,15 @@ public class ConfigAutoConfiguration {
     @ConditionalOnMissingBean
     LiveConfigRefresher liveConfigRefresher(ObjectProvider<CuratorFramework> curators,
             ConfigurableApplicationContext applicationContext, ConfigProperties properties,
-            ObjectProvider<ConfigValueMask> mask, ObjectProvider<MeterRegistry> meters) {
+            ObjectProvider<ConfigValueMask> mask, ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<ObservationRegistry> observations) {
         CuratorFramework curator = curators.getIfUnique();
         if (curator == null) {
             curator = applicationContext.getBean(BootstrapCuratorCloser.BEAN_NAME, CuratorFramework.class);
         }
         return new LiveConfigRefresher(curator, applicationContext, properties,
                 mask.getIfAvailable(ConfigValueMask::byKeyName), validator(applicationContext),
-                meters.getIfUnique(), Clock.systemUTC());
+                meters.getIfUnique(), observations.getIfUnique(), Clock.systemUTC());
     }
 
     @Bean

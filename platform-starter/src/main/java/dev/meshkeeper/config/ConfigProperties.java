@@ -13,8 +13,18 @@ public class ConfigProperties {
     /** Whether changes in ZooKeeper are applied live; also switches Spring Cloud Zookeeper's own watcher off. */
     private boolean enabled = true;
 
-    /** How long to wait after a change for more changes before applying them all in one refresh. */
+    /**
+     * How long changes are collected before they are applied together in one refresh: with the leading edge, the
+     * shortest time between two refreshes; without it, how long each change waits for more.
+     */
     private Duration coalesceWindow = Duration.ofMillis(5);
+
+    /**
+     * Whether a change after a quiet period is applied at once, collecting only the changes that arrive while it is
+     * applied or within the coalesce window after it; false makes every change wait for the window, so that values
+     * written together within it are validated and applied together.
+     */
+    private boolean leadingEdge = true;
 
     /** Whether changes are bound and validated into a fresh instance of each affected bean before being applied. */
     private boolean validate = true;
@@ -42,6 +52,14 @@ public class ConfigProperties {
 
     public void setCoalesceWindow(Duration coalesceWindow) {
         this.coalesceWindow = coalesceWindow;
+    }
+
+    public boolean isLeadingEdge() {
+        return this.leadingEdge;
+    }
+
+    public void setLeadingEdge(boolean leadingEdge) {
+        this.leadingEdge = leadingEdge;
     }
 
     public boolean isValidate() {

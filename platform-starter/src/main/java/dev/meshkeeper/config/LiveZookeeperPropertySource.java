@@ -45,13 +45,18 @@ final class LiveZookeeperPropertySource extends AbstractZookeeperPropertySource 
      * keys (a deferred log before the logging system is up).
      */
     static LiveZookeeperPropertySource copyOf(AbstractZookeeperPropertySource loaded, Log log) {
+        return new LiveZookeeperPropertySource(loaded.getName(), loaded.getContext(), loaded.getSource(),
+                valuesOf(loaded), log);
+    }
+
+    /** The values {@code source} shows, as strings (a {@code null} value as the empty string). */
+    static Map<String, String> valuesOf(AbstractZookeeperPropertySource source) {
         Map<String, String> values = new LinkedHashMap<>();
-        for (String name : loaded.getPropertyNames()) {
-            Object value = loaded.getProperty(name);
+        for (String name : source.getPropertyNames()) {
+            Object value = source.getProperty(name);
             values.put(name, (value != null) ? value.toString() : "");
         }
-        return new LiveZookeeperPropertySource(loaded.getName(), loaded.getContext(), loaded.getSource(), values,
-                log);
+        return values;
     }
 
     @Override

@@ -1,18 +1,18 @@
 package dev.meshkeeper.config;
 
-import dev.meshkeeper.zookeeper.ZooKeeperConnectionEvent;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.state.ConnectionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.cloud.context.refresh.ContextRefresher;
-import org.springframework.context.ApplicationListener;
 
 /**
  * Holds back a full configuration refresh ({@link ContextRefresher#refresh()} or
@@ -26,7 +26,7 @@ import org.springframework.context.ApplicationListener;
  * one. A refresh asked for in the instant between the loss of the connection and the client noticing it still
  * waits for the config loader.
  */
-final class RefreshDeferral implements ApplicationListener<ZooKeeperConnectionEvent>, DisposableBean {
+final class RefreshDeferral implements SmartInitializingSingleton, DisposableBean {
 
     private static final Logger logger = LoggerFactory.getLogger(RefreshDeferral.class);
 
@@ -40,6 +40,8 @@ final class RefreshDeferral implements ApplicationListener<ZooKeeperConnectionEv
     private final ObjectProvider<ContextRefresher> refresher;
 
     private final AtomicReference<Pending> pending = new AtomicReference<>(Pending.NONE);
+
+    private volatile AutoCloseable subscription;
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor((runnable) -> {
         Thread thread = new Thread(runnable, "meshkeeper-config-deferred-refresh");
@@ -77,9 +79,17 @@ final class RefreshDeferral implements ApplicationListener<ZooKeeperConnectionEv
         return this.pending.get();
     }
 
+    /** Follows the connection through the application's one connection monitor. */
     @Override
-    public void onApplicationEvent(ZooKeeperConnectionEvent event) {
-        if (event.getState().isConnected() && this.pending.get() != Pending.NONE) {
+    public void afterSingletonsInstantiated() {
+        ZooKeeperConnectionMonitor current = this.monitor.getIfAvailable();
+        if (current != null) {
+            this.subscription = current.subscribe((client, state) -> connectionChanged(state));
+        }
+    }
+
+    private void connectionChanged(ConnectionState state) {
+        if (state.isConnected() && this.pending.get() != Pending.NONE) {
             try {
                 this.executor.execute(this::runPending);
             }
@@ -110,7 +120,11 @@ final class RefreshDeferral implements ApplicationListener<ZooKeeperConnectionEv
     }
 
     @Override
-    public void destroy() {
+    public void destroy() throws Exception {
+        AutoCloseable current = this.subscription;
+        if (current != null) {
+            current.close();
+        }
         this.executor.shutdownNow();
     }
 }

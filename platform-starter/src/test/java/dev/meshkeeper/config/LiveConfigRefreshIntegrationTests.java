@@ -126,7 +126,9 @@ class LiveConfigRefreshIntegrationTests {
 
         write(CONTEXT + "/orders/max-quantity", "25");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> this.orders.getMaxQuantity() == 25);
+        // The value is set during the rebind, the bind count at its end.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> this.orders.getMaxQuantity() == 25 && this.orders.binds() > ordersBinds);
         assertThat(this.environment.getProperty("orders.max-quantity")).isEqualTo("25");
         assertThat(this.orders.binds()).isEqualTo(ordersBinds + 1);
         assertThat(this.inventory.binds()).isEqualTo(inventoryBinds);
@@ -195,8 +197,9 @@ class LiveConfigRefreshIntegrationTests {
         assertThat(this.recorder.rejections).hasSize(1);
     }
 
+    /** The first write is applied at once, the rest of the burst together in the next refresh. */
     @Test
-    void burstOfChangesIsAppliedInOneRefresh() throws Exception {
+    void burstOfWritesIsAppliedInFarFewerRefreshesEndingAtTheLastValues() throws Exception {
         write(CONTEXT + "/orders/max-quantity", "100");
         await().atMost(Duration.ofSeconds(10)).until(() -> this.orders.getMaxQuantity() == 100);
         this.recorder.changes.clear();
@@ -213,10 +216,13 @@ class LiveConfigRefreshIntegrationTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> this.orders.getMaxQuantity() == 110
                 && "south".equals(this.inventory.getWarehouse()));
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(this.recorder.changes).hasSize(1));
-        assertThat(this.recorder.changes.get(0)).containsExactlyInAnyOrder("orders.max-quantity",
-                "inventory.warehouse");
-        assertThat(counter("applied")).isEqualTo(appliedBefore + 2);
+                .untilAsserted(() -> assertThat(this.recorder.changes).isNotEmpty().hasSizeLessThanOrEqualTo(3));
+        assertThat(this.recorder.changes).as("11 writes, far fewer refreshes").hasSizeLessThanOrEqualTo(3);
+        assertThat(this.recorder.changes.stream().flatMap(List::stream).distinct())
+                .containsExactlyInAnyOrder("orders.max-quantity", "inventory.warehouse");
+        assertThat(this.environment.getProperty("orders.max-quantity")).isEqualTo("110");
+        assertThat(counter("applied")).isEqualTo(
+                appliedBefore + this.recorder.changes.stream().mapToInt(List::size).sum());
         assertThat(this.meters.get("meshkeeper.config.refresh").timer().count()).isPositive();
     }
 
@@ -246,7 +252,12 @@ class LiveConfigRefreshIntegrationTests {
         write(CONTEXT + "/greeting/text", "bonjour");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> "bonjour".equals(this.greeting.text()));
-        assertThat(Greeting.created.get()).isEqualTo(created + 1);
+        // Created again by the refresh; once per refresh that applied a key (the write creates the parent
+        // znode /greeting and then /greeting/text: with the leading edge these may be two refreshes).
+        assertThat(Greeting.created.get()).isGreaterThan(created);
+        int recreated = Greeting.created.get();
+        this.greeting.text();
+        assertThat(Greeting.created.get()).as("not recreated without a refresh").isEqualTo(recreated);
     }
 
     @Test

@@ -8,10 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.retry.RetryOneTime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,8 +47,10 @@ import org.springframework.core.env.Environment;
  * Config write to ZooKeeper → the {@code @ConfigurationProperties} bean holds the new value, end to end against a
  * real in-process ZooKeeper. {@code path=meshkeeper}: Meshkeeper's targeted refresh (default coalesce window);
  * {@code path=spring-cloud}: Spring Cloud Zookeeper's default path ({@code ConfigWatcher} → {@code RefreshEvent} →
- * {@code ContextRefresher.refresh()}), selected with {@code meshkeeper.config.enabled=false}. {@code beans} is the
- * number of {@code @ConfigurationProperties} beans in the context. One sample = one write and the wait until the
+ * {@code ContextRefresher.refresh()}), selected with {@code meshkeeper.config.enabled=false};
+ * {@code path=raw-watch}: the floor, a Curator {@link CuratorCache} listener of its own client on the same node that
+ * parses the value and hands it to the same waiting bean (no application; {@code beans} does not apply). {@code beans}
+ * is the number of {@code @ConfigurationProperties} beans in the context. One sample = one write and the wait until the
  * bean sees it (bounded: a sample that does not arrive within 30 s fails the run). ZooKeeper runs with
  * {@code forceSync=no}: the disk flush of each write would add the same delay to both paths.
  */
@@ -59,7 +64,7 @@ public class ConfigRefreshBenchmark {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @Param({ "meshkeeper", "spring-cloud" })
+    @Param({ "raw-watch", "meshkeeper", "spring-cloud" })
     public String path;
 
     @Param({ "1", "200" })
@@ -72,6 +77,10 @@ public class ConfigRefreshBenchmark {
     private CuratorFramework writer;
 
     private ConfigurableApplicationContext application;
+
+    private CuratorFramework watcher;
+
+    private CuratorCache watch;
 
     private BenchProperties target;
 
@@ -93,6 +102,10 @@ public class ConfigRefreshBenchmark {
         String name = "config-bench-" + this.path + "-" + this.beans;
         this.znode = "/config/" + name + "/bench/value";
         this.writer.create().creatingParentsIfNeeded().forPath(this.znode, "0".getBytes(StandardCharsets.UTF_8));
+        if ("raw-watch".equals(this.path)) {
+            startRawWatch();
+            return;
+        }
         this.application = new SpringApplicationBuilder(BenchApplication.class).web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF).logStartupInfo(false)
                 .run("--spring.application.name=" + name, "--spring.config.import=zookeeper:",
@@ -105,6 +118,25 @@ public class ConfigRefreshBenchmark {
         if (this.target.getValue() != 0) {
             throw new IllegalStateException("the benchmark bean did not load bench.value from " + this.znode);
         }
+    }
+
+    private void startRawWatch() throws InterruptedException {
+        this.watcher = CuratorFrameworkFactory.newClient(this.server.connectString(), new RetryOneTime(100));
+        this.watcher.start();
+        this.watcher.blockUntilConnected(30, TimeUnit.SECONDS);
+        BenchProperties bean = new BenchProperties();
+        CountDownLatch initialized = new CountDownLatch(1);
+        this.watch = CuratorCache.build(this.watcher, this.znode, CuratorCache.Options.SINGLE_NODE_CACHE);
+        this.watch.listenable().addListener(CuratorCacheListener.builder().forCreatesAndChanges((oldData, data) -> {
+            if (data.getData() != null) {
+                bean.setValue(Integer.parseInt(new String(data.getData(), StandardCharsets.UTF_8)));
+            }
+        }).forInitialized(initialized::countDown).build());
+        this.watch.start();
+        if (!initialized.await(30, TimeUnit.SECONDS) || bean.getValue() != 0) {
+            throw new IllegalStateException("the raw watch did not read " + this.znode);
+        }
+        this.target = bean;
     }
 
     @Benchmark
@@ -121,6 +153,12 @@ public class ConfigRefreshBenchmark {
     public void stop() throws IOException {
         if (this.application != null) {
             this.application.close();
+        }
+        if (this.watch != null) {
+            this.watch.close();
+        }
+        if (this.watcher != null) {
+            this.watcher.close();
         }
         if (this.writer != null) {
             this.writer.close();
