@@ -328,14 +328,16 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
         return new Definition(name, path, methods, rate, burst, limit.getRateProperty());
     }
 
+    @SuppressWarnings("deprecation")
     private static RuntimeException invalid(String key, Object value, String problem, boolean startUp) {
         String remedy = switch (key.substring(key.lastIndexOf('.') + 1)) {
-            case "burst" -> "write a number of requests >= 1, or leave it unset for one second's worth";
-            case "path" -> "write an Ant pattern starting with '/', e.g. /inventory/**";
-            default -> "write a number of requests per second >= 0 for the whole service, or leave it unset for no limit";
+            case "burst" -> "Set " + key + " to a number of requests >= 1, or leave it unset for one second's worth.";
+            case "path" -> "Set " + key + " to an Ant pattern starting with '/', e.g. /inventory/**.";
+            default -> "Set " + key + " to a number of requests per second >= 0 for the whole service, or leave it "
+                    + "unset for no limit.";
         };
-        String message = key + " '" + value + "' " + problem + "; " + remedy;
-        return startUp ? new InvalidRateLimitException(key, value, message) : new IllegalArgumentException(message);
+        return startUp ? new InvalidRateLimitException(key, value, problem, remedy)
+                : new IllegalArgumentException(key + " '" + value + "' " + problem + "; " + remedy);
     }
 
     static Limit build(Definition definition, double fraction) {
