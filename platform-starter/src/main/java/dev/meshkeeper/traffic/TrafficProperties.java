@@ -93,5 +93,28 @@ public class TrafficProperties {
         public void setRateProperty(String rateProperty) {
             this.rateProperty = rateProperty;
         }
+
+        /** Checks the values of the limit whose properties start with {@code base}. */
+        @SuppressWarnings("deprecation")
+        void validate(String base) {
+            if (this.rate != null && (this.rate.isNaN() || this.rate.isInfinite() || this.rate < 0)) {
+                throw invalidRate(base + ".rate", this.rate, "is not a rate");
+            }
+            if (this.burst != null && (this.burst.isNaN() || this.burst.isInfinite() || this.burst < 1)) {
+                throw new InvalidRateLimitException(base + ".burst", this.burst, "is not a burst size",
+                        "Set " + base + ".burst to a number of requests >= 1, or leave it unset for one second's "
+                                + "worth.");
+            }
+            if (this.path != null && !this.path.isBlank() && !this.path.trim().startsWith("/")) {
+                throw new InvalidRateLimitException(base + ".path", this.path, "is not an Ant path pattern",
+                        "Set " + base + ".path to an Ant pattern starting with '/', e.g. /inventory/**.");
+            }
+        }
+
+        @SuppressWarnings("deprecation")
+        static InvalidRateLimitException invalidRate(String key, Object value, String problem) {
+            return new InvalidRateLimitException(key, value, problem, "Set " + key + " to a number of requests per "
+                    + "second >= 0 for the whole service, or leave it unset for no limit.");
+        }
     }
 }
