@@ -15,9 +15,9 @@ public final class MeshkeeperPropertyFailureAnalyzer extends AbstractFailureAnal
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidMeshkeeperPropertyException cause) {
-        return new FailureAnalysis(cause.getMessage() + ".",
-                cause.getRemedy() + " (in application.properties, an environment variable or a --"
-                        + cause.getProperty() + "=... argument)",
-                cause);
+        String remedy = cause.getRemedy().endsWith(".")
+                ? cause.getRemedy().substring(0, cause.getRemedy().length() - 1) : cause.getRemedy();
+        return new FailureAnalysis(cause.getMessage() + ".", remedy + " (in application.properties, an environment "
+                + "variable or a --" + cause.getProperty() + "=... argument).", cause);
     }
 }

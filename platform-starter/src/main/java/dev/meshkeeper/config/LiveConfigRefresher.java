@@ -54,6 +54,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
+import org.springframework.validation.ObjectError;
+import org.springframework.validation.SimpleErrors;
 import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
@@ -402,8 +404,8 @@ public final class LiveConfigRefresher implements SmartLifecycle {
             handler = new ValidationBindHandler(handler, this.validator);
         }
         try {
-            binder.bindOrCreate(target.prefix, target.bindable, handler);
-            return null;
+            Object candidate = binder.bindOrCreate(target.prefix, target.bindable, handler);
+            return selfValidate(candidate);
         }
         catch (BindException ex) {
             return describe(ex);
@@ -411,6 +413,22 @@ public final class LiveConfigRefresher implements SmartLifecycle {
         catch (RuntimeException ex) {
             return ex.getMessage();
         }
+    }
+
+    /**
+     * A properties class that is itself a Spring {@link Validator} is validated by Spring Boot whenever it is bound;
+     * the candidate is validated the same way, so that a change it refuses never reaches the live bean.
+     */
+    private static String selfValidate(Object candidate) {
+        if (candidate instanceof Validator self && self.supports(candidate.getClass())) {
+            SimpleErrors errors = new SimpleErrors(candidate);
+            self.validate(candidate, errors);
+            if (errors.hasErrors()) {
+                return errors.getAllErrors().stream().map(ObjectError::getDefaultMessage)
+                        .collect(Collectors.joining("; "));
+            }
+        }
+        return null;
     }
 
     private static String describe(BindException ex) {

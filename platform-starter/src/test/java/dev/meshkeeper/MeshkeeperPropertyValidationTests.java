@@ -1,0 +1,69 @@
+package dev.meshkeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import dev.meshkeeper.load.LoadProperties;
+import dev.meshkeeper.loadbalancer.LoadBalancingProperties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * An invalid Meshkeeper property stops a real application at start-up, and the failure report comes from the one
+ * {@link MeshkeeperPropertyFailureAnalyzer}: it names the property, the value and what to write instead, ahead of
+ * Spring Boot's generic report of the binding failure.
+ */
+@Timeout(60)
+@ExtendWith(OutputCaptureExtension.class)
+class MeshkeeperPropertyValidationTests {
+
+    @Test
+    void anInvalidLoadPropertyStopsStartUpWithTheOneAnalysis(CapturedOutput output) {
+        assertStartUpFails(output, LoadApplication.class, "--meshkeeper.load.hysteresis=1.5",
+                "meshkeeper.load.hysteresis '1.5' is out of range; it must be at least 0 and below 1.",
+                "Set meshkeeper.load.hysteresis to a value such as 0.05");
+    }
+
+    @Test
+    void anInvalidBalancingPropertyStopsStartUpWithTheOneAnalysis(CapturedOutput output) {
+        assertStartUpFails(output, BalancingApplication.class,
+                "--meshkeeper.loadbalancer.clients.inventory-service.strategy=fastest",
+                "meshkeeper.loadbalancer.clients.inventory-service.strategy 'fastest' is unknown; use one of "
+                        + "round-robin, weighted, least-loaded.",
+                "Set meshkeeper.loadbalancer.clients.inventory-service.strategy to one of");
+    }
+
+    static void assertStartUpFails(CapturedOutput output, Class<?> application, String property,
+            String description, String action) {
+        assertThatExceptionOfType(RuntimeException.class)
+                .isThrownBy(() -> new SpringApplicationBuilder(application).web(WebApplicationType.NONE)
+                        .run("--spring.main.banner-mode=off", "--spring.cloud.zookeeper.config.enabled=false", property)
+                        .close())
+                .satisfies((failure) -> assertThat(failure).hasRootCauseInstanceOf(
+                        InvalidMeshkeeperPropertyException.class));
+        String report = output.getOut().substring(output.getOut().lastIndexOf("APPLICATION FAILED TO START"));
+        assertThat(report).contains("Description:\n\n" + description)
+                .contains("Action:\n\n" + action)
+                .contains("(in application.properties, an environment variable or a --"
+                        + property.substring(2, property.indexOf('=')) + "=... argument)");
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(LoadProperties.class)
+    static class LoadApplication {
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(LoadBalancingProperties.class)
+    static class BalancingApplication {
+
+    }
+}
