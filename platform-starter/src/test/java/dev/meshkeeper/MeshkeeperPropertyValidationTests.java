@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import dev.meshkeeper.load.LoadProperties;
 import dev.meshkeeper.loadbalancer.LoadBalancingProperties;
+import dev.meshkeeper.traffic.TrafficProperties;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
@@ -40,19 +44,47 @@ class MeshkeeperPropertyValidationTests {
                 "Set meshkeeper.loadbalancer.clients.inventory-service.strategy to one of");
     }
 
+    @Test
+    void anInvalidRateLimitStopsStartUpWithTheOneAnalysis(CapturedOutput output) {
+        assertStartUpFails(output, TrafficApplication.class, "--meshkeeper.traffic.rate-limits.quotes.rate=-1",
+                "meshkeeper.traffic.rate-limits.quotes.rate '-1.0' is not a rate.",
+                "Set meshkeeper.traffic.rate-limits.quotes.rate to a number of requests per second >= 0 for the "
+                        + "whole service, or leave it unset for no limit");
+    }
+
+    @Test
+    void anInvalidCircuitBreakerSettingStopsStartUpWithTheOneAnalysis(CapturedOutput output) {
+        assertStartUpFails(output, TrafficApplication.class,
+                "--meshkeeper.traffic.circuit-breaker.clients.pricing-service.sliding-window-size=0",
+                "meshkeeper.traffic.circuit-breaker.clients.pricing-service.sliding-window-size '0' is invalid; "
+                        + "use at least 1.",
+                "Set meshkeeper.traffic.circuit-breaker.clients.pricing-service.sliding-window-size to at least 1");
+    }
+
     static void assertStartUpFails(CapturedOutput output, Class<?> application, String property,
             String description, String action) {
         assertThatExceptionOfType(RuntimeException.class)
                 .isThrownBy(() -> new SpringApplicationBuilder(application).web(WebApplicationType.NONE)
                         .run("--spring.main.banner-mode=off", "--spring.cloud.zookeeper.config.enabled=false", property)
                         .close())
-                .satisfies((failure) -> assertThat(failure).hasRootCauseInstanceOf(
-                        InvalidMeshkeeperPropertyException.class));
+                .satisfies((failure) -> {
+                    assertThat(failure).hasRootCauseInstanceOf(InvalidMeshkeeperPropertyException.class);
+                    assertThat(causes(failure)).as("refused while binding, not later")
+                            .anyMatch(BindException.class::isInstance);
+                });
         String report = output.getOut().substring(output.getOut().lastIndexOf("APPLICATION FAILED TO START"));
         assertThat(report).contains("Description:\n\n" + description)
                 .contains("Action:\n\n" + action)
                 .contains("(in application.properties, an environment variable or a --"
                         + property.substring(2, property.indexOf('=')) + "=... argument)");
+    }
+
+    private static List<Throwable> causes(Throwable failure) {
+        List<Throwable> causes = new ArrayList<>();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            causes.add(cause);
+        }
+        return causes;
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -66,4 +98,11 @@ class MeshkeeperPropertyValidationTests {
     static class BalancingApplication {
 
     }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(TrafficProperties.class)
+    static class TrafficApplication {
+
+    }
+
 }

@@ -37,14 +37,17 @@ import org.springframework.core.env.Environment;
  * only, never ZooKeeper.
  * <p>
  * While ZooKeeper is unreachable the last known membership stays in force (the watched cache keeps its content), so
- * the shares stay as they were until the cache hears of a change again. Limits are re-read from the environment when
- * it changes: a limit whose new value is invalid keeps its last good limiter and the problem is logged once.
+ * the shares stay as they were until the cache hears of a change again. The limits come from the
+ * {@link TrafficProperties} bean: a live change of {@code meshkeeper.traffic.*} is validated before it is applied
+ * and re-bound like every other property, then {@link #environmentChanged(Set)} rebuilds the limits that changed.
+ * The value of a property named by {@code rate-property} is read from the environment; an invalid new value of it
+ * keeps the last good limit and is logged once.
  */
 public class ClusterRateLimits implements MembershipListener, Closeable {
 
     private static final Log logger = LogFactory.getLog(ClusterRateLimits.class);
 
-    static final String PREFIX = "meshkeeper.traffic";
+    static final String PREFIX = TrafficProperties.PREFIX;
 
     private final Supplier<TrafficProperties> properties;
 
@@ -91,13 +94,27 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
     }
 
     /**
-     * @param environment where the limits (and rates named by {@code rate-property}) are read, now and on changes
+     * @param properties the bound (and re-bound on live changes) {@code meshkeeper.traffic.*} properties
+     * @param environment where the rates named by {@code rate-property} are read, now and on changes
      * @param serviceId this application's service id ({@code spring.application.name}), whose instances share
      * @param registration this instance's registration (its id and weight), {@code null} when it does not register
      * @param watchedInstances the watched instances, {@code null} without discovery (then the instance admits the
      * whole rate)
      * @param meterRegistry where admissions and the local share are reported
+     * @throws InvalidMeshkeeperPropertyException when a limit cannot work
      */
+    public ClusterRateLimits(TrafficProperties properties, Environment environment, String serviceId,
+            Supplier<InstanceRegistration> registration, WatchedInstances watchedInstances,
+            MeterRegistry meterRegistry) {
+        this(() -> properties, environment, serviceId, registration, watchedInstances, meterRegistry);
+    }
+
+    /**
+     * Limits that bind {@code meshkeeper.traffic.*} from the environment themselves, again on every change.
+     * @deprecated use {@link #ClusterRateLimits(TrafficProperties, Environment, String, Supplier, WatchedInstances,
+     * MeterRegistry)} with the {@link TrafficProperties} bean, whose live changes are validated before they apply
+     */
+    @Deprecated(since = "0.1.0")
     public ClusterRateLimits(ConfigurableEnvironment environment, String serviceId,
             Supplier<InstanceRegistration> registration, WatchedInstances watchedInstances,
             MeterRegistry meterRegistry) {

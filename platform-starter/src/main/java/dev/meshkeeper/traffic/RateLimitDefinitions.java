@@ -9,7 +9,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * Turns the bound {@link TrafficProperties} into the definitions of the limits, reading the rate of a limit with a
- * {@code rate-property} from the property it names, and checks that each value can work.
+ * {@code rate-property} from the property it names. The {@code meshkeeper.traffic.rate-limits.*} values themselves
+ * were validated when they were bound ({@link TrafficProperties#validate()}); the value of a referenced property
+ * belongs to the application and is checked here.
  */
 final class RateLimitDefinitions {
 
@@ -35,7 +37,7 @@ final class RateLimitDefinitions {
      */
     @SuppressWarnings("deprecation")
     ClusterRateLimits.Definition define(String name, TrafficProperties.RateLimit limit) {
-        String base = ClusterRateLimits.PREFIX + ".rate-limits." + name;
+        String base = TrafficProperties.PREFIX + ".rate-limits." + name;
         limit.validate(base);
         Double rate = limit.getRate();
         String rateProperty = limit.getRateProperty();

@@ -1,5 +1,6 @@
 package dev.meshkeeper.traffic;
 
+import dev.meshkeeper.ValidatedProperties;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,12 +8,17 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Traffic control: cluster-wide rate limits, each instance enforcing its share of a global quota. Changeable live
- * (e.g. from {@code /config/<application>/meshkeeper/traffic/rate-limits/<name>/rate} in ZooKeeper): an invalid
- * new value is rejected with a warning naming the property, and the last good limit stays.
+ * Traffic control ({@code meshkeeper.traffic.*}): cluster-wide rate limits, each instance enforcing its share of a
+ * global quota, and (inherited from {@link ResilienceProperties}) retries and circuit breaking of load-balanced
+ * calls. This is the one properties bean bound to the prefix. Changeable live (e.g. from
+ * {@code /config/<application>/meshkeeper/traffic/rate-limits/<name>/rate} in ZooKeeper): the change is validated
+ * before it is applied; an invalid value is rejected with a warning naming the property, and the last good value
+ * stays in force.
  */
-@ConfigurationProperties("meshkeeper.traffic")
-public class TrafficProperties {
+@ConfigurationProperties(TrafficProperties.PREFIX)
+public class TrafficProperties extends ResilienceProperties implements ValidatedProperties {
+
+    static final String PREFIX = "meshkeeper.traffic";
 
     /** Whether cluster-wide rate limits are enforced. */
     private boolean enabled = true;
@@ -34,6 +40,16 @@ public class TrafficProperties {
 
     public void setRateLimits(Map<String, RateLimit> rateLimits) {
         this.rateLimits = rateLimits;
+    }
+
+    @Override
+    public void validate() {
+        this.rateLimits.forEach((name, limit) -> {
+            if (limit != null) {
+                limit.validate(PREFIX + ".rate-limits." + name);
+            }
+        });
+        validateCircuitBreakers();
     }
 
     /** One cluster-wide limit: a route (or {@code @RateLimited} handlers) and its global rate. */
