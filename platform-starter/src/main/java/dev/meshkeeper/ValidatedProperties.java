@@ -1,5 +1,7 @@
 package dev.meshkeeper;
 
+import java.time.Duration;
+import org.apache.curator.utils.PathUtils;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -29,5 +31,30 @@ public interface ValidatedProperties extends Validator {
     @Override
     default void validate(Object target, Errors errors) {
         ((ValidatedProperties) target).validate();
+    }
+
+    /**
+     * Checks that a duration is set and not negative.
+     * @throws InvalidMeshkeeperPropertyException naming the property, with {@code example} in the remedy
+     */
+    static void requireNotNegative(String property, Duration value, String example) {
+        if (value == null || value.isNegative()) {
+            throw new InvalidMeshkeeperPropertyException(property, value, "is not zero or a positive duration",
+                    "Set " + property + " to a duration such as " + example + ".");
+        }
+    }
+
+    /**
+     * Checks that a value is an absolute ZooKeeper path.
+     * @throws InvalidMeshkeeperPropertyException naming the property, with {@code example} in the remedy
+     */
+    static void requireZnodePath(String property, String value, String example) {
+        try {
+            PathUtils.validatePath(value);
+        }
+        catch (IllegalArgumentException | NullPointerException ex) {
+            throw new InvalidMeshkeeperPropertyException(property, value, "is not a znode path (" + ex.getMessage()
+                    + ")", "Set " + property + " to an absolute path such as " + example + ".");
+        }
     }
 }

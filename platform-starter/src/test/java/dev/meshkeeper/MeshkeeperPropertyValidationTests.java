@@ -3,7 +3,9 @@ package dev.meshkeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import dev.meshkeeper.discovery.MeshkeeperDiscoveryProperties;
 import dev.meshkeeper.load.LoadProperties;
+import dev.meshkeeper.lock.LockProperties;
 import dev.meshkeeper.loadbalancer.LoadBalancingProperties;
 import dev.meshkeeper.traffic.TrafficProperties;
 import java.util.ArrayList;
@@ -61,6 +63,20 @@ class MeshkeeperPropertyValidationTests {
                 "Set meshkeeper.traffic.circuit-breaker.clients.pricing-service.sliding-window-size to at least 1");
     }
 
+    @Test
+    void anInvalidLockRootStopsStartUpWithTheOneAnalysis(CapturedOutput output) {
+        assertStartUpFails(output, LockApplication.class, "--meshkeeper.lock.root=locks",
+                "meshkeeper.lock.root 'locks' is not a znode path",
+                "Set meshkeeper.lock.root to an absolute path such as /meshkeeper/locks");
+    }
+
+    @Test
+    void aNegativeDiscoveryDurationStopsStartUpWithTheOneAnalysis(CapturedOutput output) {
+        assertStartUpFails(output, DiscoveryApplication.class, "--meshkeeper.discovery.removal-grace=-1s",
+                "meshkeeper.discovery.removal-grace 'PT-1S' is not zero or a positive duration.",
+                "Set meshkeeper.discovery.removal-grace to a duration such as 10s");
+    }
+
     static void assertStartUpFails(CapturedOutput output, Class<?> application, String property,
             String description, String action) {
         assertThatExceptionOfType(RuntimeException.class)
@@ -105,4 +121,15 @@ class MeshkeeperPropertyValidationTests {
 
     }
 
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(LockProperties.class)
+    static class LockApplication {
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(MeshkeeperDiscoveryProperties.class)
+    static class DiscoveryApplication {
+
+    }
 }
