@@ -21,6 +21,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
+import org.springframework.validation.SimpleErrors;
 import org.springframework.validation.Validator;
 
 /**
@@ -103,6 +105,22 @@ final class ChangeValidator {
         return candidate;
     }
 
+    /**
+     * A properties class that is itself a Spring {@link Validator} is validated by Spring Boot whenever it is bound;
+     * the candidate is validated the same way, so that a change it refuses never reaches the live bean.
+     */
+    private static String selfValidate(Object candidate) {
+        if (candidate instanceof Validator self && self.supports(candidate.getClass())) {
+            SimpleErrors errors = new SimpleErrors(candidate);
+            self.validate(candidate, errors);
+            if (errors.hasErrors()) {
+                return errors.getAllErrors().stream().map(ObjectError::getDefaultMessage)
+                        .collect(Collectors.joining("; "));
+            }
+        }
+        return null;
+    }
+
     private String bindAndValidate(Binder binder, PropertiesTarget target) {
         BindHandler handler = new IgnoreTopLevelConverterNotFoundBindHandler();
         if (target.annotation().ignoreInvalidFields()) {
@@ -112,8 +130,8 @@ final class ChangeValidator {
             handler = new ValidationBindHandler(handler, this.validator);
         }
         try {
-            binder.bindOrCreate(target.prefix(), target.bindable(), handler);
-            return null;
+            Object candidate = binder.bindOrCreate(target.prefix(), target.bindable(), handler);
+            return selfValidate(candidate);
         }
         catch (BindException ex) {
             return describe(ex);

@@ -1,5 +1,6 @@
 package dev.meshkeeper.config;
 
+import dev.meshkeeper.ValidatedProperties;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -8,7 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * optional:zookeeper:}), Meshkeeper watches them and applies changes to the running application.
  */
 @ConfigurationProperties("meshkeeper.config")
-public class ConfigProperties {
+public class ConfigProperties implements ValidatedProperties {
 
     /** Whether changes in ZooKeeper are applied live; also switches Spring Cloud Zookeeper's own watcher off. */
     private boolean enabled = true;
@@ -84,5 +85,10 @@ public class ConfigProperties {
 
     public void setDeferRefreshDuringOutage(boolean deferRefreshDuringOutage) {
         this.deferRefreshDuringOutage = deferRefreshDuringOutage;
+    }
+
+    @Override
+    public void validate() {
+        ValidatedProperties.requireNotNegative("meshkeeper.config.coalesce-window", this.coalesceWindow, "5ms");
     }
 }

@@ -1,12 +1,14 @@
 package dev.meshkeeper.data;
 
+import dev.meshkeeper.InvalidMeshkeeperPropertyException;
+import dev.meshkeeper.ValidatedProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Shared data over the application's single ZooKeeper connection ({@code meshkeeper.data.*}).
  */
 @ConfigurationProperties("meshkeeper.data")
-public class DataProperties {
+public class DataProperties implements ValidatedProperties {
 
     /** Whether the SharedData bean is available. */
     private boolean enabled = true;
@@ -50,5 +52,18 @@ public class DataProperties {
 
     public void setUpdateAttempts(int updateAttempts) {
         this.updateAttempts = updateAttempts;
+    }
+
+    @Override
+    public void validate() {
+        ValidatedProperties.requireZnodePath("meshkeeper.data.root", this.root, "/meshkeeper/data");
+        if (this.maxEntries < 1) {
+            throw new InvalidMeshkeeperPropertyException("meshkeeper.data.max-entries", this.maxEntries,
+                    "is below 1", "Set meshkeeper.data.max-entries to 1 or more, e.g. 10000.");
+        }
+        if (this.updateAttempts < 1) {
+            throw new InvalidMeshkeeperPropertyException("meshkeeper.data.update-attempts", this.updateAttempts,
+                    "is below 1", "Set meshkeeper.data.update-attempts to 1 or more, e.g. 16.");
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.meshkeeper.discovery;
 
+import dev.meshkeeper.InvalidMeshkeeperPropertyException;
+import dev.meshkeeper.ValidatedProperties;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -9,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Zookeeper's ({@code spring.cloud.zookeeper.discovery.*}: root, instance host/port/id, initial status).
  */
 @ConfigurationProperties("meshkeeper.discovery")
-public class MeshkeeperDiscoveryProperties {
+public class MeshkeeperDiscoveryProperties implements ValidatedProperties {
 
     /** Whether Meshkeeper discovery (watched cache, status, metadata, graceful deregistration) is on. */
     private boolean enabled = true;
@@ -82,10 +84,6 @@ public class MeshkeeperDiscoveryProperties {
     }
 
     public void setWeight(Integer weight) {
-        if (weight != null && weight < 1) {
-            throw new IllegalArgumentException("meshkeeper.discovery.weight must be 1 or more but was " + weight
-                    + "; set a positive integer (1 is the default weight)");
-        }
         this.weight = weight;
     }
 
@@ -102,7 +100,7 @@ public class MeshkeeperDiscoveryProperties {
     }
 
     public void setDrainTimeout(Duration drainTimeout) {
-        this.drainTimeout = nonNegative("meshkeeper.discovery.drain-timeout", drainTimeout);
+        this.drainTimeout = drainTimeout;
     }
 
     public Duration getPropagationDelay() {
@@ -110,7 +108,7 @@ public class MeshkeeperDiscoveryProperties {
     }
 
     public void setPropagationDelay(Duration propagationDelay) {
-        this.propagationDelay = nonNegative("meshkeeper.discovery.propagation-delay", propagationDelay);
+        this.propagationDelay = propagationDelay;
     }
 
     public boolean isHealthDrivesStatus() {
@@ -126,7 +124,7 @@ public class MeshkeeperDiscoveryProperties {
     }
 
     public void setHealthCheckInterval(Duration healthCheckInterval) {
-        this.healthCheckInterval = nonNegative("meshkeeper.discovery.health-check-interval", healthCheckInterval);
+        this.healthCheckInterval = healthCheckInterval;
     }
 
     public Duration getCacheStartTimeout() {
@@ -134,7 +132,7 @@ public class MeshkeeperDiscoveryProperties {
     }
 
     public void setCacheStartTimeout(Duration cacheStartTimeout) {
-        this.cacheStartTimeout = nonNegative("meshkeeper.discovery.cache-start-timeout", cacheStartTimeout);
+        this.cacheStartTimeout = cacheStartTimeout;
     }
 
     public boolean isOnlyUpInstances() {
@@ -150,14 +148,21 @@ public class MeshkeeperDiscoveryProperties {
     }
 
     public void setRemovalGrace(Duration removalGrace) {
-        this.removalGrace = nonNegative("meshkeeper.discovery.removal-grace", removalGrace);
+        this.removalGrace = removalGrace;
     }
 
-    private static Duration nonNegative(String key, Duration value) {
-        if (value == null || value.isNegative()) {
-            throw new IllegalArgumentException(key + " must be zero or a positive duration but was " + value
-                    + "; write e.g. 10s or 500ms");
+    @Override
+    public void validate() {
+        if (this.weight != null && this.weight < 1) {
+            throw new InvalidMeshkeeperPropertyException("meshkeeper.discovery.weight", this.weight, "is below 1",
+                    "Set meshkeeper.discovery.weight to a positive integer (1 is the default weight).");
         }
-        return value;
+        ValidatedProperties.requireNotNegative("meshkeeper.discovery.drain-timeout", this.drainTimeout, "10s");
+        ValidatedProperties.requireNotNegative("meshkeeper.discovery.propagation-delay", this.propagationDelay, "10s");
+        ValidatedProperties.requireNotNegative("meshkeeper.discovery.health-check-interval",
+                this.healthCheckInterval, "10s");
+        ValidatedProperties.requireNotNegative("meshkeeper.discovery.cache-start-timeout",
+                this.cacheStartTimeout, "10s");
+        ValidatedProperties.requireNotNegative("meshkeeper.discovery.removal-grace", this.removalGrace, "10s");
     }
 }

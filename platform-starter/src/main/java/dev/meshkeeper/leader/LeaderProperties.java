@@ -1,12 +1,13 @@
 package dev.meshkeeper.leader;
 
+import dev.meshkeeper.ValidatedProperties;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Leader election over the application's single ZooKeeper connection ({@code meshkeeper.leader.*}). */
 @ConfigurationProperties("meshkeeper.leader")
-public class LeaderProperties {
+public class LeaderProperties implements ValidatedProperties {
 
     /** Whether the ClusterLeadership bean and the @LeaderOnly annotation are available. */
     private boolean enabled = true;
@@ -39,5 +40,10 @@ public class LeaderProperties {
 
     public void setGroups(List<String> groups) {
         this.groups = groups;
+    }
+
+    @Override
+    public void validate() {
+        ValidatedProperties.requireZnodePath("meshkeeper.leader.root", this.root, "/meshkeeper/leaders");
     }
 }

@@ -1,25 +1,21 @@
 package dev.meshkeeper.load;
 
-/** A {@code meshkeeper.load.*} property with a value that cannot work, refused at start-up. */
-public class InvalidLoadPropertyException extends IllegalStateException {
+import dev.meshkeeper.InvalidMeshkeeperPropertyException;
 
-    private final String property;
-
-    private final String action;
+/**
+ * A {@code meshkeeper.load.*} property with a value that cannot work, refused when it is bound.
+ * @deprecated still thrown for {@code meshkeeper.load.*}, but catch {@link InvalidMeshkeeperPropertyException},
+ * which every invalid Meshkeeper property raises
+ */
+@Deprecated(since = "0.1.0")
+public class InvalidLoadPropertyException extends InvalidMeshkeeperPropertyException {
 
     InvalidLoadPropertyException(String property, Object value, String problem, String action) {
-        super(property + " '" + value + "' " + problem);
-        this.property = property;
-        this.action = action;
+        super(property, value, problem, action);
     }
 
-    /** The full property name, e.g. {@code meshkeeper.load.capacity}. */
-    public String getProperty() {
-        return this.property;
-    }
-
-    /** What to write instead. */
+    /** What to write instead; the same as {@link #getRemedy()}. */
     public String getAction() {
-        return this.action;
+        return getRemedy();
     }
 }

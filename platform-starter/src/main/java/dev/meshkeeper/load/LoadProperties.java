@@ -1,7 +1,7 @@
 package dev.meshkeeper.load;
 
+import dev.meshkeeper.ValidatedProperties;
 import java.time.Duration;
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * interval and only when it moved, and on every HTTP response.
  */
 @ConfigurationProperties("meshkeeper.load")
-public class LoadProperties implements InitializingBean {
+public class LoadProperties implements ValidatedProperties {
 
     /** Whether this instance computes and publishes its load. */
     private boolean enabled = true;
@@ -85,7 +85,7 @@ public class LoadProperties implements InitializingBean {
     }
 
     @Override
-    public void afterPropertiesSet() {
+    public void validate() {
         if (this.capacity != null && this.capacity < 1) {
             throw new InvalidLoadPropertyException("meshkeeper.load.capacity", this.capacity, "is less than 1",
                     "Set meshkeeper.load.capacity to the number of requests this instance serves at once, or leave "

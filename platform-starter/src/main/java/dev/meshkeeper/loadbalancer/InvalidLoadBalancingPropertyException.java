@@ -1,36 +1,22 @@
 package dev.meshkeeper.loadbalancer;
 
+import dev.meshkeeper.InvalidMeshkeeperPropertyException;
+
 /**
- * A {@code meshkeeper.loadbalancer.*} property with a value that cannot work. Thrown at start-up, so that no
+ * A {@code meshkeeper.loadbalancer.*} property with a value that cannot work, refused when it is bound, so that no
  * balancer runs with half-applied settings.
+ * @deprecated still thrown for {@code meshkeeper.loadbalancer.*}, but catch
+ * {@link InvalidMeshkeeperPropertyException}, which every invalid Meshkeeper property raises
  */
-public class InvalidLoadBalancingPropertyException extends IllegalStateException {
-
-    private final String property;
-
-    private final transient Object value;
-
-    private final String action;
+@Deprecated(since = "0.1.0")
+public class InvalidLoadBalancingPropertyException extends InvalidMeshkeeperPropertyException {
 
     InvalidLoadBalancingPropertyException(String property, Object value, String problem, String action) {
-        super(property + " '" + value + "' " + problem);
-        this.property = property;
-        this.value = value;
-        this.action = action;
+        super(property, value, problem, action);
     }
 
-    /** The full property name, e.g. {@code meshkeeper.loadbalancer.clients.inventory-service.strategy}. */
-    public String getProperty() {
-        return this.property;
-    }
-
-    /** The rejected value as configured. */
-    public Object getValue() {
-        return this.value;
-    }
-
-    /** What to write instead. */
+    /** What to write instead; the same as {@link #getRemedy()}. */
     public String getAction() {
-        return this.action;
+        return getRemedy();
     }
 }

@@ -1,18 +1,19 @@
 package dev.meshkeeper.loadbalancer;
 
+import dev.meshkeeper.ValidatedProperties;
 import dev.meshkeeper.discovery.InstanceRegistration;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Client-side balancing on Spring Cloud LoadBalancer: the strategy per called service, zone preference and passive
- * outlier ejection. Validated at start-up: a wrong value fails start-up with a message naming the property.
+ * outlier ejection. Validated whenever bound ({@link #validate()}): a wrong value fails start-up, or a live change
+ * from ZooKeeper is rejected, with a message naming the property.
  */
 @ConfigurationProperties("meshkeeper.loadbalancer")
-public class LoadBalancingProperties implements InitializingBean {
+public class LoadBalancingProperties implements ValidatedProperties {
 
     /** The default of {@code meshkeeper.loadbalancer.max-weight}. */
     public static final int DEFAULT_MAX_WEIGHT = InstanceRegistration.DEFAULT_MAX_WEIGHT;
@@ -99,7 +100,7 @@ public class LoadBalancingProperties implements InitializingBean {
     }
 
     @Override
-    public void afterPropertiesSet() {
+    public void validate() {
         requireStrategy("meshkeeper.loadbalancer.strategy", this.strategy);
         if (this.maxWeight < 1) {
             throw new InvalidLoadBalancingPropertyException("meshkeeper.loadbalancer.max-weight", this.maxWeight,

@@ -1,5 +1,6 @@
 package dev.meshkeeper.lock;
 
+import dev.meshkeeper.ValidatedProperties;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -7,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Distributed locks over the application's single ZooKeeper connection ({@code meshkeeper.lock.*}).
  */
 @ConfigurationProperties("meshkeeper.lock")
-public class LockProperties {
+public class LockProperties implements ValidatedProperties {
 
     /** Whether the DistributedLocks bean and the @DistributedLock annotation are available. */
     private boolean enabled = true;
@@ -65,5 +66,11 @@ public class LockProperties {
 
     public void setDefaultWait(Duration defaultWait) {
         this.defaultWait = defaultWait;
+    }
+
+    @Override
+    public void validate() {
+        ValidatedProperties.requireZnodePath("meshkeeper.lock.root", this.root, "/meshkeeper/locks");
+        ValidatedProperties.requireNotNegative("meshkeeper.lock.default-wait", this.defaultWait, "5s");
     }
 }

@@ -1,12 +1,14 @@
 package dev.meshkeeper.placement;
 
+import dev.meshkeeper.InvalidMeshkeeperPropertyException;
+import dev.meshkeeper.ValidatedProperties;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Work placement: named work shared across the live instances of an application ({@code meshkeeper.placement.*}). */
 @ConfigurationProperties("meshkeeper.placement")
-public class PlacementProperties {
+public class PlacementProperties implements ValidatedProperties {
 
     /** Whether the WorkPlacement bean is available and the declared work groups are joined at start-up. */
     private boolean enabled = true;
@@ -39,6 +41,26 @@ public class PlacementProperties {
 
     public void setGroups(Map<String, Group> groups) {
         this.groups = groups;
+    }
+
+    @Override
+    public void validate() {
+        ValidatedProperties.requireZnodePath("meshkeeper.placement.root", this.root, "/meshkeeper/placement");
+        this.groups.forEach((group, declared) -> {
+            String key = "meshkeeper.placement.groups." + group;
+            Integer partitions = (declared != null) ? declared.getPartitions() : null;
+            if (partitions == null || partitions < 1) {
+                throw new InvalidMeshkeeperPropertyException(key + ".partitions", partitions,
+                        "is not 1 or more: a work group needs 1 or more partitions",
+                        "Declare the partitions of the group, e.g. " + key + ".partitions=12.");
+            }
+            Integer weight = declared.getWeight();
+            if (weight != null && weight < 1) {
+                throw new InvalidMeshkeeperPropertyException(key + ".weight", weight,
+                        "is below 1: a member's weight must be 1 or more",
+                        "Write e.g. " + key + ".weight=1, or leave it unset for the default weight.");
+            }
+        });
     }
 
     /** One work group. */

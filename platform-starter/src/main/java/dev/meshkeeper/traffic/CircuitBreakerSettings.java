@@ -12,8 +12,8 @@ import org.springframework.http.client.ClientHttpResponse;
 
 /**
  * Maps {@code meshkeeper.traffic.circuit-breaker.*} onto the Resilience4j configuration of each called service's
- * breaker: count-based sliding window; a call fails when it throws or answers 5xx. Every configuration is built
- * once at start-up, so a value Resilience4j refuses fails start-up with the key that holds it.
+ * breaker: count-based sliding window; a call fails when it throws or answers 5xx. The values were checked when
+ * they were bound ({@link ResilienceProperties#validateCircuitBreakers()}), so Resilience4j accepts each of them.
  */
 class CircuitBreakerSettings implements Customizer<Resilience4JCircuitBreakerFactory> {
 
@@ -23,8 +23,6 @@ class CircuitBreakerSettings implements Customizer<Resilience4JCircuitBreakerFac
 
     CircuitBreakerSettings(ResilienceProperties.CircuitBreaker properties) {
         this.properties = properties;
-        config(PREFIX, this.properties);
-        this.properties.getClients().forEach((service, breaker) -> config(PREFIX + ".clients." + service, breaker));
     }
 
     /** Group (and registry configuration name) of the breakers Meshkeeper creates for called services. */
@@ -62,13 +60,6 @@ class CircuitBreakerSettings implements Customizer<Resilience4JCircuitBreakerFac
         Duration open = pick(client.getWaitDurationInOpenState(), defaults.getWaitDurationInOpenState());
         int halfOpen = pick(client.getPermittedNumberOfCallsInHalfOpenState(),
                 defaults.getPermittedNumberOfCallsInHalfOpenState());
-        require(failureRate > 0 && failureRate <= 100, key + ".failure-rate-threshold", failureRate,
-                "a percentage above 0 and at most 100");
-        require(window >= 1, key + ".sliding-window-size", window, "at least 1");
-        require(minimumCalls >= 1, key + ".minimum-number-of-calls", minimumCalls, "at least 1");
-        require(!open.isNegative() && !open.isZero(), key + ".wait-duration-in-open-state", open,
-                "a positive duration such as 10s");
-        require(halfOpen >= 1, key + ".permitted-number-of-calls-in-half-open-state", halfOpen, "at least 1");
         return CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .failureRateThreshold(failureRate)
@@ -94,12 +85,6 @@ class CircuitBreakerSettings implements Customizer<Resilience4JCircuitBreakerFac
 
     private static <T> T pick(T value, T fallback) {
         return (value != null) ? value : fallback;
-    }
-
-    private static void require(boolean valid, String key, Object value, String expected) {
-        if (!valid) {
-            throw new IllegalArgumentException(key + " '" + value + "' is invalid; use " + expected);
-        }
     }
 
 }

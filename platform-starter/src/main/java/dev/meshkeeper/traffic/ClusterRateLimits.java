@@ -1,13 +1,10 @@
 package dev.meshkeeper.traffic;
 
+import dev.meshkeeper.InvalidMeshkeeperPropertyException;
 import dev.meshkeeper.discovery.InstanceRegistration;
 import dev.meshkeeper.discovery.MembershipListener;
 import dev.meshkeeper.discovery.WatchedInstances;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
 import java.time.Duration;
@@ -26,11 +23,11 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 
 /**
  * The cluster-wide rate limits of this instance. Each limit declares a rate for the whole service; this instance
@@ -40,18 +37,21 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * only, never ZooKeeper.
  * <p>
  * While ZooKeeper is unreachable the last known membership stays in force (the watched cache keeps its content), so
- * the shares stay as they were until the cache hears of a change again. Limits are re-read from the environment when
- * it changes: a limit whose new value is invalid keeps its last good limiter and the problem is logged once.
+ * the shares stay as they were until the cache hears of a change again. The limits come from the
+ * {@link TrafficProperties} bean: a live change of {@code meshkeeper.traffic.*} is validated before it is applied
+ * and re-bound like every other property, then {@link #environmentChanged(Set)} rebuilds the limits that changed.
+ * The value of a property named by {@code rate-property} is read from the environment; an invalid new value of it
+ * keeps the last good limit and is logged once.
  */
 public class ClusterRateLimits implements MembershipListener, Closeable {
 
     private static final Logger logger = LoggerFactory.getLogger(ClusterRateLimits.class);
 
-    static final String PREFIX = "meshkeeper.traffic";
+    static final String PREFIX = TrafficProperties.PREFIX;
 
-    private static final int MAX_PERMITS = 1 << 24;
+    private final Supplier<TrafficProperties> properties;
 
-    private final ConfigurableEnvironment environment;
+    private final RateLimitDefinitions definitions;
 
     private final String serviceId;
 
@@ -59,13 +59,9 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
 
     private final WatchedInstances watchedInstances;
 
-    private final MeterRegistry meterRegistry;
+    private final RateLimitMeters meters;
 
     private final AtomicReference<State> state = new AtomicReference<>();
-
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-
-    private final Set<String> gauges = ConcurrentHashMap.newKeySet();
 
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
@@ -98,31 +94,49 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
     }
 
     /**
-     * @param environment where the limits (and rates named by {@code rate-property}) are read, now and on changes
+     * @param properties the bound (and re-bound on live changes) {@code meshkeeper.traffic.*} properties
+     * @param environment where the rates named by {@code rate-property} are read, now and on changes
      * @param serviceId this application's service id ({@code spring.application.name}), whose instances share
      * @param registration this instance's registration (its id and weight), {@code null} when it does not register
      * @param watchedInstances the watched instances, {@code null} without discovery (then the instance admits the
      * whole rate)
      * @param meterRegistry where admissions and the local share are reported
+     * @throws InvalidMeshkeeperPropertyException when a limit cannot work
      */
+    public ClusterRateLimits(TrafficProperties properties, Environment environment, String serviceId,
+            Supplier<InstanceRegistration> registration, WatchedInstances watchedInstances,
+            MeterRegistry meterRegistry) {
+        this(() -> properties, environment, serviceId, registration, watchedInstances, meterRegistry);
+    }
+
+    /**
+     * Limits that bind {@code meshkeeper.traffic.*} from the environment themselves, again on every change.
+     * @deprecated use {@link #ClusterRateLimits(TrafficProperties, Environment, String, Supplier, WatchedInstances,
+     * MeterRegistry)} with the {@link TrafficProperties} bean, whose live changes are validated before they apply
+     */
+    @Deprecated(since = "0.1.0")
     public ClusterRateLimits(ConfigurableEnvironment environment, String serviceId,
             Supplier<InstanceRegistration> registration, WatchedInstances watchedInstances,
             MeterRegistry meterRegistry) {
-        this.environment = environment;
+        this(() -> Binder.get(environment).bind(PREFIX, Bindable.of(TrafficProperties.class))
+                .orElseGet(TrafficProperties::new), environment, serviceId, registration, watchedInstances,
+                meterRegistry);
+    }
+
+    private ClusterRateLimits(Supplier<TrafficProperties> properties, Environment environment, String serviceId,
+            Supplier<InstanceRegistration> registration, WatchedInstances watchedInstances,
+            MeterRegistry meterRegistry) {
+        this.properties = properties;
+        this.definitions = new RateLimitDefinitions(environment);
         this.serviceId = serviceId;
         this.registration = registration;
         this.watchedInstances = watchedInstances;
-        this.meterRegistry = meterRegistry;
-        TrafficProperties properties = Binder.get(environment)
-                .bind(PREFIX, Bindable.of(TrafficProperties.class))
-                .orElseGet(TrafficProperties::new);
+        this.meters = new RateLimitMeters(meterRegistry);
         Map<String, Limit> limits = new LinkedHashMap<>();
-        properties.getRateLimits().forEach((name, limit) -> {
-            Definition definition = define(name, limit, true);
-            limits.put(name, build(definition, 1.0));
-        });
+        this.definitions.of(properties.get())
+                .forEach((name, definition) -> limits.put(name, LocalRateLimiters.build(definition, 1.0)));
         this.state.set(new State(Map.copyOf(limits), 1.0));
-        limits.keySet().forEach(this::registerGauge);
+        limits.keySet().forEach((name) -> this.meters.showShare(name, this));
     }
 
     /**
@@ -146,25 +160,9 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
         if (limit == null) {
             return Admission.ADMITTED;
         }
-        Admission admission = decide(limit);
-        counter(name, admission.admitted()).increment();
+        Admission admission = LocalRateLimiters.decide(limit);
+        this.meters.count(name, admission.admitted());
         return admission;
-    }
-
-    private static Admission decide(Limit limit) {
-        if (limit.unlimited()) {
-            return Admission.ADMITTED;
-        }
-        RateLimiter limiter = limit.limiter();
-        if (limiter == null) {
-            return new Admission(false, Duration.ofSeconds(1));
-        }
-        if (limiter.acquirePermission()) {
-            return Admission.ADMITTED;
-        }
-        long nanos = (limiter instanceof AtomicRateLimiter atomic) ? atomic.getDetailedMetrics().getNanosToWait()
-                : limiter.getRateLimiterConfig().getLimitRefreshPeriod().toNanos();
-        return new Admission(false, Duration.ofNanos(Math.max(nanos, 0)));
     }
 
     /** The limits that apply to every request on a path (those with a {@code path}), in declaration order. */
@@ -199,7 +197,8 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
                 return current;
             }
             Map<String, Limit> limits = new LinkedHashMap<>();
-            current.limits().forEach((name, limit) -> limits.put(name, build(limit.definition(), fraction)));
+            current.limits().forEach(
+                    (name, limit) -> limits.put(name, LocalRateLimiters.build(limit.definition(), fraction)));
             return new State(Map.copyOf(limits), fraction);
         });
         logger.debug("Rate limit share of " + serviceId + " is now " + fraction + " with " + instances.size()
@@ -207,8 +206,9 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
     }
 
     /**
-     * Re-reads the limits after the environment changed, if one of the keys concerns them: limits whose definition
-     * or rate changed get a new limiter, others keep theirs. An invalid value keeps the last good limit.
+     * Rebuilds the limits after the environment changed, if one of the keys concerns them: limits whose definition
+     * or rate changed get a new limiter, others keep theirs. A limit whose new definition cannot work keeps its
+     * last good limiter; the problem is logged once.
      */
     public void environmentChanged(Set<String> keys) {
         State current = this.state.get();
@@ -221,14 +221,10 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
         }
         TrafficProperties properties;
         try {
-            properties = Binder.get(this.environment)
-                    .bind(PREFIX, Bindable.of(TrafficProperties.class))
-                    .orElseGet(TrafficProperties::new);
+            properties = this.properties.get();
         }
-        catch (BindException ex) {
-            String key = (ex.getProperty() != null) ? ex.getProperty().getName().toString() : ex.getName().toString();
-            Object value = (ex.getProperty() != null) ? ex.getProperty().getValue() : null;
-            warnOnce(key + " '" + value + "' cannot be read (" + rootMessage(ex)
+        catch (RuntimeException ex) {
+            warnOnce("meshkeeper.traffic.* cannot be read (" + ex.getMessage()
                     + "); the rate limits in force stay as they are. Write a number of requests per second.");
             return;
         }
@@ -238,10 +234,10 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
                 Limit previous = before.limits().get(name);
                 Definition definition;
                 try {
-                    definition = define(name, configured, false);
+                    definition = this.definitions.define(name, configured);
                 }
-                catch (IllegalArgumentException ex) {
-                    warnOnce(ex.getMessage() + "; the last good limit stays in force.");
+                catch (InvalidMeshkeeperPropertyException ex) {
+                    warnOnce(ex.getMessage() + "; " + ex.getRemedy() + " The last good limit stays in force.");
                     if (previous != null) {
                         limits.put(name, previous);
                     }
@@ -251,11 +247,11 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
                     limits.put(name, previous);
                 }
                 else {
-                    limits.put(name, build(definition, before.fraction()));
+                    limits.put(name, LocalRateLimiters.build(definition, before.fraction()));
                 }
             });
             return new State(Map.copyOf(limits), before.fraction());
-        }).limits().keySet().forEach(this::registerGauge);
+        }).limits().keySet().forEach((name) -> this.meters.showShare(name, this));
         logger.debug("Rate limits re-read after a change of " + keys);
     }
 
@@ -293,100 +289,9 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
         }
     }
 
-    private Definition define(String name, TrafficProperties.RateLimit limit, boolean startUp) {
-        String base = PREFIX + ".rate-limits." + name;
-        Double rate = limit.getRate();
-        String rateKey = base + ".rate";
-        if (limit.getRateProperty() != null && !limit.getRateProperty().isBlank()) {
-            rateKey = limit.getRateProperty().trim();
-            String raw = this.environment.getProperty(rateKey);
-            if (raw == null || raw.isBlank()) {
-                rate = null;
-            }
-            else {
-                try {
-                    rate = Double.valueOf(raw.trim());
-                }
-                catch (NumberFormatException ex) {
-                    throw invalid(rateKey, raw, "is not a number", startUp);
-                }
-            }
-        }
-        if (rate != null && (rate.isNaN() || rate.isInfinite() || rate < 0)) {
-            throw invalid(rateKey, rate, "is not a rate", startUp);
-        }
-        Double burst = limit.getBurst();
-        if (burst != null && (burst.isNaN() || burst.isInfinite() || burst < 1)) {
-            throw invalid(base + ".burst", burst, "is not a burst size", startUp);
-        }
-        String path = (limit.getPath() != null && !limit.getPath().isBlank()) ? limit.getPath().trim() : null;
-        if (path != null && !path.startsWith("/")) {
-            throw invalid(base + ".path", path, "is not an Ant path pattern", startUp);
-        }
-        Set<String> methods = limit.getMethods().stream().map((m) -> m.trim().toUpperCase(Locale.ROOT))
-                .filter((m) -> !m.isEmpty()).collect(Collectors.toUnmodifiableSet());
-        return new Definition(name, path, methods, rate, burst, limit.getRateProperty());
-    }
-
-    private static RuntimeException invalid(String key, Object value, String problem, boolean startUp) {
-        String remedy = switch (key.substring(key.lastIndexOf('.') + 1)) {
-            case "burst" -> "write a number of requests >= 1, or leave it unset for one second's worth";
-            case "path" -> "write an Ant pattern starting with '/', e.g. /inventory/**";
-            default -> "write a number of requests per second >= 0 for the whole service, or leave it unset for no limit";
-        };
-        String message = key + " '" + value + "' " + problem + "; " + remedy;
-        return startUp ? new InvalidRateLimitException(key, value, message) : new IllegalArgumentException(message);
-    }
-
-    static Limit build(Definition definition, double fraction) {
-        if (definition.rate() == null) {
-            return new Limit(definition, Double.POSITIVE_INFINITY, null);
-        }
-        double localRate = definition.rate() * fraction;
-        if (localRate <= 0) {
-            return new Limit(definition, 0, null);
-        }
-        double globalBurst = (definition.burst() != null) ? definition.burst() : definition.rate();
-        int permits = (int) Math.max(1, Math.min(MAX_PERMITS, Math.round(globalBurst * fraction)));
-        long periodNanos = Math.max(1, Math.round(permits * 1_000_000_000d / localRate));
-        RateLimiterConfig config = RateLimiterConfig.custom()
-                .limitForPeriod(permits)
-                .limitRefreshPeriod(Duration.ofNanos(periodNanos))
-                .timeoutDuration(Duration.ZERO)
-                .build();
-        return new Limit(definition, localRate, new AtomicRateLimiter(definition.name(), config));
-    }
-
-    private Counter counter(String name, boolean admitted) {
-        String outcome = admitted ? "admitted" : "rejected";
-        return this.counters.computeIfAbsent(name + '\u0000' + outcome, (key) -> Counter
-                .builder("meshkeeper.traffic.requests")
-                .description("Requests decided by a cluster-wide rate limit")
-                .tag("limit", name)
-                .tag("outcome", outcome)
-                .register(this.meterRegistry));
-    }
-
-    private void registerGauge(String name) {
-        if (this.gauges.add(name)) {
-            Gauge.builder("meshkeeper.traffic.local-share", this, (limits) -> limits.localRate(name))
-                    .description("Requests per second this instance admits under a cluster-wide rate limit")
-                    .tag("limit", name)
-                    .register(this.meterRegistry);
-        }
-    }
-
     private void warnOnce(String message) {
         if (this.warned.add(message)) {
             logger.warn(message);
         }
-    }
-
-    private static String rootMessage(Throwable ex) {
-        Throwable cause = ex;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage();
     }
 }

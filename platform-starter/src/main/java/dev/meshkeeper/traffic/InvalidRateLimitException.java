@@ -1,25 +1,17 @@
 package dev.meshkeeper.traffic;
 
-/** A {@code meshkeeper.traffic.rate-limits.*} value that cannot work, found at start-up. */
-public class InvalidRateLimitException extends IllegalStateException {
+import dev.meshkeeper.InvalidMeshkeeperPropertyException;
 
-    private final String property;
+/**
+ * A {@code meshkeeper.traffic.rate-limits.*} value (or the value of the property a {@code rate-property} names)
+ * that cannot work.
+ * @deprecated still thrown for rate limits, but catch {@link InvalidMeshkeeperPropertyException}, which every
+ * invalid Meshkeeper property raises
+ */
+@Deprecated(since = "0.1.0")
+public class InvalidRateLimitException extends InvalidMeshkeeperPropertyException {
 
-    private final transient Object value;
-
-    InvalidRateLimitException(String property, Object value, String message) {
-        super(message);
-        this.property = property;
-        this.value = value;
-    }
-
-    /** The full property name, e.g. {@code meshkeeper.traffic.rate-limits.quotes.rate}. */
-    public String getProperty() {
-        return this.property;
-    }
-
-    /** The rejected value as configured. */
-    public Object getValue() {
-        return this.value;
+    InvalidRateLimitException(String property, Object value, String problem, String remedy) {
+        super(property, value, problem, remedy);
     }
 }

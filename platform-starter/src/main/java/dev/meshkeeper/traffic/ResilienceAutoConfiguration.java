@@ -42,7 +42,7 @@ import org.springframework.web.client.RestClient;
 @ConditionalOnMeshkeeperEnabled
 @ConditionalOnBooleanProperty(name = "meshkeeper.traffic.enabled", matchIfMissing = true)
 @ConditionalOnClass(RestClient.class)
-@EnableConfigurationProperties(ResilienceProperties.class)
+@EnableConfigurationProperties(TrafficProperties.class)
 public class ResilienceAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)

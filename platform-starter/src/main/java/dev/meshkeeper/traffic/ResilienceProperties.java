@@ -5,15 +5,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.boot.context.properties.ConfigurationProperties;
+import dev.meshkeeper.InvalidMeshkeeperPropertyException;
 
 /**
  * Consumer-side resilience of {@code @LoadBalanced} calls: which requests Spring Cloud LoadBalancer may retry on
  * another instance ({@code meshkeeper.traffic.retry.*}; the budget itself is Spring Cloud LoadBalancer's
  * {@code spring.cloud.loadbalancer.retry.*}) and the circuit breaker of each called service
  * ({@code meshkeeper.traffic.circuit-breaker.*}, mapped onto Resilience4j).
+ * <p>
+ * These keys share the {@code meshkeeper.traffic} prefix with the rate limits, so they are bound as part of the one
+ * {@link TrafficProperties} bean, which extends this class: injecting {@code ResilienceProperties} gets that bean.
  */
-@ConfigurationProperties("meshkeeper.traffic")
 public class ResilienceProperties {
 
     /** Retries of idempotent load-balanced requests on another instance. */
@@ -28,6 +30,17 @@ public class ResilienceProperties {
 
     public CircuitBreaker getCircuitBreaker() {
         return this.circuitBreaker;
+    }
+
+    /**
+     * Checks the settings each circuit breaker ends up with (a client's own, else the default).
+     * @throws InvalidMeshkeeperPropertyException naming the first key whose value Resilience4j would refuse
+     */
+    void validateCircuitBreakers() {
+        String prefix = "meshkeeper.traffic.circuit-breaker";
+        this.circuitBreaker.check(prefix, this.circuitBreaker);
+        this.circuitBreaker.getClients()
+                .forEach((service, breaker) -> this.circuitBreaker.check(prefix + ".clients." + service, breaker));
     }
 
     /** Which load-balanced requests may be sent again to another instance. */
@@ -146,6 +159,34 @@ public class ResilienceProperties {
 
         public void setClients(Map<String, Breaker> clients) {
             this.clients = clients;
+        }
+
+        void check(String key, Breaker override) {
+            Breaker client = (override != null) ? override : this;
+            float failureRate = pick(client.getFailureRateThreshold(), getFailureRateThreshold());
+            int window = pick(client.getSlidingWindowSize(), getSlidingWindowSize());
+            int minimumCalls = pick(client.getMinimumNumberOfCalls(), getMinimumNumberOfCalls());
+            Duration open = pick(client.getWaitDurationInOpenState(), getWaitDurationInOpenState());
+            int halfOpen = pick(client.getPermittedNumberOfCallsInHalfOpenState(),
+                    getPermittedNumberOfCallsInHalfOpenState());
+            require(failureRate > 0 && failureRate <= 100, key + ".failure-rate-threshold", failureRate,
+                    "a percentage above 0 and at most 100");
+            require(window >= 1, key + ".sliding-window-size", window, "at least 1");
+            require(minimumCalls >= 1, key + ".minimum-number-of-calls", minimumCalls, "at least 1");
+            require(!open.isNegative() && !open.isZero(), key + ".wait-duration-in-open-state", open,
+                    "a positive duration such as 10s");
+            require(halfOpen >= 1, key + ".permitted-number-of-calls-in-half-open-state", halfOpen, "at least 1");
+        }
+
+        private static <T> T pick(T value, T fallback) {
+            return (value != null) ? value : fallback;
+        }
+
+        private static void require(boolean valid, String key, Object value, String expected) {
+            if (!valid) {
+                throw new InvalidMeshkeeperPropertyException(key, value, "is invalid; use " + expected,
+                        "Set " + key + " to " + expected + ".");
+            }
         }
     }
 }

@@ -17,11 +17,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -30,23 +31,24 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /**
  * Cluster-wide rate limits: {@link ClusterRateLimits} (each instance's share of every global rate, from the
  * watched instances of its own service), a servlet filter for limits declared with a path, and a handler
- * interceptor for {@link RateLimited} handlers. Limits are re-read when Spring Cloud publishes an
- * {@link EnvironmentChangeEvent} (e.g. after a change under {@code /config/...} in ZooKeeper). The limits are
- * bound by {@link ClusterRateLimits} itself (not as a re-bindable properties bean) so that an invalid live value is
- * rejected by it, with the last good limit kept, instead of failing the refresh.
+ * interceptor for {@link RateLimited} handlers. The limits are the {@link TrafficProperties} bean: a live change
+ * under {@code /config/...} in ZooKeeper is validated before it is applied and re-bound like any other property (an
+ * invalid value is rejected and the last good limit stays), then the {@link EnvironmentChangeEvent} that follows
+ * makes {@link ClusterRateLimits} rebuild the limits that changed.
  */
 @AutoConfiguration(after = { DiscoveryAutoConfiguration.class, DiscoveryRegistrationAutoConfiguration.class })
 @ConditionalOnClass(RateLimiter.class)
 @ConditionalOnMeshkeeperEnabled
 @ConditionalOnBooleanProperty(name = "meshkeeper.traffic.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TrafficProperties.class)
 public class TrafficAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    ClusterRateLimits clusterRateLimits(ConfigurableEnvironment environment,
+    ClusterRateLimits clusterRateLimits(TrafficProperties properties, Environment environment,
             ObjectProvider<InstanceRegistration> registration, ObjectProvider<WatchedInstances> watchedInstances,
             ObjectProvider<MeterRegistry> meterRegistry) {
-        return new ClusterRateLimits(environment, environment.getProperty("spring.application.name"),
+        return new ClusterRateLimits(properties, environment, environment.getProperty("spring.application.name"),
                 registration::getIfAvailable, watchedInstances.getIfAvailable(),
                 meterRegistry.getIfAvailable(CompositeMeterRegistry::new));
     }

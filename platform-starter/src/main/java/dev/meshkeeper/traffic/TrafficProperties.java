@@ -1,5 +1,6 @@
 package dev.meshkeeper.traffic;
 
+import dev.meshkeeper.ValidatedProperties;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,12 +8,17 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Traffic control: cluster-wide rate limits, each instance enforcing its share of a global quota. Changeable live
- * (e.g. from {@code /config/<application>/meshkeeper/traffic/rate-limits/<name>/rate} in ZooKeeper): an invalid
- * new value is rejected with a warning naming the property, and the last good limit stays.
+ * Traffic control ({@code meshkeeper.traffic.*}): cluster-wide rate limits, each instance enforcing its share of a
+ * global quota, and (inherited from {@link ResilienceProperties}) retries and circuit breaking of load-balanced
+ * calls. This is the one properties bean bound to the prefix. Changeable live (e.g. from
+ * {@code /config/<application>/meshkeeper/traffic/rate-limits/<name>/rate} in ZooKeeper): the change is validated
+ * before it is applied; an invalid value is rejected with a warning naming the property, and the last good value
+ * stays in force.
  */
-@ConfigurationProperties("meshkeeper.traffic")
-public class TrafficProperties {
+@ConfigurationProperties(TrafficProperties.PREFIX)
+public class TrafficProperties extends ResilienceProperties implements ValidatedProperties {
+
+    static final String PREFIX = "meshkeeper.traffic";
 
     /** Whether cluster-wide rate limits are enforced. */
     private boolean enabled = true;
@@ -34,6 +40,16 @@ public class TrafficProperties {
 
     public void setRateLimits(Map<String, RateLimit> rateLimits) {
         this.rateLimits = rateLimits;
+    }
+
+    @Override
+    public void validate() {
+        this.rateLimits.forEach((name, limit) -> {
+            if (limit != null) {
+                limit.validate(PREFIX + ".rate-limits." + name);
+            }
+        });
+        validateCircuitBreakers();
     }
 
     /** One cluster-wide limit: a route (or {@code @RateLimited} handlers) and its global rate. */
@@ -92,6 +108,29 @@ public class TrafficProperties {
 
         public void setRateProperty(String rateProperty) {
             this.rateProperty = rateProperty;
+        }
+
+        /** Checks the values of the limit whose properties start with {@code base}. */
+        @SuppressWarnings("deprecation")
+        void validate(String base) {
+            if (this.rate != null && (this.rate.isNaN() || this.rate.isInfinite() || this.rate < 0)) {
+                throw invalidRate(base + ".rate", this.rate, "is not a rate");
+            }
+            if (this.burst != null && (this.burst.isNaN() || this.burst.isInfinite() || this.burst < 1)) {
+                throw new InvalidRateLimitException(base + ".burst", this.burst, "is not a burst size",
+                        "Set " + base + ".burst to a number of requests >= 1, or leave it unset for one second's "
+                                + "worth.");
+            }
+            if (this.path != null && !this.path.isBlank() && !this.path.trim().startsWith("/")) {
+                throw new InvalidRateLimitException(base + ".path", this.path, "is not an Ant path pattern",
+                        "Set " + base + ".path to an Ant pattern starting with '/', e.g. /inventory/**.");
+            }
+        }
+
+        @SuppressWarnings("deprecation")
+        static InvalidRateLimitException invalidRate(String key, Object value, String problem) {
+            return new InvalidRateLimitException(key, value, problem, "Set " + key + " to a number of requests per "
+                    + "second >= 0 for the whole service, or leave it unset for no limit.");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.meshkeeper.zookeeper;
 
+import dev.meshkeeper.InvalidMeshkeeperPropertyException;
+import dev.meshkeeper.ValidatedProperties;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -8,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code CuratorFramework}, configured under {@code spring.cloud.zookeeper.*}).
  */
 @ConfigurationProperties("meshkeeper.zookeeper")
-public class ZooKeeperConnectionProperties {
+public class ZooKeeperConnectionProperties implements ValidatedProperties {
 
     /** Whether connection-state events and meters are published. */
     private boolean enabled = true;
@@ -48,5 +50,15 @@ public class ZooKeeperConnectionProperties {
 
     public void setOutageTolerance(Duration outageTolerance) {
         this.outageTolerance = outageTolerance;
+    }
+
+    @Override
+    public void validate() {
+        if (this.operationTimeout == null || this.operationTimeout.isNegative() || this.operationTimeout.isZero()) {
+            throw new InvalidMeshkeeperPropertyException("meshkeeper.zookeeper.operation-timeout",
+                    this.operationTimeout, "is not a positive duration",
+                    "Set meshkeeper.zookeeper.operation-timeout to a duration such as 1s.");
+        }
+        ValidatedProperties.requireNotNegative("meshkeeper.zookeeper.outage-tolerance", this.outageTolerance, "30s");
     }
 }

@@ -2,6 +2,7 @@ package dev.meshkeeper.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshkeeper.MeshkeeperPropertyFailureAnalyzer;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
 import java.time.Duration;
@@ -74,13 +75,13 @@ class DiscoveryAutoConfigurationTests {
     void weightAboveTheMaximumRefusesToStartNamingTheProperty() {
         this.contextRunner.withPropertyValues("meshkeeper.discovery.weight=101").run(context -> {
             assertThat(context).hasFailed();
-            FailureAnalysis analysis = new InstanceWeightFailureAnalyzer().analyze(context.getStartupFailure());
+            FailureAnalysis analysis = new MeshkeeperPropertyFailureAnalyzer().analyze(context.getStartupFailure());
             assertThat(analysis.getDescription())
                     .contains("meshkeeper.discovery.weight '101' is above meshkeeper.loadbalancer.max-weight (100)");
             assertThat(analysis.getAction()).contains("Set meshkeeper.discovery.weight to at most 100");
         });
         this.contextRunner.withPropertyValues("spring.cloud.zookeeper.discovery.metadata.weight=2147483647")
-                .run(context -> assertThat(new InstanceWeightFailureAnalyzer().analyze(context.getStartupFailure())
+                .run(context -> assertThat(new MeshkeeperPropertyFailureAnalyzer().analyze(context.getStartupFailure())
                         .getDescription()).contains("spring.cloud.zookeeper.discovery.metadata.weight '2147483647'"));
         this.contextRunner.withPropertyValues("meshkeeper.discovery.weight=500",
                 "meshkeeper.loadbalancer.max-weight=500").run(context -> assertThat(context).hasNotFailed());

@@ -2,6 +2,7 @@ package dev.meshkeeper.loadbalancer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshkeeper.MeshkeeperPropertyFailureAnalyzer;
 import feign.RequestInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -97,7 +98,7 @@ class LoadBalancingAutoConfigurationTests {
         this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.clients.inventory-service.strategy=fastest")
                 .run((context) -> {
                     assertThat(context).hasFailed();
-                    FailureAnalysis analysis = new LoadBalancingFailureAnalyzer()
+                    FailureAnalysis analysis = new MeshkeeperPropertyFailureAnalyzer()
                             .analyze(context.getStartupFailure());
                     assertThat(analysis).isNotNull();
                     assertThat(analysis.getDescription()).contains(
@@ -112,7 +113,7 @@ class LoadBalancingAutoConfigurationTests {
     void unknownDefaultStrategyFailsStartUp() {
         this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.strategy=random").run((context) -> {
             assertThat(context).hasFailed();
-            assertThat(new LoadBalancingFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+            assertThat(new MeshkeeperPropertyFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
                     .contains("meshkeeper.loadbalancer.strategy 'random' is unknown");
         });
     }
@@ -121,7 +122,7 @@ class LoadBalancingAutoConfigurationTests {
     void maxWeightBelowOneFailsStartUp() {
         this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.max-weight=0").run((context) -> {
             assertThat(context).hasFailed();
-            assertThat(new LoadBalancingFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+            assertThat(new MeshkeeperPropertyFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
                     .contains("meshkeeper.loadbalancer.max-weight '0' is below 1");
         });
     }
@@ -131,7 +132,7 @@ class LoadBalancingAutoConfigurationTests {
         this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.outlier-ejection.max-ejected-percent=150")
                 .run((context) -> {
                     assertThat(context).hasFailed();
-                    assertThat(new LoadBalancingFailureAnalyzer().analyze(context.getStartupFailure())
+                    assertThat(new MeshkeeperPropertyFailureAnalyzer().analyze(context.getStartupFailure())
                             .getDescription()).contains(
                                     "meshkeeper.loadbalancer.outlier-ejection.max-ejected-percent '150' must be "
                                             + "between 0 and 100");
@@ -139,7 +140,7 @@ class LoadBalancingAutoConfigurationTests {
         this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.outlier-ejection.base-ejection-time=1m",
                 "meshkeeper.loadbalancer.outlier-ejection.max-ejection-time=10s").run((context) -> {
                     assertThat(context).hasFailed();
-                    assertThat(new LoadBalancingFailureAnalyzer().analyze(context.getStartupFailure())
+                    assertThat(new MeshkeeperPropertyFailureAnalyzer().analyze(context.getStartupFailure())
                             .getDescription()).contains("max-ejection-time 'PT10S' must not be shorter");
                 });
     }

@@ -2,6 +2,7 @@ package dev.meshkeeper.loadbalancer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshkeeper.MeshkeeperPropertyFailureAnalyzer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,7 +53,7 @@ class VersionSplitWiringTests {
         this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.clients.inventory-service.version-split=v1:90")
                 .run((context) -> {
                     assertThat(context).hasFailed();
-                    FailureAnalysis analysis = new LoadBalancingFailureAnalyzer().analyze(context.getStartupFailure());
+                    FailureAnalysis analysis = new MeshkeeperPropertyFailureAnalyzer().analyze(context.getStartupFailure());
                     assertThat(analysis.getDescription()).contains(
                             "meshkeeper.loadbalancer.clients.inventory-service.version-split 'v1:90' does not parse");
                     assertThat(analysis.getAction()).contains("v1=90,v2=10");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import dev.meshkeeper.MeshkeeperPropertyFailureAnalyzer;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionAutoConfiguration;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
@@ -60,7 +61,7 @@ class PlacementAutoConfigurationTests {
     void aGroupWithoutPartitionsFailsStartUpNamingTheKey() {
         this.runner.withPropertyValues("meshkeeper.placement.groups.jobs.partitions=0").run(context -> {
             assertThat(context).hasFailed();
-            FailureAnalysis analysis = new PlacementFailureAnalyzer().analyze(context.getStartupFailure());
+            FailureAnalysis analysis = new MeshkeeperPropertyFailureAnalyzer().analyze(context.getStartupFailure());
             assertThat(analysis.getDescription()).contains("meshkeeper.placement.groups.jobs.partitions")
                     .contains("'0'");
             assertThat(analysis.getAction()).contains("meshkeeper.placement.groups.jobs.partitions=12");
@@ -74,7 +75,7 @@ class PlacementAutoConfigurationTests {
         this.runner.withPropertyValues("meshkeeper.placement.groups.jobs.partitions=3",
                 "meshkeeper.placement.groups.jobs.weight=0").run(context -> {
                     assertThat(context).hasFailed();
-                    assertThat(new PlacementFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+                    assertThat(new MeshkeeperPropertyFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
                             .contains("meshkeeper.placement.groups.jobs.weight");
                 });
     }

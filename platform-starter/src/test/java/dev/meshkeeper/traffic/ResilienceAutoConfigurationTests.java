@@ -34,6 +34,21 @@ class ResilienceAutoConfigurationTests {
                     TimeLimiterAutoConfiguration.class));
 
     @Test
+    void rateLimitsAndResilienceShareOnePropertiesBeanForTheirPrefix() {
+        this.contextRunner.withConfiguration(AutoConfigurations.of(TrafficAutoConfiguration.class))
+                .withPropertyValues("meshkeeper.traffic.rate-limits.quotes.rate=5",
+                        "meshkeeper.traffic.retry.methods=GET")
+                .run((context) -> {
+                    assertThat(context).hasSingleBean(TrafficProperties.class)
+                            .hasSingleBean(ResilienceProperties.class);
+                    TrafficProperties traffic = context.getBean(TrafficProperties.class);
+                    assertThat(context.getBean(ResilienceProperties.class)).isSameAs(traffic);
+                    assertThat(traffic.getRateLimits().get("quotes").getRate()).isEqualTo(5.0);
+                    assertThat(traffic.getRetry().getMethods()).containsExactly("GET");
+                });
+    }
+
+    @Test
     void retriesIdempotentMethodsAndMarkedRequestsOnly() {
         this.contextRunner.run((context) -> {
             assertThat(context).getBean(LoadBalancedRetryFactory.class).isInstanceOf(IdempotentRetryFactory.class);

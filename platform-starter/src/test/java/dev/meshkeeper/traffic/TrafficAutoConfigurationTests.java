@@ -2,6 +2,7 @@ package dev.meshkeeper.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshkeeper.MeshkeeperPropertyFailureAnalyzer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Set;
@@ -88,7 +89,7 @@ class TrafficAutoConfigurationTests {
     void invalidRateFailsStartUpNamingTheProperty() {
         this.contextRunner.withPropertyValues("meshkeeper.traffic.rate-limits.quotes.rate=-1").run((context) -> {
             assertThat(context).hasFailed();
-            FailureAnalysis analysis = new TrafficFailureAnalyzer().analyze(context.getStartupFailure());
+            FailureAnalysis analysis = new MeshkeeperPropertyFailureAnalyzer().analyze(context.getStartupFailure());
             assertThat(analysis.getDescription()).contains("meshkeeper.traffic.rate-limits.quotes.rate '-1.0'");
             assertThat(analysis.getAction()).contains("requests per second");
         });
