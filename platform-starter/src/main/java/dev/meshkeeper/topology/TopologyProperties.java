@@ -47,7 +47,8 @@ public class TopologyProperties implements InitializingBean {
     @Override
     public void afterPropertiesSet() {
         if (this.interval == null || this.interval.toMillis() < 100) {
-            throw new IllegalStateException("meshkeeper.topology.interval '" + this.interval + "' is shorter than "
+            throw new IllegalStateException("meshkeeper.topology.interval '"
+                    + ((this.interval != null) ? this.interval.toMillis() + "ms" : null) + "' is shorter than "
                     + "100ms; set it to a duration such as 5s (every instance writes at most once per interval)");
         }
         if (this.root == null || !this.root.matches("/[^/]+(/[^/]+)*")) {

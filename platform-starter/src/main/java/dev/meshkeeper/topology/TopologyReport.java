@@ -21,14 +21,14 @@ record TopologyReport(String service, String instance, String status, int inFlig
 
     /**
      * Whether this report differs from {@code written} enough to be written: another status, another set of called
-     * services, in-flight requests or load moved by more than 10% (and 1 request, 0.05 load), or figures of a call
+     * services, in-flight requests moved by more than 25% and 2 requests, load by more than 10% and 0.05, or figures of a call
      * or the served requests as {@link CallFigures#differsFrom} says.
      */
     boolean differsFrom(TopologyReport written) {
         if (written == null || !Objects.equals(this.status, written.status)
                 || !this.calls.keySet().equals(written.calls.keySet())
-                || moved((double) this.inFlight, (double) written.inFlight, 1.0)
-                || moved(this.load, written.load, 0.05) || (this.served == null) != (written.served == null)
+                || moved((double) this.inFlight, (double) written.inFlight, 2.0, 0.25)
+                || moved(this.load, written.load, 0.05, 0.1) || (this.served == null) != (written.served == null)
                 || (this.served != null && this.served.differsFrom(written.served))) {
             return true;
         }
@@ -36,12 +36,15 @@ record TopologyReport(String service, String instance, String status, int inFlig
                 .anyMatch(call -> call.getValue().differsFrom(written.calls.get(call.getKey())));
     }
 
-    /** Whether {@code a} and {@code b} differ by more than 10% of the larger and more than {@code absolute}. */
-    static boolean moved(Double a, Double b, double absolute) {
+    /**
+     * Whether {@code a} and {@code b} differ by more than {@code absolute} and by more than {@code relative} of the
+     * larger; {@code null} (unknown) differs from any number.
+     */
+    static boolean moved(Double a, Double b, double absolute, double relative) {
         if (a == null || b == null) {
             return a != b;
         }
         double difference = Math.abs(a - b);
-        return difference > absolute && difference > 0.1 * Math.max(Math.abs(a), Math.abs(b));
+        return difference > absolute && difference > relative * Math.max(Math.abs(a), Math.abs(b));
     }
 }

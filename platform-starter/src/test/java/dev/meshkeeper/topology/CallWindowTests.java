@@ -53,6 +53,9 @@ class CallWindowTests {
         assertThat(new TopologyReport("a", "a-1", "UP", 3, 0.2, steady, Map.of()).differsFrom(written)).isTrue();
         assertThat(new TopologyReport("a", "a-1", "UP", 3, 0.2, steady,
                 Map.of("b", new CallFigures(10.0, 0.05, 5.0, 8.0, 12.0))).differsFrom(written)).isTrue();
+        assertThat(new TopologyReport("a", "a-1", "UP", 4, 0.2, steady,
+                Map.of("b", new CallFigures(10.0, 0.015, 5.0, 8.0, 15.0))).differsFrom(written))
+                .as("one more request in flight, 1.5% errors, p99 one histogram bin up").isFalse();
         assertThat(new TopologyReport("a", "a-1", "UP", 3, 0.2, steady,
                 Map.of("b", new CallFigures(10.0, 0.0, 5.0, 8.0, 40.0))).differsFrom(written)).isTrue();
         assertThat(new TopologyReport("a", "a-1", "UP", 9, 0.2, steady, Map.of("b", steady)).differsFrom(written))
