@@ -40,6 +40,9 @@ final class TopologyPublisher {
 
     private final AtomicLong writes = new AtomicLong();
 
+    /** The refusal last warned about, so a lasting one is logged once. */
+    private final AtomicReference<KeeperException.Code> warned = new AtomicReference<>();
+
     TopologyPublisher(ZooKeeperRequests requests, ZooKeeperConnectionMonitor monitor, String root,
             Supplier<TopologyReport> reports) {
         this.requests = requests;
@@ -78,10 +81,19 @@ final class TopologyPublisher {
             return false;
         }
         catch (KeeperException ex) {
-            logger.debug("Topology node " + path + " not written (" + ex.code() + "); the next tick retries");
+            if (this.warned.getAndSet(ex.code()) != ex.code()) {
+                logger.warn("Topology node " + path + " could not be written (" + ex.code() + "); the registry's "
+                        + "service map misses this instance until it can. With ZooKeeper authentication on, the "
+                        + "registry must open " + this.root + " to applications (a registry server does); the next "
+                        + "tick retries");
+            }
+            else {
+                logger.debug("Topology node " + path + " not written (" + ex.code() + "); the next tick retries");
+            }
             this.written.set(null);
             return false;
         }
+        this.warned.set(null);
         this.written.set(new Written(path, epoch, report));
         this.writes.incrementAndGet();
         return true;
