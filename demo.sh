@@ -850,6 +850,7 @@ start() {
     inventory-v2       http://$HOST:$INVENTORY_V2_PORT/inventory/$SKU   (v2, zone-a, weight 1; $VERSION_SPLIT)
                        curl -X POST 'http://$HOST:$INVENTORY_1_PORT/inventory/$SKU/reserve?quantity=2'
     registry server    http://$HOST:$REGISTRY_HTTP_PORT/   console and /api/v1; ZooKeeper on $HOST:$ZOOKEEPER_PORT
+    service map        http://$HOST:$REGISTRY_HTTP_PORT/console/#/map   (calls between the services, live)
     registry login     $(admin_password_hint)
     each service       /actuator/health, /actuator/info, /actuator/meshkeeper
     logs               $LOG_DIR/

@@ -1,8 +1,11 @@
 // Meshkeeper registry console: plain ES module, no build step. Talks to /api/v1 with the login session; every
 // non-GET call carries the CSRF token of the XSRF-TOKEN cookie in the X-XSRF-TOKEN header.
 
+import { serviceMap, sparkline } from './map.js';
+
 const main = document.getElementById('main');
 const POLL_MILLIS = 5000;
+const HISTORY_MILLIS = 10000; // the registry samples each instance's history every 10 s by default
 
 const state = { user: null, roles: [], route: null, lastData: null, live: 'polling' };
 
@@ -243,11 +246,36 @@ pages.overview = {
   },
 };
 
+pages.map = {
+  title: 'Map',
+  load: () => get('/api/v1/topology'),
+  view(data) {
+    const calls = data.edges.reduce((n, e) => n + e.callsPerSecond, 0);
+    return [
+      h('h1', {}, 'Service map'),
+      h('p', { class: 'muted' }, 'Services sized by instances and coloured by health; arrows are the calls the instances report over the last 60 s, thicker with the rate, red with errors. Click a service for its instances.'),
+      data.nodes.length === 0 ? h('p', { class: 'notice' }, 'No service is registered and no instance reports calls yet.') :
+        h('div', { class: 'map-wrap' }, serviceMap(data)),
+      h('div', { class: 'legend' },
+        h('span', {}, h('span', { class: 'swatch up' }), 'all instances up'),
+        h('span', {}, h('span', { class: 'swatch partial' }), 'some out of service'),
+        h('span', {}, h('span', { class: 'swatch down' }), 'none up'),
+        h('span', {}, h('span', { class: 'swatch unknown' }), 'called, not registered'),
+        h('span', { id: 'map-totals' }, `${data.nodes.length} services · ${data.edges.length} calls · ${calls.toFixed(1)} calls/s`)),
+    ];
+  },
+};
+
 pages.services = {
   title: 'Services',
   async load([service]) {
-    if (service) return get(`/api/v1/services/${enc(service)}`);
-    return get('/api/v1/services');
+    if (!service) return get('/api/v1/services');
+    const data = await get(`/api/v1/services/${enc(service)}`);
+    // each instance's last 15 minutes (kept by this registry server in memory; absent when the history is off)
+    const histories = await Promise.all(data.instances.map(i =>
+      settle(get(`/api/v1/services/${enc(service)}/instances/${enc(i.id)}/history?minutes=15`))));
+    data.instances.forEach((i, n) => { i.history = histories[n].value ? histories[n].value.points : null; });
+    return data;
   },
   view(data, [service]) {
     if (!service) {
@@ -269,14 +297,17 @@ pages.services = {
       slot,
       h('div', { id: 'flash' }),
       h('div', { class: 'table-wrap' }, h('table', { id: 'instances' },
-        h('thead', {}, h('tr', {}, ['Instance', 'Address', 'Zone', 'Weight', 'Load', 'Version', 'Status', 'Registered', ''].map(t => h('th', {}, t)))),
+        h('thead', {}, h('tr', {}, ['Instance', 'Address', 'Zone', 'Weight', 'Load', 'Load (15 min)', 'p99 (15 min)', 'Version', 'Status', 'Registered', ''].map(t => h('th', {}, t)))),
         h('tbody', {}, data.instances.map(i => {
           const next = i.status === 'UP' ? 'OUT_OF_SERVICE' : 'UP';
           return h('tr', { dataset: { instance: i.id } },
             h('td', { class: 'mono' }, i.id),
             h('td', { class: 'mono' }, `${i.address}:${i.port}${i.sslPort ? ` (TLS ${i.sslPort})` : ''}`),
             h('td', {}, i.zone ?? '—'), h('td', {}, i.weight ?? '—'),
-            h('td', { class: 'load' }, i.load == null ? '—' : i.load.toFixed(2)), h('td', {}, i.version ?? '—'),
+            h('td', { class: 'load' }, i.load == null ? '—' : i.load.toFixed(2)),
+            h('td', { class: 'spark' }, i.history ? sparkline(i.history, 'load', { max: 1, label: 'load' }) : '—'),
+            h('td', { class: 'spark' }, i.history ? sparkline(i.history, 'p99Millis', { label: 'p99 latency' }) : '—'),
+            h('td', {}, i.version ?? '—'),
             h('td', {}, statusBadge(i.status)),
             h('td', {}, when(i.registrationTime)),
             h('td', {}, h('div', { class: 'row-actions' }, writeButton(next === 'UP' ? 'Put back in service' : 'Take out of service',
@@ -683,6 +714,8 @@ function startLiveUpdates() {
   };
   poll();
   setInterval(() => { if (state.live === 'polling') refresh(); }, POLL_MILLIS);
+  // a service page's sparklines grow with every sample, which no event announces
+  setInterval(() => { const route = parseRoute(); if (route.name === 'services' && route.params.length) refresh(); }, HISTORY_MILLIS);
   if (!('EventSource' in window)) return;
   const events = new EventSource('/api/v1/events');
   events.onopen = () => {
@@ -694,6 +727,8 @@ function startLiveUpdates() {
     if (events.readyState === EventSource.CLOSED) poll();
   };
   ['services', 'config', 'locks', 'leaders', 'placement', 'audit', 'data'].forEach(type => events.addEventListener(type, () => refresh()));
+  // topology changes arrive every few seconds under load: only the pages that draw them reload
+  events.addEventListener('topology', () => { if (['map', 'services'].includes(parseRoute().name)) refresh(); });
 }
 
 async function logout() {

@@ -29,7 +29,7 @@ import tools.jackson.core.JacksonException;
  */
 @RestControllerAdvice(assignableTypes = { ServicesController.class, CoordinationController.class,
         AuditController.class, ApiFallbackController.class, OpenApiController.class, ConfigController.class,
-        DataController.class })
+        DataController.class, TopologyController.class })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class AdminApiExceptionHandler extends ResponseEntityExceptionHandler {
 

@@ -198,7 +198,8 @@ final class RegistryEvents implements SmartLifecycle, AutoCloseable {
         announce(this.rootsByTopic.keySet());
     }
 
-    private void announce(Set<String> topics) {
+    /** Announces {@code topics} (after the coalescing period), e.g. a change a feature noticed on its own. */
+    void announce(Set<String> topics) {
         boolean schedule;
         synchronized (this.pending) {
             schedule = this.pending.isEmpty();

@@ -23,7 +23,7 @@ public class RegistryEventsConfiguration {
     @Bean
     RegistryEvents registryEvents(CuratorFramework curator, RegistryEventsProperties properties,
             AdminApiProperties admin, AuditProperties audit, ObjectProvider<ConfigApiProperties> config,
-            ObjectProvider<DataApiProperties> data) {
+            ObjectProvider<DataApiProperties> data, ObjectProvider<TopologyProperties> topology) {
         Map<String, List<String>> roots = new LinkedHashMap<>();
         roots.put("services", List.of(admin.getServicesRoot()));
         ConfigApiProperties configProperties = config.getIfAvailable();
@@ -37,6 +37,10 @@ public class RegistryEventsConfiguration {
         DataApiProperties dataProperties = data.getIfAvailable();
         if (dataProperties != null) {
             roots.put("data", List.of(dataProperties.getRoot()));
+        }
+        if (topology.getIfAvailable() != null) {
+            // announced by the topology view itself, at most once per meshkeeper.registry.topology.event-interval
+            roots.put("topology", List.of());
         }
         return new RegistryEvents(curator, roots, properties.getCoalesce(), properties.getHeartbeat(),
                 properties.getMaxSubscribers(), properties.getMaxStreamsPerUser(), properties.getIdleTimeout(),

@@ -4,6 +4,7 @@ import dev.meshkeeper.registry.api.AdminApiProperties;
 import dev.meshkeeper.registry.api.AuditProperties;
 import dev.meshkeeper.registry.api.ConfigApiProperties;
 import dev.meshkeeper.registry.api.DataApiProperties;
+import dev.meshkeeper.registry.api.TopologyProperties;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.beans.factory.ObjectProvider;
@@ -32,11 +33,14 @@ public class RegistryAuthConfiguration {
     @ConditionalOnBooleanProperty("meshkeeper.registry.auth.enabled")
     RegistryAclLayout registryAclLayout(CuratorFramework curator, RegistryAuthentication authentication,
             RegistryProperties registry, AdminApiProperties api, AuditProperties audit,
-            ObjectProvider<ConfigApiProperties> configApi, ObjectProvider<DataApiProperties> dataApi) {
+            ObjectProvider<ConfigApiProperties> configApi, ObjectProvider<DataApiProperties> dataApi,
+            ObjectProvider<TopologyProperties> topologyApi) {
         ConfigApiProperties config = configApi.getIfAvailable(ConfigApiProperties::new);
         DataApiProperties data = dataApi.getIfAvailable(DataApiProperties::new);
+        TopologyProperties topology = topologyApi.getIfAvailable(TopologyProperties::new);
         return new RegistryAclLayout(curator, authentication, registry.getStartupTimeout(),
                 List.of(config.getRoot(), config.getBookkeepingRoot(), audit.getRoot()), api.getServicesRoot(),
-                List.of(api.getLocksRoot(), api.getLeadersRoot(), api.getPlacementRoot(), data.getRoot()));
+                List.of(api.getLocksRoot(), api.getLeadersRoot(), api.getPlacementRoot(), data.getRoot(),
+                        topology.getRoot()));
     }
 }

@@ -78,6 +78,8 @@ class ConsoleBrowserTest {
         registry.add("meshkeeper.registry.bind-address", () -> "127.0.0.1");
         registry.add("meshkeeper.registry.data-dir", () -> dataDir.toString());
         registry.add("meshkeeper.registry.tick-time", () -> "200ms");
+        registry.add("meshkeeper.registry.topology.sample-interval", () -> "1s");
+        registry.add("meshkeeper.registry.topology.event-interval", () -> "500ms");
         registry.add("meshkeeper.registry.security.users.otto.password", () -> "{bcrypt}" + bcrypt.encode("otto-pw"));
         registry.add("meshkeeper.registry.security.users.otto.roles", () -> "operator");
         registry.add("meshkeeper.registry.security.users.vera.password", () -> "{bcrypt}" + bcrypt.encode("vera-pw"));
@@ -143,6 +145,7 @@ class ConsoleBrowserTest {
         if (this.application != null) {
             this.application.delete().quietly().deletingChildrenIfNeeded().forPath("/services");
             this.application.delete().quietly().deletingChildrenIfNeeded().forPath("/meshkeeper/data");
+            this.application.delete().quietly().deletingChildrenIfNeeded().forPath("/meshkeeper/topology");
             this.application.close();
         }
         if (this.serverClient != null) {
@@ -320,6 +323,75 @@ class ConsoleBrowserTest {
             assertThat(text(".placement-items tbody")).contains("not running");
         });
         this.application.delete().forPath(group + "/assignment");
+    }
+
+    @Test
+    void theMapDrawsReportedCallsLiveAndRecoloursAServiceWithAnInstanceOutOfService() throws Exception {
+        logInAs("otto", "otto-pw");
+        this.browser.get(url("/console/#/map"));
+        String inventory = "svg g.map-node[data-service='inventory-service']";
+        String calls = "svg g.map-edge[data-from='order-service'][data-to='inventory-service']";
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+            assertThat(this.browser.findElement(By.cssSelector(inventory)).getAttribute("data-health")).isEqualTo("up");
+            assertThat(this.browser.findElements(By.cssSelector("svg g.map-node[data-service='order-service']")))
+                    .hasSize(1);
+        });
+        assertThat(this.browser.findElements(By.cssSelector(calls))).isEmpty();
+        String upColour = this.browser.findElement(By.cssSelector(inventory + " circle")).getAttribute("fill");
+
+        // Calls flow: the instances report them in their topology nodes, as the starter writes them.
+        report("order-service", "order-service-127.0.0.1-8090", """
+                {"service":"order-service","instance":"order-service-127.0.0.1-8090","status":"UP","inFlight":2,
+                 "load":0.05,"served":{"callsPerSecond":4.0,"errorRate":0.0,"p50Millis":9.3,"p90Millis":14.6,"p99Millis":22.7},
+                 "calls":{"inventory-service":{"callsPerSecond":12.5,"errorRate":0.08,"p50Millis":4.8,"p90Millis":7.5,"p99Millis":18.2}}}""");
+        report("inventory-service", "inventory-service-127.0.0.1-8081", """
+                {"service":"inventory-service","instance":"inventory-service-127.0.0.1-8081","status":"UP","inFlight":1,
+                 "load":0.37,"served":{"callsPerSecond":6.2,"errorRate":0.08,"p50Millis":3.8,"p90Millis":5.9,"p99Millis":14.6},
+                 "calls":{}}""");
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+            WebElement edge = this.browser.findElement(By.cssSelector(calls));
+            assertThat(edge.getAttribute("data-errors")).isEqualTo("bad");
+            assertThat(edge.getText()).contains("13/s").contains("8% err").contains("p99 18 ms");
+        });
+
+        // An operator takes an instance out of service: the service's colour changes without a reload.
+        HttpResponse<String> out = this.http.send(HttpRequest.newBuilder(
+                uri("/api/v1/services/inventory-service/instances/inventory-service-127.0.0.1-8082/status"))
+                .header("Authorization", basic("otto", "otto-pw")).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"status\":\"OUT_OF_SERVICE\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(out.statusCode()).as(out.body()).isEqualTo(200);
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+            assertThat(this.browser.findElement(By.cssSelector(inventory)).getAttribute("data-health"))
+                    .isEqualTo("partial");
+            assertThat(this.browser.findElement(By.cssSelector(inventory + " circle")).getAttribute("fill"))
+                    .isNotEqualTo(upColour);
+        });
+        screenshot("console-map.png");
+
+        // The service page draws each reporting instance's recent load and latency.
+        this.browser.get(url("/console/#/services/inventory-service"));
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+            WebElement row = this.browser.findElement(
+                    By.cssSelector("#instances tr[data-instance='inventory-service-127.0.0.1-8081']"));
+            assertThat(Integer.parseInt(row.findElement(By.cssSelector("svg.sparkline[data-field='load']"))
+                    .getAttribute("data-points"))).isGreaterThanOrEqualTo(2);
+            assertThat(Integer.parseInt(row.findElement(By.cssSelector("svg.sparkline[data-field='p99Millis']"))
+                    .getAttribute("data-points"))).isGreaterThanOrEqualTo(2);
+        });
+        screenshot("console-service-sparklines.png");
+    }
+
+    private void report(String service, String id, String json) throws Exception {
+        this.application.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath("/meshkeeper/topology/" + service + "/" + id, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void logInAs(String user, String password) {
+        this.browser.get(url("/"));
+        await().atMost(UI_WAIT).untilAsserted(() -> assertThat(this.browser.getCurrentUrl()).contains("/login"));
+        logIn(user, password);
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> assertThat(text("#user-name")).isEqualTo(user));
     }
 
     private void logIn(String user, String password) {
