@@ -1,7 +1,8 @@
 package dev.meshkeeper.topology;
 
+import dev.meshkeeper.InvalidMeshkeeperPropertyException;
+import dev.meshkeeper.ValidatedProperties;
 import java.time.Duration;
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -9,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * ephemeral node, written at most once per interval and only when its figures moved.
  */
 @ConfigurationProperties("meshkeeper.topology")
-public class TopologyProperties implements InitializingBean {
+public class TopologyProperties implements ValidatedProperties {
 
     /** Whether this instance reports its calls and server figures to the registry. */
     private boolean enabled = true;
@@ -45,15 +46,13 @@ public class TopologyProperties implements InitializingBean {
     }
 
     @Override
-    public void afterPropertiesSet() {
+    public void validate() {
         if (this.interval == null || this.interval.toMillis() < 100) {
-            throw new IllegalStateException("meshkeeper.topology.interval '"
-                    + ((this.interval != null) ? this.interval.toMillis() + "ms" : null) + "' is shorter than "
-                    + "100ms; set it to a duration such as 5s (every instance writes at most once per interval)");
+            throw new InvalidMeshkeeperPropertyException("meshkeeper.topology.interval", this.interval,
+                    "is shorter than 100ms",
+                    "Set meshkeeper.topology.interval to a duration such as 5s (every instance writes at most once "
+                            + "per interval).");
         }
-        if (this.root == null || !this.root.matches("/[^/]+(/[^/]+)*")) {
-            throw new IllegalStateException("meshkeeper.topology.root '" + this.root + "' is not an absolute "
-                    + "ZooKeeper path; set it to a path such as /meshkeeper/topology");
-        }
+        ValidatedProperties.requireZnodePath("meshkeeper.topology.root", this.root, "/meshkeeper/topology");
     }
 }

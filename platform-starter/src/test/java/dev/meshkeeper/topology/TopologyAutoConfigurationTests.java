@@ -2,6 +2,7 @@ package dev.meshkeeper.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshkeeper.InvalidMeshkeeperPropertyException;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import java.time.Clock;
@@ -41,7 +42,8 @@ class TopologyAutoConfigurationTests {
     @Test
     void anIntervalBelow100msStopsStartUpNamingTheProperty() {
         this.runner.withPropertyValues("meshkeeper.topology.interval=10ms").run((context) -> assertThat(context)
-                .getFailure().rootCause().hasMessageContaining("meshkeeper.topology.interval '10ms'"));
+                .getFailure().rootCause().isInstanceOf(InvalidMeshkeeperPropertyException.class)
+                .hasMessageContaining("meshkeeper.topology.interval 'PT0.01S' is shorter than 100ms"));
     }
 
     @Configuration(proxyBeanMethods = false)
