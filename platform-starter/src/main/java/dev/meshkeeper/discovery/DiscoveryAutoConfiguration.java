@@ -5,7 +5,6 @@ import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.details.InstanceSerializer;
@@ -56,12 +55,9 @@ public class DiscoveryAutoConfiguration {
             MeshkeeperDiscoveryProperties properties, ObjectProvider<ZooKeeperConnectionMonitor> monitor,
             ObjectProvider<ZooKeeperRequests> requests) {
         ZooKeeperRequests zooKeeperRequests = requests.getIfAvailable();
-        ZooKeeperConnectionMonitor connectionMonitor = monitor.getIfAvailable();
-        BooleanSupplier connected = (connectionMonitor != null) ? connectionMonitor::isConnected
-                : () -> curator.getZookeeperClient().isConnected();
         return new WatchedInstances(curator, zookeeperProperties.getRoot(),
                 serializer.getIfAvailable(ZookeeperInstanceSerializer::new),
-                properties.getCacheStartTimeout(), properties.getRemovalGrace(), connected,
+                properties.getCacheStartTimeout(), properties.getRemovalGrace(), monitor.getIfAvailable(),
                 (zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1));
     }
 
