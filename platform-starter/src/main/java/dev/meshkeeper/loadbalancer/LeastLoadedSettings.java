@@ -1,5 +1,6 @@
 package dev.meshkeeper.loadbalancer;
 
+import dev.meshkeeper.discovery.InstanceMetadata;
 import java.time.Duration;
 
 /**
@@ -27,7 +28,7 @@ public class LeastLoadedSettings {
     private Duration blackout = Duration.ofSeconds(10);
 
     /** Metadata key under which instances publish their load (0.0 idle to 1.0 saturated). */
-    private String loadMetadataKey = "load";
+    private String loadMetadataKey = InstanceMetadata.LOAD_KEY;
 
     public double getLatencySmoothing() {
         return this.latencySmoothing;
