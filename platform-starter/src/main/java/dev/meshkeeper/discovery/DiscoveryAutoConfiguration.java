@@ -1,11 +1,11 @@
 package dev.meshkeeper.discovery;
 
 import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionAutoConfiguration;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.details.InstanceSerializer;
@@ -36,12 +36,15 @@ import reactor.core.publisher.Flux;
  * whose calls are bounded by the operation timeout, the LoadBalancer's instance
  * list supplier (replacing Spring Cloud Zookeeper's, without the TTL cache), the
  * {@code meshkeeper.discovery.instances} gauge and the {@code discovery} section of the {@code meshkeeper} endpoint.
+ * The cache follows the connection through the {@link ZooKeeperConnectionMonitor}, so it is present only with the
+ * monitor ({@code meshkeeper.zookeeper.enabled}, on by default).
  */
-@AutoConfiguration(afterName = "org.springframework.cloud.zookeeper.ZookeeperAutoConfiguration", beforeName = {
+@AutoConfiguration(after = ZooKeeperConnectionAutoConfiguration.class,
+        afterName = "org.springframework.cloud.zookeeper.ZookeeperAutoConfiguration", beforeName = {
         "org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClientConfiguration",
         "org.springframework.cloud.zookeeper.discovery.reactive.ZookeeperReactiveDiscoveryClientConfiguration" })
 @ConditionalOnClass({ CuratorFramework.class, ZookeeperDiscoveryClient.class })
-@ConditionalOnBean(CuratorFramework.class)
+@ConditionalOnBean({ CuratorFramework.class, ZooKeeperConnectionMonitor.class })
 @ConditionalOnMeshkeeperEnabled
 @ConditionalOnBooleanProperty(name = "meshkeeper.discovery.enabled", matchIfMissing = true)
 @ConditionalOnDiscoveryEnabled
@@ -53,15 +56,12 @@ public class DiscoveryAutoConfiguration {
     @ConditionalOnMissingBean
     WatchedInstances watchedInstances(CuratorFramework curator, ZookeeperDiscoveryProperties zookeeperProperties,
             ObjectProvider<InstanceSerializer<ZookeeperInstance>> serializer,
-            MeshkeeperDiscoveryProperties properties, ObjectProvider<ZooKeeperConnectionMonitor> monitor,
+            MeshkeeperDiscoveryProperties properties, ZooKeeperConnectionMonitor monitor,
             ObjectProvider<ZooKeeperRequests> requests) {
         ZooKeeperRequests zooKeeperRequests = requests.getIfAvailable();
-        ZooKeeperConnectionMonitor connectionMonitor = monitor.getIfAvailable();
-        BooleanSupplier connected = (connectionMonitor != null) ? connectionMonitor::isConnected
-                : () -> curator.getZookeeperClient().isConnected();
         return new WatchedInstances(curator, zookeeperProperties.getRoot(),
                 serializer.getIfAvailable(ZookeeperInstanceSerializer::new),
-                properties.getCacheStartTimeout(), properties.getRemovalGrace(), connected,
+                properties.getCacheStartTimeout(), properties.getRemovalGrace(), monitor,
                 (zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1));
     }
 

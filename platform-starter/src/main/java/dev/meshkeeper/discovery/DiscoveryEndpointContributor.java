@@ -52,8 +52,7 @@ class DiscoveryEndpointContributor implements MeshkeeperEndpointContributor {
     static Map<String, Long> countByStatus(List<ServiceInstance> instances) {
         Map<String, Long> counts = new TreeMap<>();
         for (ServiceInstance instance : instances) {
-            String status = WatchedInstances.isUp(instance) ? InstanceRegistration.UP
-                    : instance.getMetadata().get(WatchedInstances.STATUS_KEY);
+            String status = InstanceMetadata.isUp(instance) ? InstanceMetadata.UP : InstanceMetadata.status(instance);
             counts.merge(status, 1L, Long::sum);
         }
         return counts;

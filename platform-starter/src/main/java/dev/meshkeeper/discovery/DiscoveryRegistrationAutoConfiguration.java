@@ -4,8 +4,6 @@ import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
-import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.details.InstanceSerializer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,15 +39,11 @@ public class DiscoveryRegistrationAutoConfiguration {
     InstanceRegistration instanceRegistration(ZookeeperRegistration registration,
             ServiceDiscovery<ZookeeperInstance> serviceDiscovery, ZookeeperDiscoveryProperties zookeeperProperties,
             Environment environment, MeshkeeperDiscoveryProperties properties,
-            ObjectProvider<ZooKeeperConnectionMonitor> monitor, CuratorFramework curator,
-            ObjectProvider<ZooKeeperRequests> requests,
+            ZooKeeperConnectionMonitor monitor, ObjectProvider<ZooKeeperRequests> requests,
             ObjectProvider<InstanceSerializer<ZookeeperInstance>> serializer) {
-        ZooKeeperConnectionMonitor connectionMonitor = monitor.getIfAvailable();
-        BooleanSupplier connected = (connectionMonitor != null) ? connectionMonitor::isConnected
-                : () -> curator.getZookeeperClient().isConnected();
         InstanceRegistration instanceRegistration = new InstanceRegistration(registration, serviceDiscovery,
                 zookeeperProperties, environment.getProperty("spring.application.name", "application"), properties,
-                connected, requests.getIfAvailable(), serializer.getIfAvailable());
+                monitor::isConnected, requests.getIfAvailable(), serializer.getIfAvailable());
         requireWeightWithinMax(instanceRegistration, properties, environment);
         return instanceRegistration;
     }

@@ -137,7 +137,7 @@ class GracefulDeregistration implements SmartLifecycle {
         }
         boolean seen = await(() -> {
             ServiceInstance own = ownNode();
-            return own == null || !WatchedInstances.isUp(own);
+            return own == null || !InstanceMetadata.isUp(own);
         }, deadline);
         if (!seen) {
             logger.warn("OUT_OF_SERVICE of " + this.registration.instanceId() + " was not confirmed by ZooKeeper "

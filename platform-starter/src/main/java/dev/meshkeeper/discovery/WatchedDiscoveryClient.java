@@ -15,15 +15,12 @@ import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
  */
 public class WatchedDiscoveryClient extends ZookeeperDiscoveryClient {
 
-    private final WatchedInstances instances;
-
-    private final boolean onlyUp;
+    private final WatchedLookup lookup;
 
     public WatchedDiscoveryClient(ServiceDiscovery<ZookeeperInstance> serviceDiscovery,
             ZookeeperDiscoveryProperties zookeeperProperties, WatchedInstances instances, boolean onlyUp) {
         super(serviceDiscovery, null, zookeeperProperties);
-        this.instances = instances;
-        this.onlyUp = onlyUp;
+        this.lookup = new WatchedLookup(instances, onlyUp);
     }
 
     @Override
@@ -33,11 +30,11 @@ public class WatchedDiscoveryClient extends ZookeeperDiscoveryClient {
 
     @Override
     public List<ServiceInstance> getInstances(String serviceId) {
-        return this.onlyUp ? this.instances.instances(serviceId) : this.instances.allInstances(serviceId);
+        return this.lookup.instances(serviceId);
     }
 
     @Override
     public List<String> getServices() {
-        return this.instances.services();
+        return this.lookup.services();
     }
 }

@@ -18,15 +18,12 @@ import reactor.core.scheduler.Schedulers;
  */
 public class WatchedReactiveDiscoveryClient extends ZookeeperReactiveDiscoveryClient {
 
-    private final WatchedInstances instances;
-
-    private final boolean onlyUp;
+    private final WatchedLookup lookup;
 
     public WatchedReactiveDiscoveryClient(ServiceDiscovery<ZookeeperInstance> serviceDiscovery,
             ZookeeperDiscoveryProperties zookeeperProperties, WatchedInstances instances, boolean onlyUp) {
         super(serviceDiscovery, null, zookeeperProperties);
-        this.instances = instances;
-        this.onlyUp = onlyUp;
+        this.lookup = new WatchedLookup(instances, onlyUp);
     }
 
     @Override
@@ -37,12 +34,12 @@ public class WatchedReactiveDiscoveryClient extends ZookeeperReactiveDiscoveryCl
     @Override
     public Flux<ServiceInstance> getInstances(String serviceId) {
         return Flux.defer(() -> Flux.fromIterable(
-                this.onlyUp ? this.instances.instances(serviceId) : this.instances.allInstances(serviceId)))
+                this.lookup.instances(serviceId)))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
     @Override
     public Flux<String> getServices() {
-        return Flux.defer(() -> Flux.fromIterable(this.instances.services())).subscribeOn(Schedulers.boundedElastic());
+        return Flux.defer(() -> Flux.fromIterable(this.lookup.services())).subscribeOn(Schedulers.boundedElastic());
     }
 }

@@ -1,5 +1,6 @@
 package dev.meshkeeper.discovery;
 
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.List;
@@ -9,12 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.WatcherRemoveCuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
@@ -28,17 +27,17 @@ import org.slf4j.LoggerFactory;
  * waits at most the first-read timeout; during an outage the last known names are returned (none if they were
  * never read).
  */
-final class WatchedServiceNames implements ConnectionStateListener, Closeable {
+final class WatchedServiceNames implements Closeable {
 
     private static final Logger logger = LoggerFactory.getLogger(WatchedServiceNames.class);
-
-    private final CuratorFramework curator;
 
     private final WatcherRemoveCuratorFramework watching;
 
     private final String root;
 
-    private final BooleanSupplier connected;
+    private final ZooKeeperConnectionMonitor connection;
+
+    private final AutoCloseable subscription;
 
     private final Duration firstReadTimeout;
 
@@ -56,14 +55,14 @@ final class WatchedServiceNames implements ConnectionStateListener, Closeable {
     /** One watcher object, so ZooKeeper keeps one watch however often the root is read. */
     private final Watcher watcher = this::rootChanged;
 
-    WatchedServiceNames(CuratorFramework curator, String root, BooleanSupplier connected, Duration firstReadTimeout) {
-        this.curator = curator;
+    WatchedServiceNames(CuratorFramework curator, String root, ZooKeeperConnectionMonitor connection,
+            Duration firstReadTimeout) {
         this.watching = curator.newWatcherRemoveCuratorFramework();
         this.root = root;
-        this.connected = connected;
+        this.connection = connection;
         this.firstReadTimeout = firstReadTimeout;
-        curator.getConnectionStateListenable().addListener(this);
-        if (connected.getAsBoolean()) {
+        this.subscription = connection.subscribe((client, newState) -> connectionChanged(newState));
+        if (connection.isConnected()) {
             read();
         }
     }
@@ -73,7 +72,7 @@ final class WatchedServiceNames implements ConnectionStateListener, Closeable {
         if (known != null || this.closed.get()) {
             return (known != null) ? known : List.of();
         }
-        if (!this.connected.getAsBoolean()) {
+        if (!this.connection.isConnected()) {
             return List.of();
         }
         try {
@@ -89,8 +88,7 @@ final class WatchedServiceNames implements ConnectionStateListener, Closeable {
         }
     }
 
-    @Override
-    public void stateChanged(CuratorFramework client, ConnectionState newState) {
+    private void connectionChanged(ConnectionState newState) {
         // A new session has lost the watch, and a change may have been missed while disconnected.
         if (newState == ConnectionState.RECONNECTED
                 || (newState == ConnectionState.CONNECTED && this.names.get() == null)) {
@@ -101,7 +99,12 @@ final class WatchedServiceNames implements ConnectionStateListener, Closeable {
     @Override
     public void close() {
         if (this.closed.compareAndSet(false, true)) {
-            this.curator.getConnectionStateListenable().removeListener(this);
+            try {
+                this.subscription.close();
+            }
+            catch (Exception ex) {
+                logger.debug("Could not stop following the connection", ex);
+            }
             this.watching.removeWatchers();
         }
     }

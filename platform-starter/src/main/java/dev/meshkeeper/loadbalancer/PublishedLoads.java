@@ -1,5 +1,6 @@
 package dev.meshkeeper.loadbalancer;
 
+import dev.meshkeeper.discovery.InstanceMetadata;
 import dev.meshkeeper.load.LoadFigure;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -78,8 +79,7 @@ final class PublishedLoads {
      * @param metadataKey the metadata key the load is read from
      */
     double load(ServiceInstance instance, Figures figures, String metadataKey, long nowMillis) {
-        Map<String, String> metadata = instance.getMetadata();
-        String text = (metadata != null) ? metadata.get(metadataKey) : null;
+        String text = InstanceMetadata.load(instance, metadataKey);
         Figure fromMetadata = figures.metadata;
         if (text != null && (fromMetadata == null || !text.equals(figures.metadataText))) {
             // A new metadata value: it counts from when this application first saw it.

@@ -38,8 +38,6 @@ final class ServiceBalancers {
 
     private final VersionSplits versionSplits;
 
-    private final InvalidMetadataWarnings warnings = new InvalidMetadataWarnings();
-
     private final Map<String, BalancingStrategy> strategies = new ConcurrentHashMap<>();
 
     private final LoadBalancerConfigurations configurations;
@@ -68,7 +66,7 @@ final class ServiceBalancers {
         BalancingStrategy strategy = this.properties.strategyFor(serviceId);
         InstanceChooser chooser = switch (strategy) {
             case ROUND_ROBIN -> new RoundRobinChooser();
-            case WEIGHTED -> new SmoothWeightedChooser(this.warnings, this.properties.getMaxWeight());
+            case WEIGHTED -> new SmoothWeightedChooser(this.properties.getMaxWeight());
             case LEAST_LOADED -> new LeastLoadedChooser(serviceId, this.observedLoad,
                     this.properties.getLeastLoaded(), this.publishedLoads);
         };

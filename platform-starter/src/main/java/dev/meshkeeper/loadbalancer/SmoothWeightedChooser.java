@@ -1,5 +1,6 @@
 package dev.meshkeeper.loadbalancer;
 
+import dev.meshkeeper.discovery.InstanceMetadata;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,16 +9,12 @@ import org.springframework.cloud.client.ServiceInstance;
 /**
  * Smooth weighted round-robin as in nginx: each pick adds every instance's weight to its running score, picks the
  * highest score and takes the total weight off it. Over any run of (sum of weights) picks each instance is picked
- * exactly its weight times, spread out rather than in bursts. The weight is the instance's {@code weight} metadata,
- * a positive integer; anything else counts as 1 and is logged once. A weight above
- * {@code meshkeeper.loadbalancer.max-weight} counts as that maximum (logged once per instance), so that one
- * registration cannot draw all the traffic by publishing a huge weight.
+ * exactly its weight times, spread out rather than in bursts. The weight is read by {@link InstanceMetadata#weight}:
+ * the instance's {@code weight} metadata, a positive integer; anything else, 0 included, counts as 1 and is logged
+ * once. A weight above {@code meshkeeper.loadbalancer.max-weight} counts as that maximum (logged once per instance),
+ * so that one registration cannot draw all the traffic by publishing a huge weight.
  */
 final class SmoothWeightedChooser implements InstanceChooser {
-
-    static final String WEIGHT_KEY = "weight";
-
-    private final InvalidMetadataWarnings warnings;
 
     private final int maxWeight;
 
@@ -32,12 +29,11 @@ final class SmoothWeightedChooser implements InstanceChooser {
 
     private long totalWeight;
 
-    SmoothWeightedChooser(InvalidMetadataWarnings warnings) {
-        this(warnings, LoadBalancingProperties.DEFAULT_MAX_WEIGHT);
+    SmoothWeightedChooser() {
+        this(LoadBalancingProperties.DEFAULT_MAX_WEIGHT);
     }
 
-    SmoothWeightedChooser(InvalidMetadataWarnings warnings, int maxWeight) {
-        this.warnings = warnings;
+    SmoothWeightedChooser(int maxWeight) {
         this.maxWeight = maxWeight;
     }
 
@@ -107,27 +103,6 @@ final class SmoothWeightedChooser implements InstanceChooser {
     }
 
     private int weightOf(ServiceInstance instance) {
-        Map<String, String> metadata = instance.getMetadata();
-        String value = (metadata != null) ? metadata.get(WEIGHT_KEY) : null;
-        if (value == null) {
-            return 1;
-        }
-        try {
-            long weight = Long.parseLong(value.trim());
-            if (weight > this.maxWeight) {
-                this.warnings.warn(instance, WEIGHT_KEY, value,
-                        "is above meshkeeper.loadbalancer.max-weight (" + this.maxWeight + ")",
-                        "weight " + this.maxWeight);
-                return this.maxWeight;
-            }
-            if (weight > 0) {
-                return (int) weight;
-            }
-        }
-        catch (NumberFormatException ex) {
-            // reported below
-        }
-        this.warnings.warn(instance, WEIGHT_KEY, value, "weight 1");
-        return 1;
+        return InstanceMetadata.weight(instance, this.maxWeight);
     }
 }

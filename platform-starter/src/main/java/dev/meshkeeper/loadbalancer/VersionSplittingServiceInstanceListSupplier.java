@@ -1,5 +1,6 @@
 package dev.meshkeeper.loadbalancer;
 
+import dev.meshkeeper.discovery.InstanceMetadata;
 import dev.meshkeeper.discovery.InstanceRegistration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,6 +111,6 @@ class VersionSplittingServiceInstanceListSupplier extends DelegatingServiceInsta
     }
 
     private static String versionOf(ServiceInstance instance) {
-        return (instance.getMetadata() != null) ? instance.getMetadata().get(InstanceRegistration.VERSION_KEY) : null;
+        return InstanceMetadata.version(instance);
     }
 }

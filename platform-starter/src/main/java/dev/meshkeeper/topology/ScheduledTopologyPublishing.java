@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -14,7 +14,7 @@ import org.springframework.context.SmartLifecycle;
  */
 final class ScheduledTopologyPublishing implements SmartLifecycle {
 
-    private static final Log logger = LogFactory.getLog(ScheduledTopologyPublishing.class);
+    private static final Logger logger = LoggerFactory.getLogger(ScheduledTopologyPublishing.class);
 
     private final TopologyPublisher publisher;
 

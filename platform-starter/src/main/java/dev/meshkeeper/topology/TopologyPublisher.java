@@ -6,12 +6,12 @@ import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class TopologyPublisher {
 
-    private static final Log logger = LogFactory.getLog(TopologyPublisher.class);
+    private static final Logger logger = LoggerFactory.getLogger(TopologyPublisher.class);
 
     private final ZooKeeperRequests requests;
 

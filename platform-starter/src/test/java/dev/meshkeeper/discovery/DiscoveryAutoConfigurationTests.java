@@ -33,6 +33,7 @@ class DiscoveryAutoConfigurationTests {
     private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(
             org.springframework.cloud.commons.util.UtilAutoConfiguration.class,
             org.springframework.cloud.zookeeper.ZookeeperAutoConfiguration.class,
+            dev.meshkeeper.zookeeper.ZooKeeperConnectionAutoConfiguration.class,
             org.springframework.cloud.zookeeper.support.CuratorServiceDiscoveryAutoConfiguration.class,
             org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegistryAutoConfiguration.class,
             org.springframework.cloud.zookeeper.serviceregistry.ZookeeperAutoServiceRegistrationAutoConfiguration.class,
@@ -111,6 +112,16 @@ class DiscoveryAutoConfigurationTests {
                         context.getBean(InstanceRegistration.class).metadata()).containsEntry("zone", "zone-w")
                         .containsEntry("weight", "7").containsEntry("version", "1.2")
                         .containsEntry(InstanceRegistration.STATUS_KEY, "UP"));
+    }
+
+    @Test
+    void withoutTheConnectionMonitorLeavesDiscoveryToSpringCloudZookeeper() {
+        this.contextRunner.withPropertyValues("meshkeeper.zookeeper.enabled=false").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(WatchedInstances.class);
+            assertThat(context).doesNotHaveBean(InstanceRegistration.class);
+            assertThat(context).doesNotHaveBean(WatchedDiscoveryClient.class);
+        });
     }
 
     @Test

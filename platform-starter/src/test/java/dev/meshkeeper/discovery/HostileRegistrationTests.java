@@ -37,6 +37,7 @@ class HostileRegistrationTests {
     private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(
             org.springframework.cloud.commons.util.UtilAutoConfiguration.class,
             org.springframework.cloud.zookeeper.ZookeeperAutoConfiguration.class,
+            dev.meshkeeper.zookeeper.ZooKeeperConnectionAutoConfiguration.class,
             org.springframework.cloud.zookeeper.support.CuratorServiceDiscoveryAutoConfiguration.class,
             org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegistryAutoConfiguration.class,
             org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClientConfiguration.class,

@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
+import dev.meshkeeper.registry.junit.MutableClock;
 import dev.meshkeeper.registry.junit.RegistryHandle;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -68,24 +70,35 @@ class WatchedInstancesRemovalGraceTests {
 
     @Test
     void lastUpInstanceWhoseRegistrationVanishedStaysListedForTheGraceThenLeaves() throws Exception {
-        watch(Duration.ofSeconds(2));
+        MutableClock clock = new MutableClock();
+        ManualScheduler scheduler = new ManualScheduler(clock);
+        this.instances = new WatchedInstances(this.curator, ROOT, this.serializer, Duration.ofSeconds(10),
+                Duration.ofSeconds(2), null, Duration.ofSeconds(10), clock, scheduler);
         ServiceInstance<ZookeeperInstance> last = register("grace-last", "grace-last-1", "UP");
         assertThat(this.instances.instances("grace-last")).hasSize(1);
-        AtomicLong emptyHeardAt = new AtomicLong();
+        AtomicReference<Instant> emptyHeardAt = new AtomicReference<>();
         this.instances.addListener((service, current) -> {
             if (current.isEmpty()) {
-                emptyHeardAt.compareAndSet(0, System.nanoTime());
+                emptyHeardAt.compareAndSet(null, clock.instant());
             }
         });
-        long vanishedAt = System.nanoTime();
+        Instant vanishedAt = clock.instant();
         this.discovery.unregisterService(last);
+        // The cache has seen the deletion once the end of the grace is scheduled.
+        await().atMost(Duration.ofSeconds(15)).until(() -> scheduler.pending() == 1);
+        clock.advance(Duration.ofMillis(1999));
+        scheduler.runDue();
+        assertThat(this.instances.allInstances("grace-last")).as("listed during the grace").hasSize(1);
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> this.instances.allInstances("grace-last").isEmpty());
-        assertThat(Duration.ofNanos(System.nanoTime() - vanishedAt)).as("listed for the grace")
+        clock.advance(Duration.ofMillis(1));
+        scheduler.runDue();
+        assertThat(this.instances.allInstances("grace-last")).isEmpty();
+        assertThat(Duration.between(vanishedAt, clock.instant())).as("listed for the grace")
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
-        await().atMost(Duration.ofSeconds(5)).until(() -> emptyHeardAt.get() != 0);
-        assertThat(Duration.ofNanos(emptyHeardAt.get() - vanishedAt)).as("listeners hear the empty list after the grace")
+        assertThat(emptyHeardAt.get()).as("listeners hear the empty list").isNotNull();
+        assertThat(Duration.between(vanishedAt, emptyHeardAt.get())).as("listeners hear the empty list after the grace")
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        scheduler.shutdownNow();
     }
 
     @Test

@@ -25,10 +25,9 @@ import org.springframework.cloud.client.ServiceInstance;
 class InstanceChooserContractTests {
 
     private static InstanceChooser chooser(BalancingStrategy strategy, String serviceId) {
-        InvalidMetadataWarnings warnings = new InvalidMetadataWarnings();
         return switch (strategy) {
             case ROUND_ROBIN -> new RoundRobinChooser();
-            case WEIGHTED -> new SmoothWeightedChooser(warnings);
+            case WEIGHTED -> new SmoothWeightedChooser();
             case LEAST_LOADED -> new LeastLoadedChooser(serviceId, new ObservedLoad(0.3),
                     new LoadBalancingProperties.LeastLoaded(),
                     new PublishedLoads(Clock.systemUTC(), Duration.ofSeconds(10), null));

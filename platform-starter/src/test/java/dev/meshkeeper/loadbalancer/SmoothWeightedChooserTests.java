@@ -18,7 +18,7 @@ import org.springframework.cloud.client.ServiceInstance;
 @ExtendWith(OutputCaptureExtension.class)
 class SmoothWeightedChooserTests {
 
-    private final SmoothWeightedChooser chooser = new SmoothWeightedChooser(new InvalidMetadataWarnings());
+    private final SmoothWeightedChooser chooser = new SmoothWeightedChooser();
 
     @Test
     void everyRunOfTotalWeightPicksEachInstanceExactlyItsWeight() {
@@ -88,7 +88,7 @@ class SmoothWeightedChooserTests {
 
     @Test
     void weightAboveTheMaximumCountsAsTheMaximumAndIsReportedOncePerInstance(CapturedOutput output) {
-        SmoothWeightedChooser capped = new SmoothWeightedChooser(new InvalidMetadataWarnings(), 10);
+        SmoothWeightedChooser capped = new SmoothWeightedChooser(10);
         Map<String, Integer> picks = new HashMap<>();
         for (int i = 0; i < 240; i++) {
             List<ServiceInstance> instances = List.of(instance("greedy", 1, "weight", "2147483647"),

@@ -1,0 +1,145 @@
+package dev.meshkeeper.discovery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * One watched service: its cache, the instances read from it and the immutable snapshot lookups return. Changes
+ * to {@link #byId} and {@link #lingering} are made holding this object's lock and end with {@link #publish()}.
+ */
+final class WatchedService {
+
+    static final WatchedService EMPTY = new WatchedService("", "", null);
+
+    private static final Logger logger = LoggerFactory.getLogger(WatchedInstances.class);
+
+    /** How often a first lookup that waits checks that the connection is still up. */
+    private static final long LOAD_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    final String serviceId;
+
+    final String path;
+
+    final CuratorCache cache;
+
+    final Map<String, ServiceInstance> byId = new ConcurrentHashMap<>();
+
+    /** Vanished instances listed for the removal grace, by id. */
+    final Map<String, ServiceInstance> lingering = new ConcurrentHashMap<>();
+
+    private final AtomicReference<List<ServiceInstance>> instances = new AtomicReference<>(List.of());
+
+    private final CountDownLatch loaded;
+
+    private final AtomicBoolean gaveUpWaiting = new AtomicBoolean();
+
+    WatchedService(String serviceId, String path, CuratorCache cache) {
+        this.serviceId = serviceId;
+        this.path = path;
+        this.cache = cache;
+        this.loaded = new CountDownLatch((cache != null) ? 1 : 0);
+    }
+
+    /** The list published last. */
+    List<ServiceInstance> instances() {
+        return this.instances.get();
+    }
+
+    /** Publishes the current instances, sorted by id, as the snapshot lookups return. Called holding the lock. */
+    void publish() {
+        List<ServiceInstance> snapshot = new ArrayList<>(this.byId.values());
+        snapshot.sort((a, b) -> a.getInstanceId().compareTo(b.getInstanceId()));
+        this.instances.set(Collections.unmodifiableList(snapshot));
+    }
+
+    /** Whether an UP instance whose registration exists is listed. Called holding the lock. */
+    boolean hasUpInstance() {
+        return this.byId.entrySet().stream().anyMatch(
+                entry -> !this.lingering.containsKey(entry.getKey()) && InstanceMetadata.isUp(entry.getValue()));
+    }
+
+    void loaded() {
+        this.loaded.countDown();
+    }
+
+    boolean isLoaded() {
+        return this.loaded.getCount() == 0;
+    }
+
+    /**
+     * Waits for the first load while connected, at most {@code timeout}; during an outage it returns at once (the
+     * cache loads when the connection returns, and a later lookup waits again if it is still not loaded).
+     */
+    void awaitLoaded(Duration timeout, BooleanSupplier connected) {
+        if (isLoaded() || this.gaveUpWaiting.get()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (connected.getAsBoolean() && !this.loaded.await(Math.min(LOAD_SLICE_NANOS,
+                    Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)) {
+                if (System.nanoTime() - deadline >= 0) {
+                    break;
+                }
+            }
+            if (!isLoaded() && connected.getAsBoolean() && System.nanoTime() - deadline >= 0
+                    && this.gaveUpWaiting.compareAndSet(false, true)) {
+                logger.warn("The instances of " + this.serviceId + " under " + this.path + " did not load within "
+                        + timeout + " (is ZooKeeper reachable?); returning what is known so far. Raise "
+                        + "meshkeeper.discovery.cache-start-timeout if ZooKeeper is slow.");
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Reads every registration of the service again, in the background, and hands each node read to
+     * {@code read}, on Curator's event thread.
+     */
+    void readAgain(CuratorFramework curator, Consumer<ChildData> read) {
+        try {
+            curator.getChildren().inBackground((client, children) -> {
+                if (children.getResultCode() != KeeperException.Code.OK.intValue()) {
+                    return;
+                }
+                for (String child : children.getChildren()) {
+                    String node = ZKPaths.makePath(this.path, child);
+                    client.getData().inBackground((c, data) -> {
+                        if (data.getResultCode() == KeeperException.Code.OK.intValue()) {
+                            read.accept(new ChildData(node, data.getStat(), data.getData()));
+                        }
+                    }).forPath(node);
+                }
+            }).forPath(this.path);
+        }
+        catch (Exception ex) {
+            logger.debug("Could not read the instances of " + this.serviceId + " again", ex);
+        }
+    }
+
+    void close() {
+        if (this.cache != null) {
+            this.cache.close();
+        }
+    }
+}
