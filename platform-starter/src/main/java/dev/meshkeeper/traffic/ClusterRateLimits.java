@@ -1,6 +1,7 @@
 package dev.meshkeeper.traffic;
 
 import dev.meshkeeper.InvalidMeshkeeperPropertyException;
+import dev.meshkeeper.discovery.InstanceMetadata;
 import dev.meshkeeper.discovery.InstanceRegistration;
 import dev.meshkeeper.discovery.MembershipListener;
 import dev.meshkeeper.discovery.WatchedInstances;
@@ -25,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
@@ -265,28 +267,17 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
     private double fractionOf(List<ServiceInstance> instances) {
         InstanceRegistration own = (this.registration != null) ? this.registration.get() : null;
         String ownId = (own != null) ? own.instanceId() : null;
-        int ownWeight = (own != null) ? weightOf(own.metadata()) : 1;
+        int ownWeight = (own != null) ? InstanceMetadata.weight(
+                new DefaultServiceInstance(ownId, this.serviceId, "localhost", 0, false, own.metadata()),
+                Integer.MAX_VALUE) : InstanceMetadata.DEFAULT_WEIGHT;
         long others = 0;
         for (ServiceInstance instance : instances) {
             if (WatchedInstances.isUp(instance) && !Objects.equals(instance.getInstanceId(), ownId)) {
-                others += weightOf(instance.getMetadata());
+                others += InstanceMetadata.weight(instance, Integer.MAX_VALUE);
             }
         }
         long total = ownWeight + others;
         return (total <= 0) ? 1.0 : (double) ownWeight / total;
-    }
-
-    private static int weightOf(Map<String, String> metadata) {
-        String weight = (metadata != null) ? metadata.get(InstanceRegistration.WEIGHT_KEY) : null;
-        if (weight == null || weight.isBlank()) {
-            return 1;
-        }
-        try {
-            return Math.max(0, Integer.parseInt(weight.trim()));
-        }
-        catch (NumberFormatException ex) {
-            return 1;
-        }
     }
 
     private void warnOnce(String message) {
