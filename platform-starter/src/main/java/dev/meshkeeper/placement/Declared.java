@@ -87,7 +87,7 @@ final class Declared {
         entry.put("owned", assignment.items());
         entry.put("fencingTokens", assignment.sortedTokens());
         if (current != null && current.leads()) {
-            entry.put("members", current.liveMembers());
+            entry.put("members", current.view().liveMembers());
             entry.put("recentChanges", this.work.recentChanges());
         }
         return entry;

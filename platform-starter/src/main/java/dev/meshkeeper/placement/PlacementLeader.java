@@ -26,8 +26,11 @@ final class PlacementLeader {
 
     private long epoch;
 
-    PlacementLeader(PlacementMember member) {
+    private final WorkListener listener;
+
+    PlacementLeader(PlacementMember member, WorkListener listener) {
         this.member = member;
+        this.listener = listener;
     }
 
     /** Runs on the member's thread while its latch holds leadership and the connection is up. */
@@ -47,11 +50,11 @@ final class PlacementLeader {
             logger.info("Leader of work group '{}' ({}, epoch {})", this.member.group(), this.member.member(),
                     this.epoch);
         }
-        String path = this.member.assignmentPath();
-        PublishedAssignment current = this.member.publishedNow();
-        int version = this.member.publishedVersion();
+        String path = this.member.view().assignmentPath();
+        PublishedAssignment current = this.member.view().published();
+        int version = this.member.view().publishedVersion();
         boolean stored = version >= 0;
-        Map<String, Integer> live = this.member.liveMembers();
+        Map<String, Integer> live = this.member.view().liveMembers();
         Map<String, String> next = PlacementBalancer.balance(current.owners(), this.member.items(), live);
         if (stored && next.equals(current.owners()) && current.epoch() == this.epoch) {
             return;
@@ -71,7 +74,7 @@ final class PlacementLeader {
         logger.debug("Work group '{}': published generation {} (epoch {}, {} members, {} moved)",
                 this.member.group(), generation, this.epoch, live.size(), moved);
         if (changed) {
-            this.member.listener().published(generation, moved);
+            this.listener.published(generation, moved);
         }
     }
 
