@@ -181,14 +181,12 @@ final class MapReplica<V> extends Replica implements SharedMap<V> {
         if (!announcing()) {
             return;
         }
+        // The listeners registered when the change was applied: one added later hears only later changes.
+        List<EntryChangeListener<V>> all = List.copyOf(this.listeners);
+        List<DataChangeListener<V>> forKey = List.copyOf(this.entryListeners.getOrDefault(key, List.of()));
         this.context.deliver(() -> {
-            this.listeners.forEach(
-                    listener -> DataContext.safely(this.name, () -> listener.changed(key, oldValue, newValue)));
-            List<DataChangeListener<V>> forKey = this.entryListeners.get(key);
-            if (forKey != null) {
-                forKey.forEach(
-                        listener -> DataContext.safely(this.name, () -> listener.changed(oldValue, newValue)));
-            }
+            all.forEach(listener -> DataContext.safely(this.name, () -> listener.changed(key, oldValue, newValue)));
+            forKey.forEach(listener -> DataContext.safely(this.name, () -> listener.changed(oldValue, newValue)));
         }, new SharedDataChangedEvent(this, this.name, this.kind.label(), key, oldValue, newValue, version));
     }
 
