@@ -69,12 +69,12 @@ final class GroupView {
         return (decoded != null && this.cache.get(this.assignmentPath).isPresent()) ? decoded.version() : -1;
     }
 
-    /** The live members (their ephemeral nodes) with their weights. */
+    /** The live members (their ephemeral nodes) with their shares: weight times load factor ({@link MemberData}). */
     Map<String, Integer> liveMembers() {
-        Map<String, Integer> weights = new HashMap<>();
-        this.cache.stream().filter(CuratorCacheAccessor.parentPathFilter(this.membersPath)).forEach(data -> weights
-                .put(ZKPaths.getNodeFromPath(data.getPath()), PlacementLeader.weightOf(data.getData())));
-        return weights;
+        Map<String, Integer> shares = new HashMap<>();
+        this.cache.stream().filter(CuratorCacheAccessor.parentPathFilter(this.membersPath)).forEach(data -> shares
+                .put(ZKPaths.getNodeFromPath(data.getPath()), MemberData.fromJson(data.getData()).share()));
+        return shares;
     }
 
     private record Decoded(long mzxid, int version, PublishedAssignment assignment) {

@@ -1,10 +1,11 @@
 package dev.meshkeeper.placement;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -17,11 +18,11 @@ final class MemberThread implements Executor {
 
     private final String group;
 
-    private final ExecutorService thread;
+    private final ScheduledExecutorService thread;
 
     MemberThread(String group) {
         this.group = group;
-        this.thread = Executors.newSingleThreadExecutor(runnable -> {
+        this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread worker = new Thread(runnable, "meshkeeper-placement-" + group);
             worker.setDaemon(true);
             return worker;
@@ -33,6 +34,16 @@ final class MemberThread implements Executor {
     public void execute(Runnable task) {
         try {
             this.thread.execute(task);
+        }
+        catch (RejectedExecutionException ex) {
+            logger.debug("Work group '{}' is closed", this.group);
+        }
+    }
+
+    /** Runs the task on the thread now and then every {@code interval} until the thread is shut down. */
+    void every(Duration interval, Runnable task) {
+        try {
+            this.thread.scheduleWithFixedDelay(task, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (RejectedExecutionException ex) {
             logger.debug("Work group '{}' is closed", this.group);

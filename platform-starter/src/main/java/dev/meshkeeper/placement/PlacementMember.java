@@ -2,7 +2,6 @@ package dev.meshkeeper.placement;
 
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,11 +14,9 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
-import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.utils.ZKPaths;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One member of one work group: the protocol under {@code {root}/{group}}.
  * <ul>
- * <li>{@code members/{member}}: ephemeral (Curator {@link PersistentNode}, re-created after a session loss),
- * data {@code {"weight":n}}.</li>
+ * <li>{@code members/{member}}: ephemeral ({@link MemberNode}, re-created after a session loss), data
+ * {@code {"weight":n}} plus {@code "load"} when the instance publishes its load.</li>
  * <li>{@code leader/}: the group's Curator {@link LeaderLatch}. The leader computes the assignment with
  * {@link PlacementBalancer} and writes {@code assignment} in one transaction that also checks that its latch node
  * still exists, so a deposed leader cannot write. Its leadership epoch is the creation zxid of its latch node: the
@@ -47,9 +44,7 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
 
     private static final Logger logger = LoggerFactory.getLogger(PlacementMember.class);
 
-    enum State {
-        LATENT, STARTED, CLOSED
-    }
+    enum State { LATENT, STARTED, CLOSED }
 
     private final CuratorFramework curator;
 
@@ -73,7 +68,7 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
 
     private final GroupView view;
 
-    private final PersistentNode memberNode;
+    private final MemberNode memberNode;
 
     private final LeaderLatch latch;
 
@@ -85,6 +80,12 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
 
     PlacementMember(CuratorFramework curator, ZooKeeperRequests requests, String root, String group, String member,
             int weight, List<String> items, WorkListener listener) {
+        this(curator, requests, root, group, member, weight, items, listener, null);
+    }
+
+    /** With {@code load}, the member publishes its load and its share follows it ({@link MemberData}). */
+    PlacementMember(CuratorFramework curator, ZooKeeperRequests requests, String root, String group, String member,
+            int weight, List<String> items, WorkListener listener, MemberNode.Load load) {
         this.curator = curator;
         this.requests = requests;
         this.group = group;
@@ -94,9 +95,7 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
         String base = ZKPaths.makePath(root, group);
         this.view = new GroupView(curator, base);
         this.thread = new MemberThread(group);
-        this.memberNode = new PersistentNode(curator, CreateMode.EPHEMERAL, false,
-                ZKPaths.makePath(this.view.membersPath(), member),
-                ("{\"weight\":" + weight + "}").getBytes(StandardCharsets.UTF_8));
+        this.memberNode = new MemberNode(curator, ZKPaths.makePath(this.view.membersPath(), member), weight, load);
         this.latch = new LeaderLatch(curator, ZKPaths.makePath(base, "leader"), member, LeaderLatch.CloseMode.SILENT);
         this.leader = new PlacementLeader(this, listener);
         this.claims = new ItemClaims(curator, requests, this.view.cache(), this.view.ownersPath(), member, group);
@@ -113,6 +112,9 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
                 .forAll((type, before, after) -> reconcileSoon()).forInitialized(this::reconcileSoon).build());
         this.view.cache().start();
         this.memberNode.start();
+        if (this.memberNode.loadInterval() != null) {
+            this.thread.every(this.memberNode.loadInterval(), this.memberNode::refreshLoad);
+        }
         this.latch.addListener(this, this.thread);
         this.latch.start();
         logger.debug("Joined work group '{}' as {} (weight {}, {} items)", this.group, this.member, this.weight,
@@ -176,8 +178,7 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
     }
 
     boolean leads() {
-        return this.state.get() == State.STARTED && this.latch.hasLeadership() && this.requests != null
-                && isConnected();
+        return this.state.get() == State.STARTED && this.latch.hasLeadership() && isConnected();
     }
 
     /** The items this member works on now, with their tokens; the generation and epoch of the assignment seen. */

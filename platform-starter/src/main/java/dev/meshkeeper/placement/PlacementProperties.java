@@ -1,5 +1,6 @@
 package dev.meshkeeper.placement;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,6 +14,15 @@ public class PlacementProperties {
 
     /** Parent znode of all work groups; group "billing" lives under {root}/billing. */
     private String root = "/meshkeeper/placement";
+
+    /**
+     * Whether a member's share also follows the load this instance publishes (meshkeeper.load.*, the "load"
+     * registration metadata): from a load of 0.5 up a member gets fewer items. No effect when no load is published.
+     */
+    private boolean useLoad = true;
+
+    /** How often a member looks at its load; it rewrites its member node only when its share changes. */
+    private Duration loadCheckInterval = Duration.ofSeconds(5);
 
     /** Work groups this instance joins at start-up, by name (one znode name, e.g. order-processing). */
     private Map<String, Group> groups = new LinkedHashMap<>();
@@ -31,6 +41,22 @@ public class PlacementProperties {
 
     public void setRoot(String root) {
         this.root = root;
+    }
+
+    public boolean isUseLoad() {
+        return this.useLoad;
+    }
+
+    public void setUseLoad(boolean useLoad) {
+        this.useLoad = useLoad;
+    }
+
+    public Duration getLoadCheckInterval() {
+        return this.loadCheckInterval;
+    }
+
+    public void setLoadCheckInterval(Duration loadCheckInterval) {
+        this.loadCheckInterval = loadCheckInterval;
     }
 
     public Map<String, Group> getGroups() {
