@@ -91,16 +91,21 @@ final class BalancingApps {
         }
     }
 
+    /** The provider's endpoint: holds a worker thread for the work time, which can be changed while it runs. */
     @RestController
     static final class Work {
 
-        private final long workMillis;
+        private volatile long workMillis;
 
         private final Environment environment;
 
         Work(long workMillis, Environment environment) {
             this.workMillis = workMillis;
             this.environment = environment;
+        }
+
+        void setWorkMillis(long workMillis) {
+            this.workMillis = workMillis;
         }
 
         @GetMapping("/work")

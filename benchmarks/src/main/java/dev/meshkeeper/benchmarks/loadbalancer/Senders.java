@@ -20,6 +20,9 @@ final class Senders {
 
     final Map<String, AtomicLong> servedBy = new ConcurrentHashMap<>();
 
+    /** Every answered call: when it was sent ({@code System.nanoTime()}) and which provider port answered. */
+    final List<Served> timeline = Collections.synchronizedList(new ArrayList<>());
+
     private final AtomicBoolean running = new AtomicBoolean(true);
 
     private final CountDownLatch stopped;
@@ -35,6 +38,7 @@ final class Senders {
                             String port = client.get().uri(uri).retrieve().body(String.class);
                             this.latencies.add(System.nanoTime() - started);
                             this.servedBy.computeIfAbsent(port, (p) -> new AtomicLong()).incrementAndGet();
+                            this.timeline.add(new Served(started, port));
                         }
                         catch (RuntimeException ex) {
                             this.failures.incrementAndGet();
@@ -54,10 +58,15 @@ final class Senders {
         this.latencies.clear();
         this.failures.set(0);
         this.servedBy.clear();
+        this.timeline.clear();
     }
 
     void stop() throws InterruptedException {
         this.running.set(false);
         this.stopped.await(30, TimeUnit.SECONDS);
+    }
+
+    /** One answered call. */
+    record Served(long sentNanos, String port) {
     }
 }
