@@ -6,7 +6,8 @@
 # lock with fencing tokens (and a restock written with ZooKeeper's CLI reaching both instances), pauses the registry
 # server for 10 s under a stream of quotes (reads keep answering from memory, reservations are refused at once),
 # moves the leadership of order-service's scheduled job by stopping its leader, moves order-service's 12 work
-# partitions by starting a third instance and stopping it again, changes order-service's config live
+# partitions by starting a third instance and stopping it again, slows one inventory instance down live and shows
+# least-loaded balancing sending the quotes elsewhere until it recovers, changes order-service's config live
 # (and has an invalid value rejected), and leaves the stack running.
 #
 #   ./demo.sh            build, start everything, show it all, leave it running
@@ -51,6 +52,10 @@ VERSION_SPLIT=v1=90,v2=10
 SPLIT_QUOTES=200
 # How long the outage step pauses the registry server (SIGSTOP, then SIGCONT).
 OUTAGE_SECONDS="${DEMO_OUTAGE_SECONDS:-10}"
+# The order-service instance quotes are asked from (the slow-instance step uses order-service-3).
+QUOTE_PORT=$ORDER_PORT
+# The per-instance config context of the inventory instance the slow-instance step slows down (profile "slow").
+SLOW_LATENCY_PATH=/config/inventory-service,slow/inventory/simulated-latency
 STREAM_PID=
 STREAM_TOTAL=0
 STREAM_FAILED=0
@@ -158,11 +163,12 @@ start_java() {
 
 start_inventory() {
     local name="$1" port="$2" zone="$3" weight="$4" version="${5:-v1}"
+    shift $(( $# < 5 ? $# : 5 ))
     start_java "$name" "$INVENTORY_JAR" \
         --server.address="$HOST" --server.port="$port" \
         --spring.cloud.zookeeper.connect-string="$HOST:$ZOOKEEPER_PORT" \
         --meshkeeper.discovery.zone="$zone" --meshkeeper.discovery.weight="$weight" \
-        --meshkeeper.discovery.version="$version"
+        --meshkeeper.discovery.version="$version" "$@"
 }
 
 start_order() {
@@ -200,7 +206,7 @@ json_field() {
 }
 
 quote() {
-    curl -s --max-time 5 -w '\n%{http_code}' "http://$HOST:$ORDER_PORT/orders/quote?sku=$SKU" || printf '\n000'
+    curl -s --max-time 5 -w '\n%{http_code}' "http://$HOST:$QUOTE_PORT/orders/quote?sku=$SKU" || printf '\n000'
 }
 
 show_balancing() {
@@ -641,6 +647,71 @@ placement_moves() {
     print_partitions
 }
 
+# Like print_phase, with each line's share of the phase's quotes.
+print_shares() {
+    local results="$1" phase="$2" label="$3"
+    say "    $label:"
+    { grep "^$phase " "$results" || true; } | cut -d' ' -f2- | sort | uniq -c \
+        | awk '{ count[NR] = $1; $1 = ""; line[NR] = $0; total += count[NR] }
+               END { for (i = 1; i <= NR; i++) printf "      %5d  %5.1f %% %s\n", count[i], 100 * count[i] / total, line[i] }'
+}
+
+# How long GET /inventory/{sku} takes on the inventory instance on the port, in ms (curl's total time).
+inventory_millis() {
+    curl -s -o /dev/null --max-time 5 -w '%{time_total}' "http://$HOST:$1/inventory/$SKU" \
+        | awk '{ printf "%.0f", $1 * 1000 }'
+}
+
+# Waits (bounded, 20 s) until inventory-2 answers slower (1) or faster (0) than 100 ms.
+await_inventory_2_latency() {
+    local slow="$1" deadline=$((SECONDS + 20)) millis
+    while (( SECONDS < deadline )); do
+        millis="$(inventory_millis "$INVENTORY_2_PORT")"
+        if [[ -n "$millis" ]] && { { (( slow )) && (( millis >= 100 )); } || { (( ! slow )) && (( millis < 100 )); }; }; then
+            return 0
+        fi
+        sleep 0.2
+    done
+    return 1
+}
+
+# A stream of quotes through order-service-3, whose calls to inventory-service use least-loaded; inventory-2 (started
+# with the profile "slow") gets inventory.simulated-latency=150ms through its own config context, then loses it.
+slow_instance_under_load() {
+    local cli="java -cp $(basename "$REGISTRY_JAR") -Dloader.main=org.apache.zookeeper.ZooKeeperMain PropertiesLauncher -server $HOST:$ZOOKEEPER_PORT"
+    local results="$DEMO_DIR/slow.txt"
+    QUOTE_PORT=$ORDER_3_PORT
+    stream_start "$results"
+    say "    \$ $cli create $SLOW_LATENCY_PATH 150ms"
+    stream_phase turning-slow
+    zk_cli_session "create /config" "create /config/inventory-service,slow" \
+        "create /config/inventory-service,slow/inventory" "create $SLOW_LATENCY_PATH 150ms"
+    if tail -n 5 "$LOG_DIR/zk-cli.log" | grep -q "already exists: $SLOW_LATENCY_PATH"; then
+        zk_cli set "$SLOW_LATENCY_PATH" 150ms
+    fi
+    if await_inventory_2_latency 1; then
+        stream_phase slow
+        say "    inventory-2 answers in $(inventory_millis "$INVENTORY_2_PORT") ms now (inventory-1: $(inventory_millis "$INVENTORY_1_PORT") ms); quotes flow for 8 s"
+        sleep 8
+    else
+        say "    inventory-2 did not slow down within 20 s; see $LOG_DIR/zk-cli.log and $LOG_DIR/inventory-2.log"
+    fi
+    say "    \$ $cli delete $SLOW_LATENCY_PATH"
+    stream_phase recovering
+    zk_cli delete "$SLOW_LATENCY_PATH"
+    await_inventory_2_latency 0 || say "    inventory-2 still slow after 20 s; see $LOG_DIR/inventory-2.log"
+    stream_phase recovered
+    say "    inventory-2 answers in $(inventory_millis "$INVENTORY_2_PORT") ms again; quotes flow for 12 s"
+    sleep 12
+    stream_stop "$results"
+    QUOTE_PORT=$ORDER_PORT
+    say "    $STREAM_TOTAL quotes through order-service-3, $STREAM_FAILED failed; the inventory instance that answered:"
+    print_shares "$results" before "before (every instance fast)"
+    print_shares "$results" slow "while inventory-2 is 150 ms slower"
+    print_shares "$results" recovered "after inventory-2 is fast again"
+    stop_service order-service-3
+}
+
 # ZooKeeper's own command-line client, from the registry server's jar.
 zk_cli() {
     printf '==== %s: ZooKeeperMain %s\n' "$(date '+%F %T')" "$*" >>"$LOG_DIR/zk-cli.log"
@@ -789,7 +860,7 @@ start() {
 
     step "Starting inventory-1 (v1, zone-a, weight 3), inventory-2 (v1, zone-b, weight 1), inventory-v2 (v2), order-service and order-service-2"
     start_inventory inventory-1 "$INVENTORY_1_PORT" zone-a 3 v1
-    start_inventory inventory-2 "$INVENTORY_2_PORT" zone-b 1 v1
+    start_inventory inventory-2 "$INVENTORY_2_PORT" zone-b 1 v1 --spring.profiles.active=slow
     start_inventory inventory-v2 "$INVENTORY_V2_PORT" zone-a 1 v2
     start_order order-service "$ORDER_PORT"
     wait_ready inventory-1 "$INVENTORY_1_PORT"
@@ -807,7 +878,7 @@ start() {
     graceful_stop_under_load
 
     step "Starting inventory-2 again (in the background, ready before the rate-limit step)"
-    start_inventory inventory-2 "$INVENTORY_2_PORT" zone-b 1 v1
+    start_inventory inventory-2 "$INVENTORY_2_PORT" zone-b 1 v1 --spring.profiles.active=slow
 
     step "Version split: order-service sends $VERSION_SPLIT of its calls to inventory v1 / v2"
     show_version_split
@@ -828,9 +899,18 @@ start() {
     step "Work placement: order-service's 12 partitions of order-processing move when an instance joins and leaves"
     placement_moves
 
+    step "Starting order-service-3 again, with least-loaded balancing to inventory-service (in the background)"
+    start_java order-service-3 "$ORDER_JAR" --server.address="$HOST" --server.port="$ORDER_3_PORT" \
+        --spring.cloud.zookeeper.connect-string="$HOST:$ZOOKEEPER_PORT" \
+        --meshkeeper.loadbalancer.clients.inventory-service.strategy=least-loaded
+
     step "Shared stock: reservations through both inventory instances, each under a distributed lock"
     wait_ready inventory-1 "$INVENTORY_1_PORT"
     show_reservations
+
+    step "Slow instance: inventory-2 gets 150 ms slower live; order-service-3 (least-loaded) sends its quotes elsewhere"
+    wait_ready order-service-3 "$ORDER_3_PORT"
+    slow_instance_under_load
 
     step "Registry outage: the registry server paused (SIGSTOP) for ${OUTAGE_SECONDS} s while a stream of quotes runs"
     registry_outage_under_load

@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
@@ -38,9 +37,17 @@ final class MapReplica<V> extends Replica implements SharedMap<V> {
 
     private final Map<String, List<DataChangeListener<V>>> entryListeners = new ConcurrentHashMap<>();
 
+    private final MapWrites<V> mapWrites;
+
     MapReplica(DataContext context, String name, Class<V> type) {
         super(context, name, DataKind.MAP, true);
         this.codec = new JsonCodec<>(context.mapper, type);
+        this.mapWrites = new MapWrites<>(this, this.codec);
+    }
+
+    /** The entry as this replica holds it, {@code null} when absent. */
+    Versioned<V> known(String key) {
+        return this.entries.get(key);
     }
 
     @Override
@@ -128,7 +135,7 @@ final class MapReplica<V> extends Replica implements SharedMap<V> {
         }
     }
 
-    private synchronized void apply(String key, Stat stat, byte[] data) {
+    synchronized void apply(String key, Stat stat, byte[] data) {
         Versioned<V> previous = this.entries.get(key);
         if (previous != null && stat.getMzxid() <= previous.modifiedZxid()) {
             return;
@@ -151,7 +158,7 @@ final class MapReplica<V> extends Replica implements SharedMap<V> {
         announce(key, (previous != null) ? previous.value() : null, value, next.version());
     }
 
-    private synchronized void applyRemoved(String key, long zxid) {
+    synchronized void applyRemoved(String key, long zxid) {
         Versioned<V> previous = this.entries.get(key);
         if (previous == null || (zxid > 0 && zxid < previous.modifiedZxid())) {
             return;
@@ -174,100 +181,43 @@ final class MapReplica<V> extends Replica implements SharedMap<V> {
         if (!announcing()) {
             return;
         }
+        // The listeners registered when the change was applied: one added later hears only later changes.
+        List<EntryChangeListener<V>> all = List.copyOf(this.listeners);
+        List<DataChangeListener<V>> forKey = List.copyOf(this.entryListeners.getOrDefault(key, List.of()));
         this.context.deliver(() -> {
-            this.listeners.forEach(
-                    listener -> DataContext.safely(this.name, () -> listener.changed(key, oldValue, newValue)));
-            List<DataChangeListener<V>> forKey = this.entryListeners.get(key);
-            if (forKey != null) {
-                forKey.forEach(
-                        listener -> DataContext.safely(this.name, () -> listener.changed(oldValue, newValue)));
-            }
+            all.forEach(listener -> DataContext.safely(this.name, () -> listener.changed(key, oldValue, newValue)));
+            forKey.forEach(listener -> DataContext.safely(this.name, () -> listener.changed(oldValue, newValue)));
         }, new SharedDataChangedEvent(this, this.name, this.kind.label(), key, oldValue, newValue, version));
     }
 
     @Override
     public Versioned<V> put(String key, V value) {
-        String znode = this.context.paths.entry(this.name, key);
-        byte[] json = this.codec.encode(this.name + "/" + key, znode, value);
-        int attempts = this.context.properties.getUpdateAttempts();
-        for (int attempt = 0; attempt < attempts; attempt++) {
-            boolean known = this.entries.containsKey(key);
-            int expected = (known == (attempt % 2 == 0)) ? ConditionalWrites.ANY_VERSION : Versioned.ABSENT;
-            if (expected == Versioned.ABSENT) {
-                checkRoom(key);
-            }
-            Stat stat = this.writes.compareAndWrite(this.name + "/" + key, znode, expected, json,
-                    (written, data) -> apply(key, written, data), true);
-            if (stat != null) {
-                return versioned(value, stat);
-            }
-        }
-        throw new UpdateConflictException(this.name + "/" + key, attempts);
+        return this.mapWrites.put(key, value);
     }
 
     @Override
     public CasResult<V> putIfAbsent(String key, V value) {
-        return compareAndSet(key, Versioned.ABSENT, value);
+        return this.mapWrites.compareAndSet(key, Versioned.ABSENT, value);
     }
 
     @Override
     public CasResult<V> compareAndSet(String key, int expectedVersion, V value) {
-        String znode = this.context.paths.entry(this.name, key);
-        byte[] json = this.codec.encode(this.name + "/" + key, znode, value);
-        if (expectedVersion == Versioned.ABSENT) {
-            checkRoom(key);
-        }
-        Stat stat = this.writes.compareAndWrite(this.name + "/" + key, znode, expectedVersion, json,
-                (written, data) -> apply(key, written, data), true);
-        if (stat != null) {
-            return new CasResult<>(true, versioned(value, stat));
-        }
-        return new CasResult<>(false, fresh(key, znode));
+        return this.mapWrites.compareAndSet(key, expectedVersion, value);
     }
 
     @Override
     public boolean replace(String key, V expected, V replacement) {
-        String znode = this.context.paths.entry(this.name, key);
-        Versioned<V> known = this.entries.get(key);
-        int attempts = this.context.properties.getUpdateAttempts();
-        for (int attempt = 0; attempt < attempts; attempt++) {
-            if (known == null || !known.exists() || !this.codec.sameJson(known.value(), expected)) {
-                known = fresh(key, znode);
-                if (!known.exists() || !this.codec.sameJson(known.value(), expected)) {
-                    return false;
-                }
-            }
-            CasResult<V> result = compareAndSet(key, known.version(), replacement);
-            if (result.applied()) {
-                return true;
-            }
-            known = result.current();
-        }
-        throw new UpdateConflictException(this.name + "/" + key, attempts);
+        return this.mapWrites.replace(key, expected, replacement);
     }
 
     @Override
     public Versioned<V> update(String key, UnaryOperator<V> function) {
-        this.context.paths.entry(this.name, key);
-        Versioned<V> known = this.entries.get(key);
-        if (known == null) {
-            known = Versioned.absent();
-        }
-        int attempts = this.context.properties.getUpdateAttempts();
-        for (int attempt = 0; attempt < attempts; attempt++) {
-            CasResult<V> result = compareAndSet(key, known.version(), function.apply(known.value()));
-            if (result.applied()) {
-                return result.current();
-            }
-            known = result.current();
-        }
-        throw new UpdateConflictException(this.name + "/" + key, attempts);
+        return this.mapWrites.update(key, function);
     }
 
     @Override
     public boolean remove(String key) {
-        String znode = this.context.paths.entry(this.name, key);
-        return this.writes.delete(this.name + "/" + key, znode, () -> applyRemoved(key, 0));
+        return this.mapWrites.remove(key);
     }
 
     @Override
@@ -283,29 +233,6 @@ final class MapReplica<V> extends Replica implements SharedMap<V> {
                 k -> new CopyOnWriteArrayList<>());
         forKey.add(listener);
         return () -> forKey.remove(listener);
-    }
-
-    private void checkRoom(String key) {
-        int max = this.context.properties.getMaxEntries();
-        if (!this.entries.containsKey(key) && this.entries.size() >= max) {
-            throw new IllegalStateException("Shared map '" + this.name + "' has " + this.entries.size()
-                    + " entries, the most meshkeeper.data.max-entries=" + max + " allows; key '" + key
-                    + "' was not added. Remove entries or raise meshkeeper.data.max-entries");
-        }
-    }
-
-    private Versioned<V> fresh(String key, String znode) {
-        CuratorEvent event = this.writes.readFresh(this.name + "/" + key, znode, (stat, data) -> apply(key, stat, data),
-                () -> applyRemoved(key, 0));
-        if (event == null) {
-            return Versioned.absent();
-        }
-        return versioned(this.codec.decode(this.name + "/" + key, event.getData()), event.getStat());
-    }
-
-    private static <V> Versioned<V> versioned(V value, Stat stat) {
-        return new Versioned<>(value, stat.getVersion(), stat.getMzxid(), Instant.ofEpochMilli(stat.getMtime()),
-                false, Duration.ZERO);
     }
 
     @Override

@@ -88,7 +88,9 @@ abstract class SingleNodeReplica<T> extends Replica {
             return;
         }
         T newValue = next.value();
-        this.context.deliver(() -> this.listeners.forEach(
+        // The listeners registered when the change was applied: one added later hears only later changes.
+        List<DataChangeListener<T>> current = List.copyOf(this.listeners);
+        this.context.deliver(() -> current.forEach(
                 listener -> DataContext.safely(this.name, () -> listener.changed(oldValue, newValue))),
                 new SharedDataChangedEvent(this, this.name, this.kind.label(), null, oldValue, newValue,
                         next.version()));

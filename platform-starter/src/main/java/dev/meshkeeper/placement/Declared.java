@@ -27,12 +27,13 @@ final class Declared {
         this.work = work;
     }
 
-    synchronized void join(CuratorFramework curator, ZooKeeperRequests requests, String root, String instanceId) {
+    synchronized void join(CuratorFramework curator, ZooKeeperRequests requests, String root, String instanceId,
+            MemberNode.Load load) {
         if (this.member.get() != null) {
             return;
         }
         PlacementMember joined = new PlacementMember(curator, requests, root, this.group, instanceId, this.weight,
-                this.items, this.work);
+                this.items, this.work, load);
         this.member.set(joined);
         try {
             joined.start();
@@ -87,7 +88,7 @@ final class Declared {
         entry.put("owned", assignment.items());
         entry.put("fencingTokens", assignment.sortedTokens());
         if (current != null && current.leads()) {
-            entry.put("members", current.liveMembers());
+            entry.put("members", current.view().liveMembers());
             entry.put("recentChanges", this.work.recentChanges());
         }
         return entry;

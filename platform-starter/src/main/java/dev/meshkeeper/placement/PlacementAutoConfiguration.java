@@ -1,7 +1,9 @@
 package dev.meshkeeper.placement;
 
 import dev.meshkeeper.ConditionalOnMeshkeeperEnabled;
+import dev.meshkeeper.discovery.InstanceRegistration;
 import dev.meshkeeper.discovery.LocalInstanceId;
+import dev.meshkeeper.load.LoadFigure;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionAutoConfiguration;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,12 +38,20 @@ public class PlacementAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     WorkPlacement workPlacement(CuratorFramework curator, ZooKeeperRequests requests, PlacementProperties properties,
-            ObjectProvider<Registration> registration, ObjectProvider<MeterRegistry> meters, Environment environment,
-            ApplicationEventPublisher publisher) {
+            ObjectProvider<Registration> registration, ObjectProvider<InstanceRegistration> instance,
+            ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher) {
         Integer discoveryWeight = environment.getProperty("meshkeeper.discovery.weight", Integer.class);
         int defaultWeight = (discoveryWeight != null && discoveryWeight > 0) ? discoveryWeight : 1;
-        return new WorkPlacement(curator, requests, properties, new LocalInstanceId(registration, environment),
-                defaultWeight, publisher, meters.getIfAvailable(CompositeMeterRegistry::new));
+        WorkPlacement placement = new WorkPlacement(curator, requests, properties,
+                new LocalInstanceId(registration, environment), defaultWeight, publisher,
+                meters.getIfAvailable(CompositeMeterRegistry::new));
+        InstanceRegistration own = instance.getIfAvailable();
+        if (properties.isUseLoad() && own != null) {
+            // The load the instance publishes for callers (meshkeeper.load.*), NaN while it publishes none.
+            placement.useLoad(() -> LoadFigure.parse(own.metadata().get(LoadFigure.METADATA_KEY)),
+                    properties.getLoadCheckInterval());
+        }
+        return placement;
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package dev.meshkeeper.placement;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -7,8 +9,6 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The leader's part of a {@link PlacementMember}: recompute the assignment from the live members and the published
@@ -18,16 +18,17 @@ final class PlacementLeader {
 
     private static final Logger logger = LoggerFactory.getLogger(PlacementLeader.class);
 
-    private static final JsonMapper json = JsonMapper.builder().build();
-
     private final PlacementMember member;
 
     private String epochPath;
 
     private long epoch;
 
-    PlacementLeader(PlacementMember member) {
+    private final WorkListener listener;
+
+    PlacementLeader(PlacementMember member, WorkListener listener) {
         this.member = member;
+        this.listener = listener;
     }
 
     /** Runs on the member's thread while its latch holds leadership and the connection is up. */
@@ -47,18 +48,20 @@ final class PlacementLeader {
             logger.info("Leader of work group '{}' ({}, epoch {})", this.member.group(), this.member.member(),
                     this.epoch);
         }
-        String path = this.member.assignmentPath();
-        PublishedAssignment current = this.member.publishedNow();
-        int version = this.member.publishedVersion();
+        String path = this.member.view().assignmentPath();
+        PublishedAssignment current = this.member.view().published();
+        int version = this.member.view().publishedVersion();
         boolean stored = version >= 0;
-        Map<String, Integer> live = this.member.liveMembers();
+        Map<String, Integer> live = this.member.view().liveMembers();
         Map<String, String> next = PlacementBalancer.balance(current.owners(), this.member.items(), live);
         if (stored && next.equals(current.owners()) && current.epoch() == this.epoch) {
             return;
         }
         boolean changed = !stored || !next.equals(current.owners());
         long generation = changed ? current.generation() + 1 : current.generation();
-        byte[] bytes = new PublishedAssignment(generation, this.epoch, next).toJson();
+        List<PublishedAssignment.Move> moves = changed
+                ? current.movesTo(next, generation, Instant.now().toString()) : current.moves();
+        byte[] bytes = new PublishedAssignment(generation, this.epoch, next, moves).toJson();
         this.member.requests().call("publish", path, (client, callback) -> {
             CuratorOp check = client.transactionOp().check().forPath(ourPath);
             CuratorOp write = (version >= 0) ? client.transactionOp().setData().withVersion(version)
@@ -71,22 +74,7 @@ final class PlacementLeader {
         logger.debug("Work group '{}': published generation {} (epoch {}, {} members, {} moved)",
                 this.member.group(), generation, this.epoch, live.size(), moved);
         if (changed) {
-            this.member.listener().published(generation, moved);
-        }
-    }
-
-    /** A member node's weight, 1 when absent or unreadable. */
-    static int weightOf(byte[] data) {
-        if (data == null || data.length == 0) {
-            return 1;
-        }
-        try {
-            JsonNode node = json.readTree(data);
-            int weight = node.path("weight").asInt(1);
-            return (weight > 0) ? weight : 1;
-        }
-        catch (RuntimeException ex) {
-            return 1;
+            this.listener.published(generation, moved);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.meshkeeper.placement;
 
 import dev.meshkeeper.InvalidMeshkeeperPropertyException;
 import dev.meshkeeper.ValidatedProperties;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -15,6 +16,15 @@ public class PlacementProperties implements ValidatedProperties {
 
     /** Parent znode of all work groups; group "billing" lives under {root}/billing. */
     private String root = "/meshkeeper/placement";
+
+    /**
+     * Whether a member's share also follows the load this instance publishes (meshkeeper.load.*, the "load"
+     * registration metadata): from a load of 0.5 up a member gets fewer items. No effect when no load is published.
+     */
+    private boolean useLoad = true;
+
+    /** How often a member looks at its load; it rewrites its member node only when its share changes. */
+    private Duration loadCheckInterval = Duration.ofSeconds(5);
 
     /** Work groups this instance joins at start-up, by name (one znode name, e.g. order-processing). */
     private Map<String, Group> groups = new LinkedHashMap<>();
@@ -35,6 +45,22 @@ public class PlacementProperties implements ValidatedProperties {
         this.root = root;
     }
 
+    public boolean isUseLoad() {
+        return this.useLoad;
+    }
+
+    public void setUseLoad(boolean useLoad) {
+        this.useLoad = useLoad;
+    }
+
+    public Duration getLoadCheckInterval() {
+        return this.loadCheckInterval;
+    }
+
+    public void setLoadCheckInterval(Duration loadCheckInterval) {
+        this.loadCheckInterval = loadCheckInterval;
+    }
+
     public Map<String, Group> getGroups() {
         return this.groups;
     }
@@ -46,6 +72,11 @@ public class PlacementProperties implements ValidatedProperties {
     @Override
     public void validate() {
         ValidatedProperties.requireZnodePath("meshkeeper.placement.root", this.root, "/meshkeeper/placement");
+        if (this.loadCheckInterval == null || this.loadCheckInterval.isNegative() || this.loadCheckInterval.isZero()) {
+            throw new InvalidMeshkeeperPropertyException("meshkeeper.placement.load-check-interval",
+                    this.loadCheckInterval, "is not a positive duration",
+                    "Set meshkeeper.placement.load-check-interval to a duration such as 5s.");
+        }
         this.groups.forEach((group, declared) -> {
             String key = "meshkeeper.placement.groups." + group;
             Integer partitions = (declared != null) ? declared.getPartitions() : null;

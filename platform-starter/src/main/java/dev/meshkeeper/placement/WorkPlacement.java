@@ -2,6 +2,7 @@ package dev.meshkeeper.placement;
 
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.curator.framework.CuratorFramework;
@@ -61,6 +63,8 @@ public class WorkPlacement implements SmartLifecycle {
 
     private final AtomicReference<Boolean> running = new AtomicReference<>(false);
 
+    private volatile MemberNode.Load load;
+
     public WorkPlacement(CuratorFramework curator, ZooKeeperRequests requests, PlacementProperties properties,
             Supplier<String> instanceId, int defaultWeight, ApplicationEventPublisher publisher, MeterRegistry meters) {
         this.curator = curator;
@@ -112,7 +116,7 @@ public class WorkPlacement implements SmartLifecycle {
                     + "as meshkeeper.placement.groups." + group + ".partitions or with WorkPlacement.declare");
         }
         if (this.running.get()) {
-            declared.join(this.curator, this.requests, this.root, this.instanceId.get());
+            declared.join(this.curator, this.requests, this.root, this.instanceId.get(), this.load);
         }
     }
 
@@ -135,11 +139,20 @@ public class WorkPlacement implements SmartLifecycle {
         return List.copyOf(this.groups.keySet());
     }
 
+    /**
+     * Makes the members of groups joined from now on publish this instance's load (in [0, 1], NaN when unknown),
+     * looked at every {@code every}, so that their share follows it.
+     */
+    void useLoad(DoubleSupplier source, Duration every) {
+        this.load = new MemberNode.Load(source, every);
+    }
+
     @Override
     public void start() {
         if (this.running.compareAndSet(false, true)) {
             String member = this.instanceId.get();
-            this.groups.values().forEach(declared -> declared.join(this.curator, this.requests, this.root, member));
+            this.groups.values().forEach(declared -> declared.join(this.curator, this.requests, this.root, member,
+                    this.load));
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -38,6 +39,12 @@ final class LightMember implements WorkListener, AutoCloseable {
 
     LightMember(String connectString, Duration sessionTimeout, String group, String id, int weight,
             List<String> items, OwnershipLedger ledger) throws Exception {
+        this(connectString, sessionTimeout, group, id, weight, items, ledger, null);
+    }
+
+    /** A member that publishes the load {@code load} gives, looked at every 100 ms. */
+    LightMember(String connectString, Duration sessionTimeout, String group, String id, int weight,
+            List<String> items, OwnershipLedger ledger, DoubleSupplier load) throws Exception {
         this.id = id;
         this.ledger = ledger;
         this.curator = CuratorFrameworkFactory.builder().connectString(connectString)
@@ -56,7 +63,7 @@ final class LightMember implements WorkListener, AutoCloseable {
         ZooKeeperRequests requests = new ZooKeeperRequests(this.curator, this.monitor, Duration.ofSeconds(1),
                 Clock.systemUTC());
         this.member = new PlacementMember(this.curator, requests, "/meshkeeper/placement", group, id, weight, items,
-                this);
+                this, (load != null) ? new MemberNode.Load(load, Duration.ofMillis(100)) : null);
         this.member.start();
     }
 

@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * item is owned again within a bounded time, equal members differ by at most one item, no item was ever started by
  * a second member while another worked on it with the same or a higher token, and (for joins, leaves and crashes)
  * no more items moved than the theoretical minimum + 1.
+ * <p>
+ * The suite runs it for 80 s (160–210 changes on a shared 2-core machine). The long run, 1,000+ changes:
+ * {@code ./mvnw -o -pl platform-starter verify -Dtest=PlacementFuzzTests -Dplacement.fuzz.budget-seconds=900
+ * -Dplacement.fuzz.max-changes=1200 -Djunit.jupiter.execution.timeout.mode=disabled} (the budget bounds it).
  */
 @EmbeddedRegistry(dedicated = true)
 @Timeout(180)
@@ -43,9 +47,9 @@ class PlacementFuzzTests {
 
     static final Duration SESSION = Duration.ofMillis(1500);
 
-    static final Duration BUDGET = Duration.ofSeconds(80);
+    static final Duration BUDGET = Duration.ofSeconds(Long.getLong("placement.fuzz.budget-seconds", 80));
 
-    static final int MAX_CHANGES = 600;
+    static final int MAX_CHANGES = Integer.getInteger("placement.fuzz.max-changes", 600);
 
     static final int MAX_MEMBERS = 8;
 
@@ -100,7 +104,8 @@ class PlacementFuzzTests {
             changes++;
             // A member that lost its connection on its own (a loaded machine) adds changes of its own: then this
             // change's movement has no single minimum to compare with.
-            boolean undisturbed = this.live.stream().filter(disconnects::containsKey)
+            // So has a change that began while a member had stopped its items after losing its connection.
+            boolean undisturbed = before.size() == ITEMS.size() && this.live.stream().filter(disconnects::containsKey)
                     .allMatch(member -> member.disconnects.get() == disconnects.get(member));
             if (!undisturbed) {
                 disturbed++;

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,6 +144,47 @@ class PlacementProtocolTests {
         });
         assertThat(this.ledger.owners()).isEqualTo(owners);
         assertThat(byId(other(leader.id)).member.assignment().tokens()).isEqualTo(before.tokens());
+    }
+
+    @Test
+    void theAssignmentRecordsEachMoveWithItsOldAndNewOwner() throws Exception {
+        join("a", "b", "c");
+        awaitAllOwnedBy("a", "b", "c");
+        Map<String, String> before = this.ledger.owners();
+        LightMember leaving = byId("a");
+        this.members.remove(leaving);
+        leaving.close();
+        awaitAllOwnedBy("b", "c");
+        Map<String, String> after = this.ledger.owners();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            List<PublishedAssignment.Move> moves = byId("b").member.published().moves();
+            assertThat(moves).hasSize(4).allSatisfy(move -> {
+                assertThat(move.from()).isEqualTo("a").isEqualTo(before.get(move.item()));
+                assertThat(move.to()).isEqualTo(after.get(move.item()));
+                assertThat(move.generation()).isEqualTo(byId("b").member.published().generation());
+                assertThat(move.at()).isNotBlank();
+            });
+        });
+    }
+
+    @Test
+    void aMemberUnderHeavyLoadGetsFewerItemsAndItsFullShareBackWhenTheLoadFalls() throws Exception {
+        AtomicReference<Double> load = new AtomicReference<>(0.95);
+        this.members.add(new LightMember(this.registry.connectString(), SESSION, this.group, "busy", 1, ITEMS,
+                this.ledger, () -> load.get()));
+        this.members.add(new LightMember(this.registry.connectString(), SESSION, this.group, "idle", 1, ITEMS,
+                this.ledger, () -> 0.1));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(this.ledger.owners()).containsOnlyKeys(ITEMS);
+            assertThat(byId("busy").working).as("share 1 of 5 at load 0.95").hasSize(2);
+            assertThat(byId("idle").working).hasSize(10);
+        });
+        load.set(0.2);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(byId("busy").working).hasSize(6);
+            assertThat(byId("idle").working).hasSize(6);
+        });
+        assertThat(this.ledger.doubleOwnership).hasValue(0);
     }
 
     private String other(String id) {

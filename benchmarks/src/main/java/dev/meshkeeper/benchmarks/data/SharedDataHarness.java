@@ -44,13 +44,13 @@ public final class SharedDataHarness {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("counter-worker")) {
-            counterWorker(args[1], args[2], Integer.parseInt(args[3]), Duration.ofSeconds(Long.parseLong(args[4])));
+            CounterWorkers.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         List<String> parts = (args.length > 0) ? Arrays.asList(args) : List.of("propagation", "counter", "resync");
         try (DataBenchmarkEnvironment environment = new DataBenchmarkEnvironment()) {
             if (parts.contains("counter-jvms")) {
-                counterJvms(environment, 2, 8, Duration.ofSeconds(15));
+                CounterWorkers.counterJvms(environment, 2, 8, Duration.ofSeconds(15));
             }
             if (parts.contains("propagation")) {
                 propagation(environment, 1, 300);
@@ -161,98 +161,6 @@ public final class SharedDataHarness {
                 succeeded.sum() - atomicHeld, notSucceeded.sum(), rate / Math.max(atomicRate, 1), held);
     }
 
-    /** Each application a JVM of its own: {@code jvms} worker processes of {@code threads} threads, both kinds. */
-    private static void counterJvms(DataBenchmarkEnvironment environment, int jvms, int threads, Duration duration)
-            throws Exception {
-        environment.newApplication(environment.newCurator()).counter("bench-counter-jvms");
-        for (String kind : List.of("shared-counter", "distributed-atomic-long")) {
-            List<Process> workers = new ArrayList<>();
-            for (int i = 0; i < jvms; i++) {
-                workers.add(new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                        System.getProperty("java.class.path"), SharedDataHarness.class.getName(), "counter-worker",
-                        environment.server.connectString(), kind, Integer.toString(threads),
-                        Long.toString(duration.toSeconds())).redirectError(ProcessBuilder.Redirect.DISCARD).start());
-            }
-            long acknowledged = 0;
-            long failed = 0;
-            double rate = 0;
-            for (Process worker : workers) {
-                String result = new String(worker.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                if (!worker.waitFor(duration.toSeconds() + 120, TimeUnit.SECONDS) || result.isEmpty()) {
-                    worker.destroyForcibly();
-                    throw new IllegalStateException("a " + kind + " worker did not report");
-                }
-                String[] fields = result.substring(result.lastIndexOf('\n') + 1).split(" ");
-                acknowledged += Long.parseLong(fields[0]);
-                failed += Long.parseLong(fields[1]);
-                rate += Double.parseDouble(fields[2]);
-            }
-            String path = kind.equals("shared-counter") ? "/meshkeeper/data/bench-counter-jvms" : "/bench/dal-jvms";
-            CuratorFramework reader = environment.newCurator();
-            long held = kind.equals("shared-counter")
-                    ? Long.parseLong(new String(reader.getData().forPath(path), StandardCharsets.UTF_8))
-                    : new DistributedAtomicLong(reader, path, new BoundedExponentialBackoffRetry(1, 50, 20)).get()
-                            .postValue();
-            System.out.printf(Locale.ROOT, "counter, %d JVMs x %d threads, %d s, %s: %.0f increments/s, acknowledged "
-                    + "%d, in ZooKeeper %d, lost %d, failed or not succeeded %d%n", jvms, threads, duration.toSeconds(),
-                    kind, rate, acknowledged, held, acknowledged - held, failed);
-        }
-    }
-
-    /** One worker JVM: prints "acknowledged failed increments-per-second" when done. */
-    private static void counterWorker(String connectString, String kind, int threads, Duration duration)
-            throws Exception {
-        CuratorFramework curator = org.apache.curator.framework.CuratorFrameworkFactory.newClient(connectString,
-                10_000, 5_000, new org.apache.curator.retry.ExponentialBackoffRetry(50, 5, 500));
-        curator.start();
-        curator.blockUntilConnected(20, TimeUnit.SECONDS);
-        LongAdder acknowledged = new LongAdder();
-        LongAdder failed = new LongAdder();
-        java.util.function.IntConsumer work;
-        SharedData data = null;
-        if (kind.equals("shared-counter")) {
-            dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor monitor = new dev.meshkeeper.zookeeper
-                    .ZooKeeperConnectionMonitor(curator, event -> {
-                    });
-            monitor.afterPropertiesSet();
-            data = new SharedData(new dev.meshkeeper.zookeeper.ZooKeeperRequests(curator, monitor,
-                    Duration.ofSeconds(5), java.time.Clock.systemUTC()), new dev.meshkeeper.data.DataProperties());
-            SharedCounter counter = data.counter("bench-counter-jvms");
-            work = application -> {
-                try {
-                    counter.incrementAndGet(1);
-                    acknowledged.increment();
-                }
-                catch (RuntimeException ex) {
-                    failed.increment();
-                }
-            };
-        }
-        else {
-            DistributedAtomicLong atomic = new DistributedAtomicLong(curator, "/bench/dal-jvms",
-                    new BoundedExponentialBackoffRetry(1, 50, 20));
-            work = application -> {
-                try {
-                    if (atomic.increment().succeeded()) {
-                        acknowledged.increment();
-                    }
-                    else {
-                        failed.increment();
-                    }
-                }
-                catch (Exception ex) {
-                    failed.increment();
-                }
-            };
-        }
-        double rate = load(1, threads, duration, work);
-        System.out.println(acknowledged.sum() + " " + failed.sum() + " " + rate);
-        if (data != null) {
-            data.close();
-        }
-        curator.close();
-    }
-
     private static long readCounter(DataBenchmarkEnvironment environment) {
         try {
             return Long.parseLong(new String(environment.newCurator().getData().forPath("/meshkeeper/data/bench-counter"),
@@ -264,7 +172,7 @@ public final class SharedDataHarness {
     }
 
     /** Runs {@code work} on {@code threads} threads per application until {@code duration} ends; returns ops/s. */
-    private static double load(int applications, int threads, Duration duration,
+    static double load(int applications, int threads, Duration duration,
             java.util.function.IntConsumer work) throws InterruptedException {
         LongAdder operations = new LongAdder();
         long deadline = System.nanoTime() + duration.toNanos();

@@ -1,35 +1,16 @@
 package dev.meshkeeper.benchmarks.loadbalancer;
 
-import dev.meshkeeper.discovery.InstanceRegistration;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.curator.framework.CuratorFramework;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -52,8 +33,6 @@ public final class UtilisationAwareBalancingHarness {
 
     private static final long WORK_MILLIS = 10;
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(1);
-
     private UtilisationAwareBalancingHarness() {
     }
 
@@ -69,7 +48,7 @@ public final class UtilisationAwareBalancingHarness {
             scenario(connect, "warm-up", null, seconds, senders, new int[] { threads, threads, threads },
                     new long[] { WORK_MILLIS, WORK_MILLIS, WORK_MILLIS }, 0);
             System.out.printf(Locale.ROOT, "%n%d s per strategy, 2 callers x %d senders, providers with %d threads, "
-                    + "%d ms of work, timeout %d ms%n", seconds, senders, threads, WORK_MILLIS, TIMEOUT.toMillis());
+                    + "%d ms of work, timeout %d ms%n", seconds, senders, threads, WORK_MILLIS, BalancingApps.TIMEOUT.toMillis());
             System.out.println("| scenario | strategy | requests | p50 ms | p99 ms | p99.9 ms | bad provider share "
                     + "| success % | load writes/s per instance |");
             System.out.println("|---|---|---|---|---|---|---|---|---|");
@@ -92,12 +71,12 @@ public final class UtilisationAwareBalancingHarness {
         List<ConfigurableApplicationContext> providers = new ArrayList<>();
         try {
             for (int i = 0; i < threads.length; i++) {
-                providers.add(provider(connect, service, threads[i], workMillis[i]));
+                providers.add(BalancingApps.provider(connect, service, threads[i], workMillis[i]));
             }
-            String badPort = port(providers.get(0));
+            String badPort = BalancingApps.port(providers.get(0));
             Senders backgroundLoad = null;
             if (background > 0) {
-                RestClient direct = RestClient.builder().requestFactory(requestFactory())
+                RestClient direct = RestClient.builder().requestFactory(BalancingApps.requestFactory())
                         .baseUrl("http://127.0.0.1:" + badPort).build();
                 backgroundLoad = new Senders(direct, "/work", background);
             }
@@ -130,18 +109,18 @@ public final class UtilisationAwareBalancingHarness {
     private static void measure(String connect, String service, String title, String strategy, String[] settings,
             List<ConfigurableApplicationContext> providers, String badPort, int seconds, int senders)
             throws Exception {
-        try (ConfigurableApplicationContext first = caller(connect, settings);
-                ConfigurableApplicationContext second = caller(connect, settings)) {
-            Senders one = new Senders(client(first), "http://" + service + "/work", senders);
-            Senders two = new Senders(client(second), "http://" + service + "/work", senders);
+        try (ConfigurableApplicationContext first = BalancingApps.caller(connect, settings);
+                ConfigurableApplicationContext second = BalancingApps.caller(connect, settings)) {
+            Senders one = new Senders(BalancingApps.client(first), "http://" + service + "/work", senders);
+            Senders two = new Senders(BalancingApps.client(second), "http://" + service + "/work", senders);
             TimeUnit.SECONDS.sleep(1);
             one.reset();
             two.reset();
-            long[] versions = versions(providers);
+            long[] versions = BalancingApps.versions(providers);
             long started = System.nanoTime();
             TimeUnit.SECONDS.sleep(seconds);
             double elapsed = (System.nanoTime() - started) / 1e9;
-            long[] after = versions(providers);
+            long[] after = BalancingApps.versions(providers);
             one.stop();
             two.stop();
             if (title == null) {
@@ -174,144 +153,4 @@ public final class UtilisationAwareBalancingHarness {
         return sortedNanos[Math.max(0, index)] / 1e6;
     }
 
-    /** The versions of the providers' registration nodes: each metadata write adds one. */
-    private static long[] versions(List<ConfigurableApplicationContext> providers) throws Exception {
-        long[] versions = new long[providers.size()];
-        for (int i = 0; i < versions.length; i++) {
-            ConfigurableApplicationContext provider = providers.get(i);
-            InstanceRegistration registration = provider.getBean(InstanceRegistration.class);
-            versions[i] = provider.getBean(CuratorFramework.class).checkExists()
-                    .forPath("/services/" + registration.serviceId() + "/" + registration.instanceId()).getVersion();
-        }
-        return versions;
-    }
-
-    private static JdkClientHttpRequestFactory requestFactory() {
-        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build());
-        factory.setReadTimeout(TIMEOUT);
-        return factory;
-    }
-
-    private static RestClient client(ConfigurableApplicationContext context) {
-        return context.getBean(RestClient.Builder.class).requestFactory(requestFactory()).build();
-    }
-
-    private static String port(ConfigurableApplicationContext context) {
-        return context.getEnvironment().getProperty("local.server.port");
-    }
-
-    private static ConfigurableApplicationContext provider(String connect, String service, int threads,
-            long workMillis) {
-        return new SpringApplicationBuilder(Provider.class).web(WebApplicationType.SERVLET)
-                .properties("spring.application.name=" + service, "server.port=0",
-                        "server.tomcat.threads.max=" + threads, "server.tomcat.threads.min-spare=" + threads,
-                        "harness.work-millis=" + workMillis, "spring.config.import=optional:zookeeper:",
-                        "spring.cloud.zookeeper.connect-string=" + connect, "spring.main.banner-mode=off",
-                        "spring.cloud.zookeeper.discovery.instance-host=127.0.0.1", "logging.level.root=WARN")
-                .run();
-    }
-
-    private static ConfigurableApplicationContext caller(String connect, String... properties) {
-        return new SpringApplicationBuilder(Caller.class).web(WebApplicationType.NONE)
-                .properties("spring.application.name=utilisation-caller", "spring.config.import=optional:zookeeper:",
-                        "spring.cloud.zookeeper.connect-string=" + connect, "spring.main.banner-mode=off",
-                        "spring.cloud.service-registry.auto-registration.enabled=false",
-                        "spring.cloud.loadbalancer.retry.enabled=false", "meshkeeper.traffic.retry.enabled=false",
-                        "meshkeeper.traffic.circuit-breaker.enabled=false",
-                        "meshkeeper.loadbalancer.outlier-ejection.enabled=false", "logging.level.root=ERROR")
-                .properties(properties).run();
-    }
-
-    /** Closed-loop senders: each calls, records the latency or the failure, and calls again. */
-    private static final class Senders {
-
-        final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-
-        final AtomicLong failures = new AtomicLong();
-
-        final Map<String, AtomicLong> servedBy = new ConcurrentHashMap<>();
-
-        private final AtomicBoolean running = new AtomicBoolean(true);
-
-        private final CountDownLatch stopped;
-
-        Senders(RestClient client, String uri, int threads) {
-            this.stopped = new CountDownLatch(threads);
-            for (int t = 0; t < threads; t++) {
-                Thread sender = new Thread(() -> {
-                    try {
-                        while (this.running.get()) {
-                            long started = System.nanoTime();
-                            try {
-                                String port = client.get().uri(uri).retrieve().body(String.class);
-                                this.latencies.add(System.nanoTime() - started);
-                                this.servedBy.computeIfAbsent(port, (p) -> new AtomicLong()).incrementAndGet();
-                            }
-                            catch (RuntimeException ex) {
-                                this.failures.incrementAndGet();
-                            }
-                        }
-                    }
-                    finally {
-                        this.stopped.countDown();
-                    }
-                }, "utilisation-sender-" + t);
-                sender.setDaemon(true);
-                sender.start();
-            }
-        }
-
-        void reset() {
-            this.latencies.clear();
-            this.failures.set(0);
-            this.servedBy.clear();
-        }
-
-        void stop() throws InterruptedException {
-            this.running.set(false);
-            this.stopped.await(30, TimeUnit.SECONDS);
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class Provider {
-
-        @Bean
-        Work work(@Value("${harness.work-millis}") long workMillis, Environment environment) {
-            return new Work(workMillis, environment);
-        }
-    }
-
-    @RestController
-    static final class Work {
-
-        private final long workMillis;
-
-        private final Environment environment;
-
-        Work(long workMillis, Environment environment) {
-            this.workMillis = workMillis;
-            this.environment = environment;
-        }
-
-        @GetMapping("/work")
-        String work() throws InterruptedException {
-            // Work that holds a worker thread, as I/O-bound work does: saturation shows as queueing.
-            Thread.sleep(this.workMillis);
-            return this.environment.getProperty("local.server.port");
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class Caller {
-
-        @Bean
-        @LoadBalanced
-        RestClient.Builder loadBalancedRestClientBuilder() {
-            return RestClient.builder();
-        }
-    }
 }

@@ -8,6 +8,7 @@ import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -92,9 +93,16 @@ public final class RebalanceHarness {
         }
     }
 
-    /** Applies the change; returns {milliseconds until settled, items moved, minimum}. */
+    /**
+     * Applies the change; returns {milliseconds until settled, items moved, minimum, hand-off milliseconds}. The
+     * hand-off part is the longest time a member took from seeing the new assignment until it ran every item the
+     * assignment gives it (its {@code meshkeeper.placement.rebalance} timer); the rest is the time until the leader
+     * saw the change, computed and published the assignment and the members saw it.
+     */
     private long[] change(String change) throws Exception {
         Map<String, String> before = new HashMap<>(this.owners);
+        Map<String, double[]> timers = new HashMap<>();
+        this.live.forEach(member -> timers.put(member.id, member.rebalanceTimer()));
         long started = System.nanoTime();
         switch (change) {
             case "join" -> join();
@@ -104,7 +112,15 @@ public final class RebalanceHarness {
         awaitSettled();
         long millis = (System.nanoTime() - started) / 1_000_000;
         long moved = this.items.stream().filter(item -> !this.owners.get(item).equals(before.get(item))).count();
-        return new long[] { millis, moved, minimumMoves(before) };
+        double handOff = 0;
+        for (Member member : this.live) {
+            double[] now = member.rebalanceTimer();
+            double[] then = timers.getOrDefault(member.id, new double[2]);
+            if (now[0] > then[0]) {
+                handOff = Math.max(handOff, (now[1] - then[1]) / (now[0] - then[0]));
+            }
+        }
+        return new long[] { millis, moved, minimumMoves(before), (long) handOff };
     }
 
     private void join() throws Exception {
@@ -164,10 +180,12 @@ public final class RebalanceHarness {
 
     private static void print(String change, List<long[]> results) {
         List<Long> millis = results.stream().map(result -> result[0]).sorted().toList();
+        List<Long> handOff = results.stream().map(result -> result[3]).sorted().toList();
         long moved = results.stream().mapToLong(result -> result[1]).sum();
         long minimum = results.stream().mapToLong(result -> result[2]).sum();
-        System.out.printf("%s: median %d ms, max %d ms (%d rounds); moved %d items, minimum %d%n", change,
-                millis.get(millis.size() / 2), millis.get(millis.size() - 1), millis.size(), moved, minimum);
+        System.out.printf("%s: median %d ms, max %d ms (%d rounds), of which hand-off (median) %d ms; moved %d items, "
+                + "minimum %d%n", change, millis.get(millis.size() / 2), millis.get(millis.size() - 1), millis.size(),
+                handOff.get(handOff.size() / 2), moved, minimum);
     }
 
     private final class Member {
@@ -179,6 +197,8 @@ public final class RebalanceHarness {
         final ZooKeeperConnectionMonitor monitor;
 
         final WorkPlacement placement;
+
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
         Member(String id) throws Exception {
             this.id = id;
@@ -199,9 +219,16 @@ public final class RebalanceHarness {
                         else if (event instanceof WorkRevokedEvent revoked) {
                             RebalanceHarness.this.owners.remove(revoked.getItem(), id);
                         }
-                    }, new SimpleMeterRegistry());
+                    }, this.meters);
             this.placement.declare("bench", RebalanceHarness.this.items, 1);
             this.placement.start();
+        }
+
+        /** {count, total milliseconds} of this member's rebalance timer. */
+        double[] rebalanceTimer() {
+            Timer timer = this.meters.find("meshkeeper.placement.rebalance").timer();
+            return (timer != null) ? new double[] { timer.count(), timer.totalTime(TimeUnit.MILLISECONDS) }
+                    : new double[2];
         }
 
         void stop() {

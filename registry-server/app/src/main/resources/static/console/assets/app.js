@@ -631,7 +631,15 @@ pages.placement = {
             h('td', { class: 'mono' }, item.runningOn ?? h('span', { class: 'badge out' }, 'not running')),
             h('td', { class: 'mono' }, item.fencingToken ?? '—')))))),
         group.items.length > PLACEMENT_ITEMS_SHOWN
-          ? h('p', { class: 'muted' }, `First ${PLACEMENT_ITEMS_SHOWN} of ${group.items.length} items.`) : null)),
+          ? h('p', { class: 'muted' }, `First ${PLACEMENT_ITEMS_SHOWN} of ${group.items.length} items.`) : null,
+        (group.recentMoves ?? []).length === 0 ? null : h('div', { class: 'table-wrap' },
+          h('table', { class: 'placement-moves' },
+            h('caption', {}, 'Recent moves'),
+            h('thead', {}, h('tr', {}, ['Item', 'From', 'To', 'Generation', 'At'].map(t => h('th', {}, t)))),
+            h('tbody', {}, group.recentMoves.map(move => h('tr', {},
+              h('td', { class: 'mono' }, move.item), h('td', { class: 'mono' }, move.from),
+              h('td', { class: 'mono' }, move.to), h('td', {}, move.generation),
+              h('td', { class: 'mono' }, move.at)))))))),
   ],
 };
 

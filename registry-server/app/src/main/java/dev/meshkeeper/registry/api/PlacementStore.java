@@ -47,6 +47,7 @@ final class PlacementStore {
         Map<String, String> assigned = new LinkedHashMap<>();
         long generation = 0;
         long epoch = 0;
+        List<Move> recentMoves = new ArrayList<>();
         byte[] assignment = data(base + "/assignment", null);
         if (assignment != null && assignment.length > 0) {
             try {
@@ -55,6 +56,9 @@ final class PlacementStore {
                 epoch = node.path("epoch").asLong(0);
                 node.path("owners").properties().forEach(entry -> assigned.put(entry.getKey(),
                         entry.getValue().asString()));
+                node.path("moves").values().forEach(move -> recentMoves.add(new Move(move.path("item").asString(),
+                        move.path("from").asString(), move.path("to").asString(), move.path("generation").asLong(0),
+                        move.path("at").asString())));
             }
             catch (JacksonException ex) {
                 // not written by a Meshkeeper leader: shown without an assignment
@@ -92,7 +96,8 @@ final class PlacementStore {
         }
         long moving = items.stream().filter(item -> item.assignedTo() != null
                 && !item.assignedTo().equals(item.runningOn())).count();
-        return new PlacementGroup(group, leader(base + "/leader"), generation, epoch, members, (int) moving, items);
+        return new PlacementGroup(group, leader(base + "/leader"), generation, epoch, members, (int) moving, items,
+                recentMoves);
     }
 
     private String leader(String path) throws Exception {
@@ -140,9 +145,14 @@ final class PlacementStore {
     /**
      * One work group.
      * @param moving items not (yet) running on the member they are assigned to: hand-offs in progress
+     * @param recentMoves the last item moves the group's leaders published (at most 50), newest first
      */
     record PlacementGroup(String group, String leader, long generation, long epoch, List<Member> members,
-            int moving, List<Item> items) {
+            int moving, List<Item> items, List<Move> recentMoves) {
+    }
+
+    /** An item the assignment of {@code generation} moved from one member to another, at {@code at} (ISO-8601). */
+    record Move(String item, String from, String to, long generation, String at) {
     }
 
     /** A member with its weight, the items assigned to it and the items it runs now. */

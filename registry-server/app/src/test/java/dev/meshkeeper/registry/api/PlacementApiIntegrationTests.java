@@ -91,6 +91,25 @@ class PlacementApiIntegrationTests {
         }
     }
 
+    @Test
+    void recentMovesListTheItemMovesTheLeaderPublishedNewestFirst() throws Exception {
+        create("/meshkeeper/placement/shipping/assignment", "{\"generation\":5,\"epoch\":9,\"owners\":"
+                + "{\"0\":\"shipping-2\",\"1\":\"shipping-2\"},\"moves\":["
+                + "{\"item\":\"1\",\"from\":\"shipping-3\",\"to\":\"shipping-2\",\"generation\":5,"
+                + "\"at\":\"2026-01-02T03:04:05Z\"},"
+                + "{\"item\":\"0\",\"from\":\"shipping-1\",\"to\":\"shipping-2\",\"generation\":4,"
+                + "\"at\":\"2026-01-02T03:00:00Z\"}]}", CreateMode.PERSISTENT);
+
+        JsonNode moves = group("shipping").get("recentMoves");
+        assertThat(moves.size()).isEqualTo(2);
+        assertThat(moves.get(0).get("item").asString()).isEqualTo("1");
+        assertThat(moves.get(0).get("from").asString()).isEqualTo("shipping-3");
+        assertThat(moves.get(0).get("to").asString()).isEqualTo("shipping-2");
+        assertThat(moves.get(0).get("generation").asLong()).isEqualTo(5);
+        assertThat(moves.get(0).get("at").asString()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(moves.get(1).get("generation").asLong()).isEqualTo(4);
+    }
+
     private void create(String path, String data, CreateMode mode) throws Exception {
         this.curator.create().creatingParentContainersIfNeeded().withMode(mode).forPath(path,
                 data.getBytes(StandardCharsets.UTF_8));
