@@ -1,5 +1,7 @@
 package dev.meshkeeper.benchmarks.data;
 
+import dev.meshkeeper.benchmarks.summary.BenchmarkResults;
+import dev.meshkeeper.benchmarks.summary.Goal;
 import dev.meshkeeper.data.SharedCounter;
 import dev.meshkeeper.data.SharedData;
 import dev.meshkeeper.data.SharedMap;
@@ -111,6 +113,8 @@ public final class SharedDataHarness {
         int skip = writes / 10;
         System.out.printf(Locale.ROOT, "propagation, %d subscriber(s), %d writes: SharedData %s | raw watch + "
                 + "getData %s%n", subscribers, writes - skip, summary(shared, skip), summary(raw, skip));
+        BenchmarkResults.record("data.propagation", "p50", "ms", percentile(shared, skip, 0.5), "raw-watch",
+                percentile(raw, skip, 0.5), null);
     }
 
     private static void counter(DataBenchmarkEnvironment environment, int applications, int threads,
@@ -138,6 +142,8 @@ public final class SharedDataHarness {
                 + "acknowledged %d, in ZooKeeper %d, lost %d, failed %d%n", applications, threads,
                 duration.toSeconds(), rate, acknowledged.sum(), readCounter(environment), acknowledged.sum()
                         - readCounter(environment), failed.sum());
+        BenchmarkResults.record("data.counter.lost-increments", "count", "increments",
+                acknowledged.sum() - readCounter(environment), Goal.valueAtMost(0));
         LongAdder succeeded = new LongAdder();
         LongAdder notSucceeded = new LongAdder();
         double atomicRate = load(applications, threads, duration, application -> {
@@ -159,6 +165,8 @@ public final class SharedDataHarness {
                 + "increments/s, succeeded %d, in ZooKeeper %d, lost %d, not succeeded %d; ratio %.1fx (replica %d)%n",
                 applications, threads, duration.toSeconds(), atomicRate, succeeded.sum(), atomicHeld,
                 succeeded.sum() - atomicHeld, notSucceeded.sum(), rate / Math.max(atomicRate, 1), held);
+        BenchmarkResults.record("data.counter.increments", "throughput", "increments/s", rate,
+                "DistributedAtomicLong", atomicRate, null);
     }
 
     private static long readCounter(DataBenchmarkEnvironment environment) {
@@ -254,6 +262,11 @@ public final class SharedDataHarness {
             }
             Thread.sleep(1);
         }
+    }
+
+    private static double percentile(long[] nanos, int skip, double quantile) {
+        long[] sorted = Arrays.stream(nanos).skip(skip).sorted().toArray();
+        return sorted[Math.max(0, (int) Math.ceil(sorted.length * quantile) - 1)] / 1e6;
     }
 
     private static String summary(long[] nanos, int skip) {

@@ -1,5 +1,7 @@
 package dev.meshkeeper.benchmarks.loadbalancer;
 
+import dev.meshkeeper.benchmarks.summary.BenchmarkResults;
+import dev.meshkeeper.benchmarks.summary.Goal;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
 import java.nio.file.Files;
@@ -119,6 +121,9 @@ public final class SlowProviderReactionHarness {
                 100 * share(served, badPort, turnedSlow + TimeUnit.SECONDS.toNanos(1), recovered), end(back));
         System.out.printf(Locale.ROOT, "round %d, share per window (%%): slow %s; recovered %s%n", round,
                 trace(slowShares), trace(afterShares));
+        BenchmarkResults.record("loadbalancer.slow-provider.round-" + round + ".share-while-slow", "after the first "
+                + "second", "%", 100 * share(served, badPort, turnedSlow + TimeUnit.SECONDS.toNanos(1), recovered),
+                Goal.valueAtMost(5));
     }
 
     /** The end of window {@code w} after the change, in ms; "never" when no window qualified. */

@@ -1,5 +1,6 @@
 package dev.meshkeeper.benchmarks.loadbalancer;
 
+import dev.meshkeeper.benchmarks.summary.BenchmarkResults;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
 import java.nio.file.Files;
@@ -142,6 +143,8 @@ public final class UtilisationAwareBalancingHarness {
                     percentile(sorted, 0.999), (sorted.length > 0) ? 100.0 * toBad / sorted.length : 0.0,
                     (requests > 0) ? 100.0 * sorted.length / requests : 0.0,
                     writes / elapsed / providers.size());
+            BenchmarkResults.record("loadbalancer.utilisation." + title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+",
+                    "-") + "." + strategy, "p99", "ms", percentile(sorted, 0.99), null);
         }
     }
 

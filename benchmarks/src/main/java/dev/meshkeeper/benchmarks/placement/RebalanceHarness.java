@@ -1,5 +1,7 @@
 package dev.meshkeeper.benchmarks.placement;
 
+import dev.meshkeeper.benchmarks.summary.BenchmarkResults;
+import dev.meshkeeper.benchmarks.summary.Goal;
 import dev.meshkeeper.placement.PlacementProperties;
 import dev.meshkeeper.placement.WorkAssignedEvent;
 import dev.meshkeeper.placement.WorkPlacement;
@@ -186,6 +188,10 @@ public final class RebalanceHarness {
         System.out.printf("%s: median %d ms, max %d ms (%d rounds), of which hand-off (median) %d ms; moved %d items, "
                 + "minimum %d%n", change, millis.get(millis.size() / 2), millis.get(millis.size() - 1), millis.size(),
                 handOff.get(handOff.size() / 2), moved, minimum);
+        String name = "placement.rebalance." + change.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
+        BenchmarkResults.record(name, "median", "ms", millis.get(millis.size() / 2), null);
+        BenchmarkResults.record(name + ".moves-above-minimum", "items", "items", moved - minimum,
+                Goal.valueAtMost(0));
     }
 
     private final class Member {
