@@ -270,9 +270,8 @@ public final class SharedDataHarness {
     }
 
     private static String summary(long[] nanos, int skip) {
-        long[] sorted = Arrays.stream(nanos).skip(skip).sorted().toArray();
-        return String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms, max %.2f ms", sorted[sorted.length / 2] / 1e6,
-                sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6, sorted[sorted.length - 1] / 1e6);
+        return String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms, max %.2f ms", percentile(nanos, skip, 0.5),
+                percentile(nanos, skip, 0.99), percentile(nanos, skip, 1));
     }
 
     private static byte[] bytes(long value) {

@@ -4,14 +4,13 @@ import dev.meshkeeper.benchmarks.summary.BenchmarkResults;
 import dev.meshkeeper.benchmarks.summary.Goal;
 import dev.meshkeeper.leader.ClusterLeadership;
 import dev.meshkeeper.lock.DistributedLocks;
+import dev.meshkeeper.registry.junit.FreePorts;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +66,7 @@ public final class RegistryOutageHarness {
             registry(Integer.parseInt(args[0]), Path.of(args[1]));
             return;
         }
-        int port = freePort();
+        int port = FreePorts.take();
         Path data = Files.createTempDirectory("meshkeeper-outage-bench");
         String connect = "127.0.0.1:" + port;
         Process registry = startRegistry(port, data);
@@ -234,12 +233,6 @@ public final class RegistryOutageHarness {
         new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static void await(java.util.function.BooleanSupplier condition, Duration atMost)
             throws InterruptedException {
         long deadline = System.nanoTime() + atMost.toNanos();
@@ -254,81 +247,6 @@ public final class RegistryOutageHarness {
     private static void sleep(Duration duration) throws InterruptedException {
         if (!duration.isNegative()) {
             TimeUnit.NANOSECONDS.sleep(duration.toNanos());
-        }
-    }
-
-    /** One request after another on its own thread, recording each latency and failure under the current phase. */
-    private static final class Probe {
-
-        private final AtomicReference<String> phase = new AtomicReference<>("warm-up");
-
-        private final java.util.Map<String, List<Long>> latencies = new java.util.concurrent.ConcurrentHashMap<>();
-
-        private final java.util.Map<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
-
-        private final AtomicBoolean running = new AtomicBoolean(true);
-
-        private final AtomicReference<String> firstFailure = new AtomicReference<>();
-
-        private final Thread thread;
-
-        Probe(java.util.function.Supplier<String> request, long pauseMillis) {
-            this.thread = new Thread(() -> {
-                while (this.running.get()) {
-                    String current = this.phase.get();
-                    long start = System.nanoTime();
-                    try {
-                        request.get();
-                        this.latencies.computeIfAbsent(current, key -> Collections.synchronizedList(new ArrayList<>()))
-                                .add(System.nanoTime() - start);
-                    }
-                    catch (RuntimeException ex) {
-                        this.failures.computeIfAbsent(current, key -> new AtomicLong()).incrementAndGet();
-                        this.firstFailure.compareAndSet(null, current + ": " + ex);
-                    }
-                    try {
-                        TimeUnit.MILLISECONDS.sleep(pauseMillis);
-                    }
-                    catch (InterruptedException ex) {
-                        return;
-                    }
-                }
-            }, "outage-probe");
-            this.thread.setDaemon(true);
-            this.thread.start();
-        }
-
-        void phase(String name) {
-            this.latencies.remove(name);
-            this.failures.remove(name);
-            this.phase.set(name);
-        }
-
-        long count(String phase) {
-            return this.latencies.getOrDefault(phase, List.of()).size();
-        }
-
-        long failed(String phase) {
-            AtomicLong failed = this.failures.get(phase);
-            return (failed != null) ? failed.get() : 0;
-        }
-
-        double percentile(String phase, int percentile) {
-            List<Long> values;
-            synchronized (this.latencies.getOrDefault(phase, List.of())) {
-                values = new ArrayList<>(this.latencies.getOrDefault(phase, List.of()));
-            }
-            if (values.isEmpty()) {
-                return Double.NaN;
-            }
-            Collections.sort(values);
-            int index = (int) Math.ceil(percentile / 100.0 * values.size()) - 1;
-            return values.get(Math.max(0, index)) / 1e6;
-        }
-
-        void stop() throws InterruptedException {
-            this.running.set(false);
-            this.thread.join(10_000);
         }
     }
 

@@ -6,7 +6,6 @@ import dev.meshkeeper.discovery.WatchedInstances;
 import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
 import dev.meshkeeper.registry.server.ServerStatistics;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,15 +75,9 @@ public final class ChurnSoak {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (String arg : args) {
-            String[] pair = arg.replaceFirst("^--", "").split("=", 2);
-            options.put(pair[0], (pair.length > 1) ? pair[1] : "true");
-        }
-        new ChurnSoak().run(Duration.ofSeconds(intOption(options, "duration", 120)),
-                intOption(options, "instances", 120), intOption(options, "services", 6),
-                intOption(options, "clients", 12), intOption(options, "churn", 40),
-                intOption(options, "choosers", 2), Duration.ofMillis(intOption(options, "window-ms", 1000)));
+        SoakOptions options = SoakOptions.parse(args);
+        new ChurnSoak().run(options.duration(), options.instances(), options.services(), options.clients(),
+                options.churn(), options.choosers(), options.window());
         System.exit(0);
     }
 
@@ -133,7 +126,7 @@ public final class ChurnSoak {
         waitUntil(() -> services.stream().mapToInt(s -> watched.allInstances(s).size()).sum() == instances,
                 Duration.ofSeconds(30));
 
-        Snapshot before = snapshot(server, watched, services);
+        SoakSnapshot before = SoakSnapshot.take(server, watched, services);
         System.out.printf(Locale.ROOT, "soak: %d instances over %d services, %d Curator clients, %d swaps/s, "
                 + "%d choosers, window %d ms, %d s%n", instances, serviceCount, clientCount, churnPerSecond, choosers,
                 window.toMillis(), duration.toSeconds());
@@ -182,7 +175,7 @@ public final class ChurnSoak {
                     "  t=%3ds swaps=%d choices=%d stale=%d empty=%d watches=%d znodes=%d heap(no GC)=%.1f MB%n",
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), this.swaps.get(), this.choices.get(),
                     this.stale.get(), this.empty.get(), stats.watchCount(), stats.znodeCount(),
-                    usedHeap() / 1048576.0);
+                    SoakSnapshot.usedHeap() / 1048576.0);
         }
         running.set(false);
         for (Thread thread : threads) {
@@ -190,20 +183,9 @@ public final class ChurnSoak {
         }
         waitUntil(() -> services.stream().mapToInt(s -> watched.allInstances(s).size()).sum() == instances,
                 Duration.ofSeconds(30));
-        Snapshot after = snapshot(server, watched, services);
+        SoakSnapshot after = SoakSnapshot.take(server, watched, services);
         System.out.println("after:  " + after);
-        System.out.println();
-        System.out.println("| measure | before | after |");
-        System.out.println("|---|---|---|");
-        System.out.printf(Locale.ROOT, "| heap after GC, whole JVM (server + %d clients + consumer) | %.1f MB | %.1f MB |%n",
-                clientCount, before.heapMb(), after.heapMb());
-        System.out.printf(Locale.ROOT, "| server `zk_watch_count` | %d | %d |%n", before.watches(), after.watches());
-        System.out.printf(Locale.ROOT, "| server znodes / ephemerals | %d / %d | %d / %d |%n", before.znodes(),
-                before.ephemerals(), after.znodes(), after.ephemerals());
-        System.out.printf(Locale.ROOT, "| server connections | %d | %d |%n", before.connections(),
-                after.connections());
-        System.out.printf(Locale.ROOT, "| consumer cache: instances | %d | %d |%n", before.cached(), after.cached());
-        System.out.println();
+        SoakSnapshot.printComparison(before, after, clientCount);
         System.out.printf(Locale.ROOT, "swaps %d (%.1f/s, %d errors), choices %d, within the window %d, "
                 + "STALE %d, EMPTY %d, unknown %d%n", this.swaps.get(),
                 this.swaps.get() / (double) duration.toSeconds(), this.churnErrors.get(), this.choices.get(),
@@ -233,8 +215,7 @@ public final class ChurnSoak {
 
     private ServiceInstance<ZookeeperInstance> register(Slot slot) throws Exception {
         String id = slot.service + "-" + this.sequence.incrementAndGet();
-        HashMap<String, String> metadata = new HashMap<>();
-        metadata.put("instance_status", "UP");
+        Map<String, String> metadata = new HashMap<>(Map.of("instance_status", "UP"));
         ServiceInstance<ZookeeperInstance> instance = ServiceInstance.<ZookeeperInstance>builder().name(slot.service)
                 .id(id).address("127.0.0.1").port(10_000 + (int) (this.sequence.get() % 50_000))
                 .uriSpec(new UriSpec("{scheme}://{address}:{port}"))
@@ -269,22 +250,6 @@ public final class ChurnSoak {
         }
     }
 
-    private static Snapshot snapshot(RegistryServer server, WatchedInstances watched, List<String> services)
-            throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
-        ServerStatistics stats = server.statistics().orElseThrow();
-        int cached = services.stream().mapToInt(s -> watched.allInstances(s).size()).sum();
-        return new Snapshot(usedHeap() / 1048576.0, stats.watchCount(), stats.znodeCount(), stats.ephemeralCount(),
-                stats.aliveConnections(), cached);
-    }
-
-    private static long usedHeap() {
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
     private static Thread start(String name, java.util.concurrent.Callable<Void> body) {
         Thread thread = new Thread(() -> {
             try {
@@ -313,20 +278,6 @@ public final class ChurnSoak {
         }
     }
 
-    private static int intOption(Map<String, String> options, String name, int defaultValue) {
-        String value = options.get(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(value);
-        }
-        catch (NumberFormatException ex) {
-            throw new IllegalArgumentException("--" + name + "=" + value + " is not a whole number; write e.g. --"
-                    + name + "=" + defaultValue, ex);
-        }
-    }
-
     private static final class Slot {
 
         final String service;
@@ -338,17 +289,6 @@ public final class ChurnSoak {
         Slot(String service, ServiceDiscovery<ZookeeperInstance> registrar) {
             this.service = service;
             this.registrar = registrar;
-        }
-    }
-
-    private record Snapshot(double heapMb, long watches, long znodes, long ephemerals, long connections,
-            int cached) {
-
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT,
-                    "heap after GC %.1f MB, watches %d, znodes %d, ephemerals %d, connections %d, cached %d",
-                    this.heapMb, this.watches, this.znodes, this.ephemerals, this.connections, this.cached);
         }
     }
 
