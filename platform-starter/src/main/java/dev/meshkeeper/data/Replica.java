@@ -1,5 +1,6 @@
 package dev.meshkeeper.data;
 
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +14,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
@@ -51,7 +51,8 @@ abstract class Replica implements AutoCloseable {
 
     private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
 
-    private final ConnectionStateListener connectionListener = this::connectionChanged;
+    /** The subscription to the connection monitor while the replica runs. */
+    private volatile ZooKeeperConnectionMonitor.Subscription connection;
 
     private volatile boolean undecodableReported;
 
@@ -76,7 +77,7 @@ abstract class Replica implements AutoCloseable {
 
     /** Starts watching and waits for the first full read, at most the operation timeout. */
     void start() {
-        curator().getConnectionStateListenable().addListener(this.connectionListener);
+        this.connection = this.context.requests.monitor().subscribe(this::connectionChanged);
         this.watcher.getListenable().addListener(this::received);
         this.watcher.getResetListenable().addListener(this::watchEstablished);
         this.watcher.start();
@@ -98,7 +99,10 @@ abstract class Replica implements AutoCloseable {
 
     @Override
     public void close() {
-        curator().getConnectionStateListenable().removeListener(this.connectionListener);
+        ZooKeeperConnectionMonitor.Subscription subscription = this.connection;
+        if (subscription != null) {
+            subscription.close();
+        }
         this.watcher.close();
     }
 

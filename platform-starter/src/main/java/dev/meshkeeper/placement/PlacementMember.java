@@ -1,5 +1,6 @@
 package dev.meshkeeper.placement;
 
+import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
 import java.util.List;
@@ -15,7 +16,6 @@ import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * items at once (fail closed); when it reconnects with the same session its claims still exist and it resumes the
  * same items with the same tokens.
  */
-final class PlacementMember implements ConnectionStateListener, LeaderLatchListener {
+final class PlacementMember implements LeaderLatchListener {
 
     private static final Logger logger = LoggerFactory.getLogger(PlacementMember.class);
 
@@ -49,6 +49,8 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
     private final CuratorFramework curator;
 
     private final ZooKeeperRequests requests;
+
+    private volatile ZooKeeperConnectionMonitor.Subscription connection = () -> { };
 
     private final String group;
 
@@ -107,7 +109,7 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
         if (!this.state.compareAndSet(State.LATENT, State.STARTED)) {
             return;
         }
-        this.curator.getConnectionStateListenable().addListener(this);
+        this.connection = this.requests.monitor().subscribe(this::connectionChanged);
         this.view.cache().listenable().addListener(CuratorCacheListener.builder()
                 .forAll((type, before, after) -> reconcileSoon()).forInitialized(this::reconcileSoon).build());
         this.view.cache().start();
@@ -129,7 +131,7 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
         if (!this.state.compareAndSet(State.STARTED, State.CLOSED)) {
             return;
         }
-        this.curator.getConnectionStateListenable().removeListener(this);
+        this.connection.close();
         closeQuietly(this.memberNode);
         try {
             this.thread.runAndWait(() -> this.owned.releaseAll("leaving"),
@@ -150,7 +152,7 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
     /** For crash tests: stops acting at once and touches nothing in ZooKeeper (the session expires on its own). */
     void abandon() {
         if (this.state.getAndSet(State.CLOSED) == State.STARTED) {
-            this.curator.getConnectionStateListenable().removeListener(this);
+            this.connection.close();
             try {
                 this.thread.runAndWait(() -> this.owned.stopAll("abandoned"), 5000);
             }
@@ -193,8 +195,7 @@ final class PlacementMember implements ConnectionStateListener, LeaderLatchListe
         return this.follower.seen();
     }
 
-    @Override
-    public void stateChanged(CuratorFramework client, ConnectionState newState) {
+    private void connectionChanged(CuratorFramework client, ConnectionState newState) {
         if (newState == ConnectionState.SUSPENDED || newState == ConnectionState.LOST) {
             this.thread.execute(() -> this.owned.stopAllWhile(newState));
         }

@@ -117,9 +117,17 @@ public class ZooKeeperConnectionMonitor implements ConnectionStateListener, Init
      * @param listener the listener
      * @return closing it stops the calls
      */
-    public AutoCloseable subscribe(ConnectionStateListener listener) {
+    public Subscription subscribe(ConnectionStateListener listener) {
         this.subscribers.add(listener);
         return () -> this.subscribers.remove(listener);
+    }
+
+    /** A subscription made with {@link #subscribe}; closing it (any number of times) stops the calls. */
+    @FunctionalInterface
+    public interface Subscription extends AutoCloseable {
+
+        @Override
+        void close();
     }
 
     /**

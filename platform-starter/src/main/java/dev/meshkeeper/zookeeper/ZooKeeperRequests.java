@@ -42,6 +42,11 @@ public final class ZooKeeperRequests {
         this.clock = clock;
     }
 
+    /** The connection monitor these requests follow: the one source of connection state. */
+    public ZooKeeperConnectionMonitor monitor() {
+        return this.monitor;
+    }
+
     /** The longest an application thread waits for one request ({@code meshkeeper.zookeeper.operation-timeout}). */
     public Duration timeout() {
         return this.timeout;
