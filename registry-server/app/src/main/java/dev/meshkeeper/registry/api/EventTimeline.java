@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * What happened in the mesh, most recent first: registrations appearing and vanishing, status changes, config keys
  * written or removed, leadership moves and placement generations. Fed by the changes the registry's event watches
- * ({@link RegistryEvents}) already see; a change that needs its new state (a status, a leader, a generation) is read
- * once through the registry's stores on one background thread, so no request thread and no Curator event thread
- * waits. Only the last {@value #MAX_ENTRIES} entries are kept, in memory: they are lost when the registry restarts,
- * and changes made while the registry's ZooKeeper connection was lost are not recorded. Config entries name keys,
- * never values.
+ * ({@link RegistryEvents}) already see; a change that needs its new state (a status, the leaders, the generations)
+ * is read through the registry's stores on one background thread, once per burst of changes to a registration (or
+ * to the leader latches, or to the work groups), so no request thread and no Curator event thread waits. Only the
+ * last {@value #MAX_ENTRIES} entries are kept, in memory: they are lost when the registry restarts, and changes
+ * made while the registry's ZooKeeper connection was lost are not recorded. Config entries name keys, never values.
  */
 final class EventTimeline implements AutoCloseable {
 
@@ -124,23 +124,33 @@ final class EventTimeline implements AutoCloseable {
         String service = parts[0];
         String id = parts[1];
         String subject = service + "/" + id;
-        submit(() -> {
-            if (type == EventType.NodeDeleted) {
+        if (type == EventType.NodeDeleted) {
+            submit(() -> {
                 String last = this.statuses.remove(subject);
                 add("deregistration", service, subject, "deregistered" + ((last != null) ? " (was " + last + ")" : ""));
-                return;
-            }
-            ServiceStore.Instance instance = instance(service, id);
-            String status = (instance != null) ? instance.status() : null;
-            String before = (status != null) ? this.statuses.put(subject, status) : this.statuses.get(subject);
-            if (type == EventType.NodeCreated) {
+            });
+        }
+        else if (type == EventType.NodeCreated) {
+            submit(() -> {
+                ServiceStore.Instance instance = instance(service, id);
+                String status = (instance != null) ? instance.status() : null;
+                if (status != null) {
+                    this.statuses.put(subject, status);
+                }
                 add("registration", service, subject, "registered" + ((instance != null && instance.uri() != null)
                         ? " at " + instance.uri() : "") + ((status != null) ? ", " + status : ""));
-            }
-            else if (status != null && before != null && !before.equals(status)) {
-                add("status", service, subject, before + " -> " + status);
-            }
-        });
+            });
+        }
+        else {
+            // an application republishing its load changes its registration often: one read per burst
+            coalesced("services:" + subject, () -> {
+                ServiceStore.Instance instance = instance(service, id);
+                String before = (instance != null) ? this.statuses.put(subject, instance.status()) : null;
+                if (before != null && !before.equals(instance.status())) {
+                    add("status", service, subject, before + " -> " + instance.status());
+                }
+            });
+        }
     }
 
     private ServiceStore.Instance instance(String service, String id) throws Exception {
