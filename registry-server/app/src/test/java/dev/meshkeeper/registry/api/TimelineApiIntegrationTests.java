@@ -107,6 +107,19 @@ class TimelineApiIntegrationTests {
     }
 
     @Test
+    void aNewAssignmentGenerationIsAPlacementEntry() throws Exception {
+        String assignment = "/meshkeeper/placement/invoicing/assignment";
+        this.curator.create().creatingParentContainersIfNeeded().forPath(assignment,
+                "{\"generation\":1,\"epoch\":7,\"owners\":{\"0\":\"invoicing-1\"}}".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(10)).until(() -> kinds("invoicing").contains("placement"));
+        this.curator.setData().forPath(assignment,
+                "{\"generation\":2,\"epoch\":7,\"owners\":{\"0\":\"invoicing-2\"}}".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(entries("invoicing").get(0)
+                .get("detail").asString()).contains("generation 2 (was 1)"));
+        assertThat(kinds("invoicing")).containsExactly("placement", "placement");
+    }
+
+    @Test
     void limitIsOneToFiveHundredAndDefaultsToAHundred() throws Exception {
         assertThat(get("/api/v1/timeline").statusCode()).isEqualTo(200);
         assertThat(get("/api/v1/timeline?limit=500").statusCode()).isEqualTo(200);
