@@ -643,6 +643,25 @@ pages.placement = {
   ],
 };
 
+pages.timeline = {
+  title: 'Timeline',
+  load: () => get('/api/v1/timeline?limit=100'),
+  view: data => [
+    h('h1', {}, 'Timeline'),
+    h('p', { class: 'muted' }, 'What happened in the mesh, newest first (last 100): registrations, status changes, config keys (never values), leadership and placement moves. Kept in this registry server\'s memory only: lost when it restarts.'),
+    data.entries.length === 0 ? h('p', { class: 'notice' }, 'Nothing has happened since the registry started.') :
+      h('div', { class: 'table-wrap' }, h('table', { id: 'timeline' },
+        h('thead', {}, h('tr', {}, ['When', 'Kind', 'Subject', 'Detail'].map(t => h('th', {}, t)))),
+        h('tbody', {}, data.entries.map(e => h('tr', { class: `timeline-${e.kind}` },
+          h('td', {}, when(e.at)),
+          h('td', {}, h('span', { class: `badge ${TIMELINE_BADGES[e.kind] ?? 'other'}` }, e.kind)),
+          h('td', { class: 'mono' }, e.service ? h('a', { href: `#/services/${enc(e.service)}` }, e.subject) : e.subject),
+          h('td', {}, e.detail)))))),
+  ],
+};
+
+const TIMELINE_BADGES = { registration: 'up', deregistration: 'out', status: 'out' };
+
 pages.audit = {
   title: 'Audit log',
   load: () => get('/api/v1/audit?limit=100'),
@@ -734,7 +753,7 @@ function startLiveUpdates() {
   events.onerror = () => {
     if (events.readyState === EventSource.CLOSED) poll();
   };
-  ['services', 'config', 'locks', 'leaders', 'placement', 'audit', 'data'].forEach(type => events.addEventListener(type, () => refresh()));
+  ['services', 'config', 'locks', 'leaders', 'placement', 'audit', 'data', 'timeline'].forEach(type => events.addEventListener(type, () => refresh()));
   // topology changes arrive every few seconds under load: only the pages that draw them reload
   events.addEventListener('topology', () => { if (['map', 'services'].includes(parseRoute().name)) refresh(); });
 }

@@ -29,7 +29,8 @@ import tools.jackson.core.JacksonException;
  */
 @RestControllerAdvice(assignableTypes = { ServicesController.class, CoordinationController.class,
         AuditController.class, ApiFallbackController.class, OpenApiController.class, ConfigController.class,
-        DataController.class, TopologyController.class })
+        DataController.class, TopologyController.class,
+        TimelineController.class })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class AdminApiExceptionHandler extends ResponseEntityExceptionHandler {
 

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.zookeeper.WatchedEvent;
@@ -52,6 +53,8 @@ final class RegistryEvents implements SmartLifecycle, AutoCloseable {
     private final List<PersistentWatcher> watchers = new ArrayList<>();
 
     private final List<Stream> subscribers = new CopyOnWriteArrayList<>();
+
+    private final List<BiConsumer<String, WatchedEvent>> watchListeners = new CopyOnWriteArrayList<>();
 
     private final Set<String> pending = new LinkedHashSet<>();
 
@@ -188,9 +191,19 @@ final class RegistryEvents implements SmartLifecycle, AutoCloseable {
         return this.subscribers.size();
     }
 
+    /**
+     * Also hands every change the watches see ({@code topic}, ZooKeeper's event with its path and type) to
+     * {@code listener}, on Curator's event thread: the listener must return at once. Nothing is replayed after a
+     * lost connection.
+     */
+    void onWatchedChange(BiConsumer<String, WatchedEvent> listener) {
+        this.watchListeners.add(listener);
+    }
+
     private void changed(String topic, WatchedEvent event) {
         if (event.getType() != EventType.None) {
             announce(Set.of(topic));
+            this.watchListeners.forEach(listener -> listener.accept(topic, event));
         }
     }
 

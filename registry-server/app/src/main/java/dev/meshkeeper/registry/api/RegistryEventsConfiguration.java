@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * {@code GET /api/v1/events}: server-sent events that say which part of the registry changed, watched on the same
@@ -23,7 +24,7 @@ public class RegistryEventsConfiguration {
     @Bean
     RegistryEvents registryEvents(CuratorFramework curator, RegistryEventsProperties properties,
             AdminApiProperties admin, AuditProperties audit, ObjectProvider<ConfigApiProperties> config,
-            ObjectProvider<DataApiProperties> data, ObjectProvider<TopologyProperties> topology) {
+            ObjectProvider<DataApiProperties> data, ObjectProvider<TopologyProperties> topology, Environment environment) {
         Map<String, List<String>> roots = new LinkedHashMap<>();
         roots.put("services", List.of(admin.getServicesRoot()));
         ConfigApiProperties configProperties = config.getIfAvailable();
@@ -41,6 +42,10 @@ public class RegistryEventsConfiguration {
         if (topology.getIfAvailable() != null) {
             // announced by the topology view itself, at most once per meshkeeper.registry.topology.event-interval
             roots.put("topology", List.of());
+        }
+        // announced by the events timeline when it added entries (meshkeeper.registry.timeline.enabled)
+        if (environment.getProperty("meshkeeper.registry.timeline.enabled", Boolean.class, true)) {
+            roots.put("timeline", List.of());
         }
         return new RegistryEvents(curator, roots, properties.getCoalesce(), properties.getHeartbeat(),
                 properties.getMaxSubscribers(), properties.getMaxStreamsPerUser(), properties.getIdleTimeout(),

@@ -382,6 +382,31 @@ class ConsoleBrowserTest {
         screenshot("console-service-sparklines.png");
     }
 
+    @Test
+    void theTimelineListsRegistrationsAndShowsAStatusChangeLive() throws Exception {
+        logInAs("vera", "vera-pw");
+        this.browser.get(url("/console/#/timeline"));
+        String instance = "inventory-service/inventory-service-127.0.0.1-8082";
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> assertThat(text("#timeline tbody"))
+                .contains("registration").contains(instance));
+        assertThat(this.browser.findElements(By.cssSelector("#timeline tr.timeline-status"))).isEmpty();
+
+        // An operator takes the instance out of service: the entry appears without a reload.
+        HttpResponse<String> out = this.http.send(HttpRequest.newBuilder(
+                uri("/api/v1/services/inventory-service/instances/inventory-service-127.0.0.1-8082/status"))
+                .header("Authorization", basic("otto", "otto-pw")).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"status\":\"OUT_OF_SERVICE\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(out.statusCode()).as(out.body()).isEqualTo(200);
+        await().atMost(UI_WAIT).ignoreExceptions().untilAsserted(() -> {
+            WebElement newest = this.browser.findElement(By.cssSelector("#timeline tbody tr:first-child"));
+            assertThat(newest.getAttribute("class")).isEqualTo("timeline-status");
+            assertThat(newest.getText()).contains(instance).contains("UP -> OUT_OF_SERVICE");
+        });
+        assertThat(text("#live")).isEqualTo("live");
+        screenshot("console-timeline.png");
+    }
+
     private void report(String service, String id, String json) throws Exception {
         this.application.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
                 .forPath("/meshkeeper/topology/" + service + "/" + id, json.getBytes(StandardCharsets.UTF_8));
