@@ -1,6 +1,5 @@
 package dev.meshkeeper.loadbalancer;
 
-import dev.meshkeeper.discovery.InstanceMetadata;
 import java.time.Duration;
 
 /**
@@ -28,7 +27,7 @@ public class LeastLoadedSettings {
     private Duration blackout = Duration.ofSeconds(10);
 
     /** Metadata key under which instances publish their load (0.0 idle to 1.0 saturated). */
-    private String loadMetadataKey = InstanceMetadata.LOAD_KEY;
+    private String loadMetadataKey = "load";
 
     public double getLatencySmoothing() {
         return this.latencySmoothing;
