@@ -151,13 +151,16 @@ class PlacementProtocolTests {
         join("a", "b", "c");
         awaitAllOwnedBy("a", "b", "c");
         Map<String, String> before = this.ledger.owners();
+        // The moves of the joins (one or more generations) stay in the list; the leave's come after them.
+        long joined = byId("b").member.published().generation();
         LightMember leaving = byId("a");
         this.members.remove(leaving);
         leaving.close();
         awaitAllOwnedBy("b", "c");
         Map<String, String> after = this.ledger.owners();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            List<PublishedAssignment.Move> moves = byId("b").member.published().moves();
+            List<PublishedAssignment.Move> moves = byId("b").member.published().moves().stream()
+                    .filter(move -> move.generation() > joined).toList();
             assertThat(moves).hasSize(4).allSatisfy(move -> {
                 assertThat(move.from()).isEqualTo("a").isEqualTo(before.get(move.item()));
                 assertThat(move.to()).isEqualTo(after.get(move.item()));
