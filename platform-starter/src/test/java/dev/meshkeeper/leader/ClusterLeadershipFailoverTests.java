@@ -160,6 +160,10 @@ class ClusterLeadershipFailoverTests {
     @Test
     void aLeaderThatYieldsOrStopsBeingReadyHandsOverAndRejoinsAtTheBack(RegistryHandle registry) throws Exception {
         ConfigurableApplicationContext first = awaitSingleLeader();
+        // Every member has joined the queue before the leader yields, so the leader rejoins behind both others.
+        CuratorFramework observer = first.getBean(CuratorFramework.class);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                observer.getChildren().forPath("/meshkeeper/leaders/" + GROUP)).hasSize(3));
         leadership(first).yield(GROUP);
         ConfigurableApplicationContext second = await().atMost(Duration.ofSeconds(30)).until(this::singleLeader,
                 member -> member != null && member != first);
