@@ -2,7 +2,6 @@ package dev.meshkeeper.registry.api;
 
 import dev.meshkeeper.registry.api.AuditLog.Entry;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -24,11 +23,14 @@ class AuditController {
     }
 
     @GetMapping
-    Map<String, List<Entry>> entries(@RequestParam(defaultValue = "100") int limit) throws Exception {
+    AuditEntries entries(@RequestParam(defaultValue = "100") int limit) throws Exception {
         if (limit < 1 || limit > this.properties.getLimit()) {
             throw AdminApiException.badRequest("limit", "limit " + limit + " is out of range; use 1.."
                     + this.properties.getLimit() + " (meshkeeper.registry.audit.limit entries are kept)");
         }
-        return Map.of("entries", this.audit.entries(limit));
+        return new AuditEntries(this.audit.entries(limit));
+    }
+
+    record AuditEntries(List<Entry> entries) {
     }
 }

@@ -58,8 +58,8 @@ class ConfigController {
     }
 
     @GetMapping
-    Map<String, List<ContextSummary>> contexts() throws Exception {
-        return Map.of("contexts", this.store.contexts());
+    Contexts contexts() throws Exception {
+        return new Contexts(this.store.contexts());
     }
 
     @GetMapping("/{context}")
@@ -108,18 +108,17 @@ class ConfigController {
     }
 
     @GetMapping("/{context}/history")
-    Map<String, Object> history(@PathVariable String context, HttpServletRequest request) throws Exception {
+    History history(@PathVariable String context, HttpServletRequest request) throws Exception {
         Snapshot snapshot = this.store.read(context);
         List<Change> changes = this.store.history(context);
         if (masked(request)) {
             changes = changes.stream().map(this.mask::mask).toList();
         }
-        return Map.of("context", context, "version", snapshot.version(), "historyLimit",
-                this.properties.getHistoryLimit(), "changes", changes);
+        return new History(context, snapshot.version(), this.properties.getHistoryLimit(), changes);
     }
 
     @GetMapping("/{context}/diff")
-    Map<String, Object> diff(@PathVariable String context, @RequestParam long from, @RequestParam long to,
+    Diff diff(@PathVariable String context, @RequestParam long from, @RequestParam long to,
             HttpServletRequest request) throws Exception {
         Map<String, String> before = this.store.valuesAt(context, from, "from");
         Map<String, String> after = this.store.valuesAt(context, to, "to");
@@ -132,7 +131,7 @@ class ConfigController {
                 changes.add(masked(request) ? this.mask.mask(change) : change);
             }
         }
-        return Map.of("context", context, "from", from, "to", to, "changes", changes);
+        return new Diff(context, from, to, changes);
     }
 
     @PostMapping(path = "/{context}/rollback", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -240,6 +239,15 @@ class ConfigController {
     /** A context as the API shows it; {@code change} is the change a write just recorded (absent on reads). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ContextView(String context, String path, long version, Map<String, String> properties, Change change) {
+    }
+
+    record Contexts(List<ContextSummary> contexts) {
+    }
+
+    record History(String context, long version, int historyLimit, List<Change> changes) {
+    }
+
+    record Diff(String context, long from, long to, List<KeyChange> changes) {
     }
 
     record PutRequest(Map<String, String> properties) {

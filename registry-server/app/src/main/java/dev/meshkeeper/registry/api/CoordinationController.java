@@ -6,9 +6,7 @@ import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.ServerStatistics;
 import dev.meshkeeper.registry.server.ServerStatus;
 import dev.meshkeeper.registry.zookeeper.RegistryAuthentication;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,51 +35,54 @@ class CoordinationController {
     }
 
     @GetMapping("/locks")
-    Map<String, List<LockView>> locks() throws Exception {
-        return Map.of("locks", this.store.locks());
+    Locks locks() throws Exception {
+        return new Locks(this.store.locks());
     }
 
     @GetMapping("/leaders")
-    Map<String, List<LeaderGroup>> leaders() throws Exception {
-        return Map.of("groups", this.store.leaders());
+    LeaderGroups leaders() throws Exception {
+        return new LeaderGroups(this.store.leaders());
     }
 
     @GetMapping("/cluster")
-    Map<String, Object> cluster() {
+    Cluster cluster() {
         ServerStatus status = this.server.status();
-        Map<String, Object> cluster = new LinkedHashMap<>();
-        cluster.put("role", status.role().name().toLowerCase());
-        cluster.put("serving", status.serving());
-        cluster.put("clientPort", this.server.settings().clientPortEnabled() ? this.server.clientPort() : null);
-        cluster.put("secureClientPort", this.server.secureClientPort().isPresent()
-                ? this.server.secureClientPort().getAsInt() : null);
-        cluster.put("ensemble", this.server.settings().isEnsemble() ? this.server.ensembleConnectString() : null);
-        cluster.put("zookeeperAuthentication", zookeeperAuthentication());
-        cluster.put("statistics", this.server.statistics().map(CoordinationController::statistics).orElse(null));
-        return cluster;
+        return new Cluster(status.role().name().toLowerCase(), status.serving(),
+                this.server.settings().clientPortEnabled() ? this.server.clientPort() : null,
+                this.server.secureClientPort().isPresent() ? this.server.secureClientPort().getAsInt() : null,
+                this.server.settings().isEnsemble() ? this.server.ensembleConnectString() : null,
+                zookeeperAuthentication(), this.server.statistics().map(Statistics::of).orElse(null));
     }
 
     /** What ZooKeeper demands of its clients (meshkeeper.registry.auth.*); never a secret. */
-    private Map<String, Object> zookeeperAuthentication() {
+    private ZooKeeperAuthentication zookeeperAuthentication() {
         boolean enabled = this.authentication != null && this.authentication.isEnabled();
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("enabled", enabled);
-        view.put("required", enabled && this.authentication.isRequireAuthentication());
-        view.put("applications", enabled ? List.copyOf(this.authentication.applications()) : List.of());
-        return view;
+        return new ZooKeeperAuthentication(enabled, enabled && this.authentication.isRequireAuthentication(),
+                enabled ? List.copyOf(this.authentication.applications()) : List.of());
     }
 
-    private static Map<String, Object> statistics(ServerStatistics statistics) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        values.put("znodeCount", statistics.znodeCount());
-        values.put("watchCount", statistics.watchCount());
-        values.put("ephemeralCount", statistics.ephemeralCount());
-        values.put("approximateDataSize", statistics.approximateDataSize());
-        values.put("aliveConnections", statistics.aliveConnections());
-        values.put("outstandingRequests", statistics.outstandingRequests());
-        values.put("minLatencyMillis", statistics.minLatencyMillis());
-        values.put("avgLatencyMillis", statistics.avgLatencyMillis());
-        values.put("maxLatencyMillis", statistics.maxLatencyMillis());
-        return values;
+    record Locks(List<LockView> locks) {
+    }
+
+    record LeaderGroups(List<LeaderGroup> groups) {
+    }
+
+    record Cluster(String role, boolean serving, Integer clientPort, Integer secureClientPort, String ensemble,
+            ZooKeeperAuthentication zookeeperAuthentication, Statistics statistics) {
+    }
+
+    record ZooKeeperAuthentication(boolean enabled, boolean required, List<String> applications) {
+    }
+
+    record Statistics(long znodeCount, long watchCount, long ephemeralCount, long approximateDataSize,
+            long aliveConnections, long outstandingRequests, long minLatencyMillis, double avgLatencyMillis,
+            long maxLatencyMillis) {
+
+        static Statistics of(ServerStatistics statistics) {
+            return new Statistics(statistics.znodeCount(), statistics.watchCount(), statistics.ephemeralCount(),
+                    statistics.approximateDataSize(), statistics.aliveConnections(),
+                    statistics.outstandingRequests(), statistics.minLatencyMillis(),
+                    statistics.avgLatencyMillis(), statistics.maxLatencyMillis());
+        }
     }
 }

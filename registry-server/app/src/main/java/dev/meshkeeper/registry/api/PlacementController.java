@@ -2,7 +2,6 @@ package dev.meshkeeper.registry.api;
 
 import dev.meshkeeper.registry.api.PlacementStore.PlacementGroup;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -20,7 +19,10 @@ class PlacementController {
     }
 
     @GetMapping("/placement")
-    Map<String, List<PlacementGroup>> placement() throws Exception {
-        return Map.of("groups", this.store.groups());
+    PlacementGroups placement() throws Exception {
+        return new PlacementGroups(this.store.groups());
+    }
+
+    record PlacementGroups(List<PlacementGroup> groups) {
     }
 }

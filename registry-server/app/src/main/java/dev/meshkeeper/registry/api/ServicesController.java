@@ -5,7 +5,6 @@ import dev.meshkeeper.registry.api.ServiceStore.ServiceSummary;
 import dev.meshkeeper.registry.api.ServiceStore.StatusChange;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -30,8 +29,8 @@ class ServicesController {
     }
 
     @GetMapping
-    Map<String, List<ServiceSummary>> services() throws Exception {
-        return Map.of("services", this.store.services());
+    ServiceList services() throws Exception {
+        return new ServiceList(this.store.services());
     }
 
     @GetMapping("/{service}")
@@ -55,6 +54,9 @@ class ServicesController {
         StatusChange change = this.store.setStatus(service, id, request.status());
         AuditLog.summarize(servletRequest, "status " + change.before() + " -> " + request.status());
         return change.instance();
+    }
+
+    record ServiceList(List<ServiceSummary> services) {
     }
 
     record ServiceView(String name, List<Instance> instances) {
