@@ -1,6 +1,8 @@
 package dev.meshkeeper.registry.api;
 
 import dev.meshkeeper.registry.api.AuditLog.Entry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -9,6 +11,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The audit log: {@code GET /api/v1/audit?limit=100}, newest entry first. */
+@Tag(name = "audit")
 @RestController
 @RequestMapping(path = "/api/v1/audit", produces = MediaType.APPLICATION_JSON_VALUE)
 class AuditController {
@@ -22,6 +25,7 @@ class AuditController {
         this.properties = properties;
     }
 
+    @Operation(summary = "Audit log of mutating calls, newest first")
     @GetMapping
     AuditEntries entries(@RequestParam(defaultValue = "100") int limit) throws Exception {
         if (limit < 1 || limit > this.properties.getLimit()) {

@@ -6,7 +6,10 @@ import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.ServerStatistics;
 import dev.meshkeeper.registry.server.ServerStatus;
 import dev.meshkeeper.registry.zookeeper.RegistryAuthentication;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Read-only views of the cluster's coordination state: {@code /api/v1/locks}, {@code /api/v1/leaders} and
  * {@code /api/v1/cluster} (this registry server's ZooKeeper role and statistics).
  */
+@Tag(name = "coordination")
 @RestController
 @RequestMapping(path = "/api/v1", produces = MediaType.APPLICATION_JSON_VALUE)
 class CoordinationController {
@@ -34,16 +38,19 @@ class CoordinationController {
         this.authentication = authentication.getIfAvailable();
     }
 
+    @Operation(summary = "Every lock with holder, fencing token and waiters")
     @GetMapping("/locks")
     Locks locks() throws Exception {
         return new Locks(this.store.locks());
     }
 
+    @Operation(summary = "Every leader group with its leader and members")
     @GetMapping("/leaders")
     LeaderGroups leaders() throws Exception {
         return new LeaderGroups(this.store.leaders());
     }
 
+    @Operation(summary = "This registry server's ZooKeeper role and statistics")
     @GetMapping("/cluster")
     Cluster cluster() {
         ServerStatus status = this.server.status();
@@ -67,8 +74,9 @@ class CoordinationController {
     record LeaderGroups(List<LeaderGroup> groups) {
     }
 
-    record Cluster(String role, boolean serving, Integer clientPort, Integer secureClientPort, String ensemble,
-            ZooKeeperAuthentication zookeeperAuthentication, Statistics statistics) {
+    record Cluster(String role, boolean serving, @Nullable Integer clientPort, @Nullable Integer secureClientPort,
+            @Nullable String ensemble, ZooKeeperAuthentication zookeeperAuthentication,
+            @Nullable Statistics statistics) {
     }
 
     record ZooKeeperAuthentication(boolean enabled, boolean required, List<String> applications) {

@@ -3,6 +3,8 @@ package dev.meshkeeper.registry.api;
 import dev.meshkeeper.registry.api.ServiceStore.Instance;
 import dev.meshkeeper.registry.api.ServiceStore.ServiceSummary;
 import dev.meshkeeper.registry.api.ServiceStore.StatusChange;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
  * take an instance out of (or back into) service by setting its {@code instance_status}, which every Meshkeeper
  * balancer and watched discovery client honours.
  */
+@Tag(name = "services")
 @RestController
 @RequestMapping(path = "/api/v1/services", produces = MediaType.APPLICATION_JSON_VALUE)
 class ServicesController {
@@ -28,21 +31,25 @@ class ServicesController {
         this.store = store;
     }
 
+    @Operation(summary = "Every registered service with its instance counts")
     @GetMapping
     ServiceList services() throws Exception {
         return new ServiceList(this.store.services());
     }
 
+    @Operation(summary = "A service and its instances")
     @GetMapping("/{service}")
     ServiceView service(@PathVariable String service) throws Exception {
         return new ServiceView(service, this.store.service(service));
     }
 
+    @Operation(summary = "One instance")
     @GetMapping("/{service}/instances/{id}")
     Instance instance(@PathVariable String service, @PathVariable String id) throws Exception {
         return this.store.instance(service, id);
     }
 
+    @Operation(summary = "Set the instance_status of an instance (UP or OUT_OF_SERVICE)")
     @PutMapping(path = "/{service}/instances/{id}/status", consumes = MediaType.APPLICATION_JSON_VALUE)
     Instance status(@PathVariable String service, @PathVariable String id,
             @RequestBody(required = false) StatusRequest request, HttpServletRequest servletRequest)
