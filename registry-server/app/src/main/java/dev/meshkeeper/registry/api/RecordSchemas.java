@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -31,6 +33,9 @@ final class RecordSchemas implements ModelConverter {
 
     static final String ANY_JSON = "any JSON value: the exact JSON stored in the znode";
 
+    /** Which record each schema name describes: two records of one simple name would share one schema. */
+    private final Map<String, Class<?>> owners = new ConcurrentHashMap<>();
+
     @Override
     @SuppressWarnings({ "rawtypes", "unchecked" })
     public Schema resolve(AnnotatedType type, ModelConverterContext context, Iterator<ModelConverter> chain) {
@@ -40,27 +45,34 @@ final class RecordSchemas implements ModelConverter {
         }
         Schema resolved = chain.hasNext() ? chain.next().resolve(type, context, chain) : null;
         // a body or property type is defined once among the components and answered as a reference to it
-        Schema schema = (resolved != null && resolved.get$ref() != null) ? context.getDefinedModels()
-                .get(resolved.get$ref().substring(resolved.get$ref().lastIndexOf('/') + 1)) : resolved;
+        String name = (resolved == null) ? null : (resolved.get$ref() != null)
+                ? resolved.get$ref().substring(resolved.get$ref().lastIndexOf('/') + 1) : resolved.getName();
+        Schema schema = (resolved != null && resolved.get$ref() != null) ? context.getDefinedModels().get(name)
+                : resolved;
         if (schema == null || raw == null || !raw.isRecord() || schema.getProperties() == null) {
             return resolved;
         }
+        Class<?> owner = (name != null) ? this.owners.putIfAbsent(name, raw) : null;
+        if (owner != null && owner != raw) {
+            throw new IllegalStateException("Records " + owner.getName() + " and " + raw.getName() + " are both "
+                    + "described as schema '" + name + "', so one would hide the other in /api/v1/openapi.json; "
+                    + "give one of them @Schema(name = \"...\")");
+        }
         JsonInclude recordInclusion = raw.getAnnotation(JsonInclude.class);
         for (RecordComponent component : raw.getRecordComponents()) {
-            String name = component.getName();
-            Schema property = (Schema) schema.getProperties().get(name);
-            if (property == null) {
+            String property = component.getName();
+            Schema propertySchema = (Schema) schema.getProperties().get(property);
+            if (propertySchema == null) {
                 continue;
             }
             boolean nullable = isNullable(component);
             boolean omittedWhenNull = omittedWhenNull(component.getAccessor().getAnnotation(JsonInclude.class))
                     || (nullable && omittedWhenNull(recordInclusion));
-            if (!omittedWhenNull
-                    && (schema.getRequired() == null || !schema.getRequired().contains(name))) {
-                schema.addRequiredItem(name);
+            if (!omittedWhenNull && (schema.getRequired() == null || !schema.getRequired().contains(property))) {
+                schema.addRequiredItem(property);
             }
             if (nullable && !omittedWhenNull) {
-                schema.getProperties().put(name, orNull(property));
+                schema.getProperties().put(property, orNull(propertySchema));
             }
         }
         return resolved;
