@@ -28,7 +28,7 @@ import tools.jackson.core.JacksonException;
  * error page, so no call answers 500 for bad input.
  */
 @RestControllerAdvice(assignableTypes = { ServicesController.class, CoordinationController.class,
-        AuditController.class, ApiFallbackController.class, OpenApiController.class, ConfigController.class,
+        AuditController.class, ApiFallbackController.class, ConfigController.class,
         DataController.class, TopologyController.class,
         TimelineController.class })
 @Order(Ordered.HIGHEST_PRECEDENCE)

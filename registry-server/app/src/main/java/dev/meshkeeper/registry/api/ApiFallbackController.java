@@ -1,5 +1,6 @@
 package dev.meshkeeper.registry.api;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -18,8 +19,10 @@ import org.springframework.web.util.ServletRequestPathUtils;
 
 /**
  * Answers every {@code /api/} request that no endpoint takes with a problem detail: 405 (with {@code Allow}) when
- * the path exists for other methods, 415 when it exists but not for the request's content type, else 404.
+ * the path exists for other methods, 415 when it exists but not for the request's content type, else 404. Not an
+ * operation of its own, so the OpenAPI description leaves it out.
  */
+@Hidden
 @RestController
 class ApiFallbackController {
 

@@ -1,5 +1,6 @@
 package dev.meshkeeper.registry.api;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -115,6 +117,7 @@ final class AuditLog {
         }
     }
 
-    record Entry(String when, String who, String method, String path, int status, String summary) {
+    @Schema(name = "AuditEntry")
+    record Entry(String when, String who, String method, String path, int status, @Nullable String summary) {
     }
 }

@@ -5,6 +5,8 @@ import dev.meshkeeper.registry.api.ConfigStore.Change;
 import dev.meshkeeper.registry.api.ConfigStore.ContextSummary;
 import dev.meshkeeper.registry.api.ConfigStore.KeyChange;
 import dev.meshkeeper.registry.api.ConfigTree.Snapshot;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -36,6 +39,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@link Principal} (set by whatever authentication the server is configured with), else {@code anonymous}. Callers
  * without the operator role read secret-looking values masked ({@link ConfigValueMask}).
  */
+@Tag(name = "config")
 @RestController
 @RequestMapping(path = "/api/v1/config", produces = MediaType.APPLICATION_JSON_VALUE)
 class ConfigController {
@@ -57,11 +61,13 @@ class ConfigController {
         return !request.isUserInRole("OPERATOR");
     }
 
+    @Operation(summary = "Every config context")
     @GetMapping
-    Map<String, List<ContextSummary>> contexts() throws Exception {
-        return Map.of("contexts", this.store.contexts());
+    Contexts contexts() throws Exception {
+        return new Contexts(this.store.contexts());
     }
 
+    @Operation(summary = "A context with its values (ETag = version)")
     @GetMapping("/{context}")
     ResponseEntity<ContextView> read(@PathVariable String context, HttpServletRequest request) throws Exception {
         ResponseEntity<ContextView> view = view(this.store.read(context), null, HttpStatus.OK);
@@ -73,6 +79,7 @@ class ConfigController {
                 body.context(), body.path(), body.version(), this.mask.mask(body.properties()), null));
     }
 
+    @Operation(summary = "Set many keys atomically")
     @PutMapping(path = "/{context}", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ContextView> put(@PathVariable String context, @RequestBody(required = false) PutRequest request,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch, Principal principal)
@@ -84,6 +91,7 @@ class ConfigController {
         return write(context, request.properties(), List.of(), ifMatch, principal, "put", null);
     }
 
+    @Operation(summary = "Set one key (body = the value)")
     @PutMapping(path = "/{context}/properties/{key}", consumes = MediaType.TEXT_PLAIN_VALUE)
     ResponseEntity<ContextView> putOne(@PathVariable String context, @PathVariable String key,
             @RequestBody(required = false) String value,
@@ -92,6 +100,7 @@ class ConfigController {
         return write(context, Map.of(key, (value != null) ? value : ""), List.of(), ifMatch, principal, "put", null);
     }
 
+    @Operation(summary = "Delete one key")
     @DeleteMapping("/{context}/properties/{key}")
     ResponseEntity<ContextView> deleteOne(@PathVariable String context, @PathVariable String key,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch, Principal principal)
@@ -99,6 +108,7 @@ class ConfigController {
         return write(context, Map.of(), List.of(key), ifMatch, principal, "delete", null);
     }
 
+    @Operation(summary = "Delete several keys")
     @DeleteMapping("/{context}/properties")
     ResponseEntity<ContextView> delete(@PathVariable String context, @RequestParam(name = "key") List<String> keys,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch, Principal principal)
@@ -107,19 +117,20 @@ class ConfigController {
                 null);
     }
 
+    @Operation(summary = "The context's change history, newest first")
     @GetMapping("/{context}/history")
-    Map<String, Object> history(@PathVariable String context, HttpServletRequest request) throws Exception {
+    ChangeHistory history(@PathVariable String context, HttpServletRequest request) throws Exception {
         Snapshot snapshot = this.store.read(context);
         List<Change> changes = this.store.history(context);
         if (masked(request)) {
             changes = changes.stream().map(this.mask::mask).toList();
         }
-        return Map.of("context", context, "version", snapshot.version(), "historyLimit",
-                this.properties.getHistoryLimit(), "changes", changes);
+        return new ChangeHistory(context, snapshot.version(), this.properties.getHistoryLimit(), changes);
     }
 
+    @Operation(summary = "Differences between two versions")
     @GetMapping("/{context}/diff")
-    Map<String, Object> diff(@PathVariable String context, @RequestParam long from, @RequestParam long to,
+    Diff diff(@PathVariable String context, @RequestParam long from, @RequestParam long to,
             HttpServletRequest request) throws Exception {
         Map<String, String> before = this.store.valuesAt(context, from, "from");
         Map<String, String> after = this.store.valuesAt(context, to, "to");
@@ -132,9 +143,10 @@ class ConfigController {
                 changes.add(masked(request) ? this.mask.mask(change) : change);
             }
         }
-        return Map.of("context", context, "from", from, "to", to, "changes", changes);
+        return new Diff(context, from, to, changes);
     }
 
+    @Operation(summary = "Restore the values of a version")
     @PostMapping(path = "/{context}/rollback", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ContextView> rollback(@PathVariable String context,
             @RequestBody(required = false) RollbackRequest request,
@@ -151,6 +163,7 @@ class ConfigController {
         return write(context, sets, deletes, ifMatch, principal, "rollback", request.version());
     }
 
+    @Operation(summary = "Export as properties or YAML")
     @GetMapping(path = "/{context}/export", produces = { MediaType.TEXT_PLAIN_VALUE, "application/yaml" })
     ResponseEntity<String> export(@PathVariable String context,
             @RequestParam(defaultValue = "properties") String format, HttpServletRequest request) throws Exception {
@@ -164,6 +177,7 @@ class ConfigController {
                 .body(configFormat.write(values));
     }
 
+    @Operation(summary = "Import a properties or YAML file (merge or replace)")
     @PostMapping(path = "/{context}/import", consumes = { MediaType.TEXT_PLAIN_VALUE, "application/yaml",
             "application/x-yaml", "text/yaml", "text/x-java-properties", MediaType.APPLICATION_OCTET_STREAM_VALUE })
     ResponseEntity<ContextView> importContext(@PathVariable String context,
@@ -239,7 +253,17 @@ class ConfigController {
 
     /** A context as the API shows it; {@code change} is the change a write just recorded (absent on reads). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ContextView(String context, String path, long version, Map<String, String> properties, Change change) {
+    record ContextView(String context, String path, long version, Map<String, String> properties,
+            @Nullable Change change) {
+    }
+
+    record Contexts(List<ContextSummary> contexts) {
+    }
+
+    record ChangeHistory(String context, long version, int historyLimit, List<Change> changes) {
+    }
+
+    record Diff(String context, long from, long to, List<KeyChange> changes) {
     }
 
     record PutRequest(Map<String, String> properties) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -168,11 +169,11 @@ final class ConfigStore {
     }
 
     /** One key's change: {@code oldValue} is null for a new key, {@code newValue} null for a deleted one. */
-    record KeyChange(String key, String oldValue, String newValue) {
+    record KeyChange(String key, @Nullable String oldValue, @Nullable String newValue) {
     }
 
     /** One recorded change of a context: its version, who made it, when, how, and each key's old and new value. */
-    record Change(long version, String who, String when, String operation, Long rollbackOf,
-            List<KeyChange> changes) {
+    record Change(long version, @Nullable String who, @Nullable String when, String operation,
+            @Nullable Long rollbackOf, List<KeyChange> changes) {
     }
 }

@@ -6,9 +6,10 @@ import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.ServerStatistics;
 import dev.meshkeeper.registry.server.ServerStatus;
 import dev.meshkeeper.registry.zookeeper.RegistryAuthentication;
-import java.util.LinkedHashMap;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Read-only views of the cluster's coordination state: {@code /api/v1/locks}, {@code /api/v1/leaders} and
  * {@code /api/v1/cluster} (this registry server's ZooKeeper role and statistics).
  */
+@Tag(name = "coordination")
 @RestController
 @RequestMapping(path = "/api/v1", produces = MediaType.APPLICATION_JSON_VALUE)
 class CoordinationController {
@@ -36,52 +38,59 @@ class CoordinationController {
         this.authentication = authentication.getIfAvailable();
     }
 
+    @Operation(summary = "Every lock with holder, fencing token and waiters")
     @GetMapping("/locks")
-    Map<String, List<LockView>> locks() throws Exception {
-        return Map.of("locks", this.store.locks());
+    Locks locks() throws Exception {
+        return new Locks(this.store.locks());
     }
 
+    @Operation(summary = "Every leader group with its leader and members")
     @GetMapping("/leaders")
-    Map<String, List<LeaderGroup>> leaders() throws Exception {
-        return Map.of("groups", this.store.leaders());
+    LeaderGroups leaders() throws Exception {
+        return new LeaderGroups(this.store.leaders());
     }
 
+    @Operation(summary = "This registry server's ZooKeeper role and statistics")
     @GetMapping("/cluster")
-    Map<String, Object> cluster() {
+    Cluster cluster() {
         ServerStatus status = this.server.status();
-        Map<String, Object> cluster = new LinkedHashMap<>();
-        cluster.put("role", status.role().name().toLowerCase());
-        cluster.put("serving", status.serving());
-        cluster.put("clientPort", this.server.settings().clientPortEnabled() ? this.server.clientPort() : null);
-        cluster.put("secureClientPort", this.server.secureClientPort().isPresent()
-                ? this.server.secureClientPort().getAsInt() : null);
-        cluster.put("ensemble", this.server.settings().isEnsemble() ? this.server.ensembleConnectString() : null);
-        cluster.put("zookeeperAuthentication", zookeeperAuthentication());
-        cluster.put("statistics", this.server.statistics().map(CoordinationController::statistics).orElse(null));
-        return cluster;
+        return new Cluster(status.role().name().toLowerCase(), status.serving(),
+                this.server.settings().clientPortEnabled() ? this.server.clientPort() : null,
+                this.server.secureClientPort().isPresent() ? this.server.secureClientPort().getAsInt() : null,
+                this.server.settings().isEnsemble() ? this.server.ensembleConnectString() : null,
+                zookeeperAuthentication(), this.server.statistics().map(Statistics::of).orElse(null));
     }
 
     /** What ZooKeeper demands of its clients (meshkeeper.registry.auth.*); never a secret. */
-    private Map<String, Object> zookeeperAuthentication() {
+    private ZooKeeperAuthentication zookeeperAuthentication() {
         boolean enabled = this.authentication != null && this.authentication.isEnabled();
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("enabled", enabled);
-        view.put("required", enabled && this.authentication.isRequireAuthentication());
-        view.put("applications", enabled ? List.copyOf(this.authentication.applications()) : List.of());
-        return view;
+        return new ZooKeeperAuthentication(enabled, enabled && this.authentication.isRequireAuthentication(),
+                enabled ? List.copyOf(this.authentication.applications()) : List.of());
     }
 
-    private static Map<String, Object> statistics(ServerStatistics statistics) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        values.put("znodeCount", statistics.znodeCount());
-        values.put("watchCount", statistics.watchCount());
-        values.put("ephemeralCount", statistics.ephemeralCount());
-        values.put("approximateDataSize", statistics.approximateDataSize());
-        values.put("aliveConnections", statistics.aliveConnections());
-        values.put("outstandingRequests", statistics.outstandingRequests());
-        values.put("minLatencyMillis", statistics.minLatencyMillis());
-        values.put("avgLatencyMillis", statistics.avgLatencyMillis());
-        values.put("maxLatencyMillis", statistics.maxLatencyMillis());
-        return values;
+    record Locks(List<LockView> locks) {
+    }
+
+    record LeaderGroups(List<LeaderGroup> groups) {
+    }
+
+    record Cluster(String role, boolean serving, @Nullable Integer clientPort, @Nullable Integer secureClientPort,
+            @Nullable String ensemble, ZooKeeperAuthentication zookeeperAuthentication,
+            @Nullable Statistics statistics) {
+    }
+
+    record ZooKeeperAuthentication(boolean enabled, boolean required, List<String> applications) {
+    }
+
+    record Statistics(long znodeCount, long watchCount, long ephemeralCount, long approximateDataSize,
+            long aliveConnections, long outstandingRequests, long minLatencyMillis, double avgLatencyMillis,
+            long maxLatencyMillis) {
+
+        static Statistics of(ServerStatistics statistics) {
+            return new Statistics(statistics.znodeCount(), statistics.watchCount(), statistics.ephemeralCount(),
+                    statistics.approximateDataSize(), statistics.aliveConnections(),
+                    statistics.outstandingRequests(), statistics.minLatencyMillis(),
+                    statistics.avgLatencyMillis(), statistics.maxLatencyMillis());
+        }
     }
 }

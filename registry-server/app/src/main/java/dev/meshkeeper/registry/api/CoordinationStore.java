@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -201,17 +202,18 @@ final class CoordinationStore {
     private record Node(String name, String sequence, byte[] data, long czxid, long mzxid, long ephemeralOwner) {
     }
 
-    record Holder(String instanceId, String thread, String acquiredAt) {
+    record Holder(@Nullable String instanceId, @Nullable String thread, @Nullable String acquiredAt) {
     }
 
-    record Waiter(String instanceId, String thread, String since) {
+    record Waiter(@Nullable String instanceId, @Nullable String thread, @Nullable String since) {
     }
 
     /** A lock; {@code holders} lists every current holder (several for shared read locks and semaphores). */
-    record LockView(String name, String path, String kind, Holder holder, Long fencingToken, String heldSince,
+    record LockView(String name, String path, String kind, @Nullable Holder holder, @Nullable Long fencingToken,
+            @Nullable String heldSince,
             List<Waiter> waiters, List<Holder> holders) {
     }
 
-    record LeaderGroup(String group, String leader, List<String> members) {
+    record LeaderGroup(String group, @Nullable String leader, List<String> members) {
     }
 }

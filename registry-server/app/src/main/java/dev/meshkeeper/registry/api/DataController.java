@@ -5,6 +5,11 @@ import dev.meshkeeper.registry.api.DataView.MapView;
 import dev.meshkeeper.registry.api.DataView.Summary;
 import dev.meshkeeper.registry.api.DataView.ValueView;
 import dev.meshkeeper.registry.api.DataView.Written;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -26,6 +31,7 @@ import tools.jackson.databind.JsonNode;
  * share (see {@link DataStore} for the layout). Reads answer with the version as {@code ETag}; writes take it back
  * in {@code If-Match} (412 when it changed meanwhile) or {@code If-None-Match: *} to create only.
  */
+@Tag(name = "data")
 @RestController
 @ConditionalOnBooleanProperty(name = "meshkeeper.registry.data.enabled", matchIfMissing = true)
 @RequestMapping(path = "/api/v1/data", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -34,6 +40,8 @@ class DataController {
     private static final String VALUE_EXAMPLE = "{\"checkout\":true} or 42 for a counter";
 
     private static final String ENTRY_EXAMPLE = "{\"available\":5}";
+
+    private static final String VALUE_BODY = "the value: any JSON (a bare integer makes a value a counter)";
 
     private final DataStore store;
 
@@ -47,11 +55,13 @@ class DataController {
         this.properties = properties;
     }
 
+    @Operation(summary = "Every shared data name with its kind and number of entries")
     @GetMapping
     List<Summary> list() throws Exception {
         return this.store.list();
     }
 
+    @Operation(summary = "A value or counter with its version, or a map with every entry")
     @GetMapping("/{name}")
     ResponseEntity<DataView> read(@PathVariable String name) throws Exception {
         DataView view = this.store.read(name);
@@ -59,14 +69,19 @@ class DataController {
         return ResponseEntity.ok().eTag(etag(etag)).body(view);
     }
 
+    @Operation(summary = "One map entry with its version")
     @GetMapping("/{name}/{key}")
     ResponseEntity<EntryItem> readEntry(@PathVariable String name, @PathVariable String key) throws Exception {
         EntryItem entry = this.store.readEntry(name, key);
         return ResponseEntity.ok().eTag(etag(entry.version())).body(entry);
     }
 
+    @Operation(summary = "Create or set a value or counter (a bare integer is a counter)")
     @PutMapping(path = "/{name}", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<ValueView> put(@PathVariable String name, @RequestBody(required = false) byte[] body,
+    ResponseEntity<ValueView> put(@PathVariable String name,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(description = VALUE_BODY,
+                    content = @Content(schema = @Schema(implementation = JsonNode.class)))
+            @RequestBody(required = false) byte[] body,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
             HttpServletRequest request) throws Exception {
@@ -79,8 +94,11 @@ class DataController {
         return ResponseEntity.ok().eTag(etag(view.version())).body(view);
     }
 
+    @Operation(summary = "Create or set one map entry (creates the map when missing)")
     @PutMapping(path = "/{name}/{key}", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<EntryItem> putEntry(@PathVariable String name, @PathVariable String key,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(description = VALUE_BODY,
+                    content = @Content(schema = @Schema(implementation = JsonNode.class)))
             @RequestBody(required = false) byte[] body,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
@@ -95,6 +113,8 @@ class DataController {
         return ResponseEntity.ok().eTag(etag(entry.version())).body(entry);
     }
 
+    @Operation(summary = "Delete a value or counter, or a map with all its entries")
+    @ApiResponse(responseCode = "204", description = "Deleted")
     @DeleteMapping("/{name}")
     ResponseEntity<Void> delete(@PathVariable String name,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -105,6 +125,8 @@ class DataController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "Delete one map entry (the map stays)")
+    @ApiResponse(responseCode = "204", description = "Deleted")
     @DeleteMapping("/{name}/{key}")
     ResponseEntity<Void> deleteEntry(@PathVariable String name, @PathVariable String key,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,

@@ -2,10 +2,12 @@ package dev.meshkeeper.registry.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /** What {@code GET /api/v1/data/{name}} shows: a value or counter, or a map; and the other shapes of the data API. */
+@Schema(oneOf = { DataView.ValueView.class, DataView.MapView.class })
 sealed interface DataView permits DataView.ValueView, DataView.MapView {
 
     record Summary(String name, String kind, int entries) {

@@ -1,5 +1,6 @@
 package dev.meshkeeper.registry.api;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher.Event.EventType;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -283,6 +285,7 @@ final class EventTimeline implements AutoCloseable {
      * @param subject what changed: {@code service/instance-id}, a config context, a leader group or a work group
      * @param detail a short description; for config the key and what happened to it, never the value
      */
-    record Entry(String at, String kind, String service, String subject, String detail) {
+    @Schema(name = "TimelineEntry")
+    record Entry(String at, String kind, @Nullable String service, String subject, String detail) {
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Each instance's recent samples (load, in-flight requests, served p99 latency, status) in a ring buffer of its own,
@@ -46,7 +47,7 @@ final class InstanceHistory {
     }
 
     /** One sample: load 0–1 and latency may be {@code null} when the instance reports none. */
-    record Point(String at, Double load, int inFlight, Double p99Millis, String status) {
+    record Point(String at, @Nullable Double load, int inFlight, @Nullable Double p99Millis, @Nullable String status) {
     }
 
     private record Key(String service, String instance) {

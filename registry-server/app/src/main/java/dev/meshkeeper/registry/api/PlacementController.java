@@ -1,14 +1,16 @@
 package dev.meshkeeper.registry.api;
 
 import dev.meshkeeper.registry.api.PlacementStore.PlacementGroup;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Read-only view of the cluster's work groups: {@code GET /api/v1/placement}. */
+@Tag(name = "placement")
 @RestController
 @RequestMapping(path = "/api/v1", produces = MediaType.APPLICATION_JSON_VALUE)
 class PlacementController {
@@ -19,8 +21,12 @@ class PlacementController {
         this.store = store;
     }
 
+    @Operation(summary = "Every work group with its leader, members, assignment and the items running now")
     @GetMapping("/placement")
-    Map<String, List<PlacementGroup>> placement() throws Exception {
-        return Map.of("groups", this.store.groups());
+    PlacementGroups placement() throws Exception {
+        return new PlacementGroups(this.store.groups());
+    }
+
+    record PlacementGroups(List<PlacementGroup> groups) {
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -147,12 +148,12 @@ final class PlacementStore {
      * @param moving items not (yet) running on the member they are assigned to: hand-offs in progress
      * @param recentMoves the last item moves the group's leaders published (at most 50), newest first
      */
-    record PlacementGroup(String group, String leader, long generation, long epoch, List<Member> members,
+    record PlacementGroup(String group, @Nullable String leader, long generation, long epoch, List<Member> members,
             int moving, List<Item> items, List<Move> recentMoves) {
     }
 
     /** An item the assignment of {@code generation} moved from one member to another, at {@code at} (ISO-8601). */
-    record Move(String item, String from, String to, long generation, String at) {
+    record Move(String item, @Nullable String from, @Nullable String to, long generation, @Nullable String at) {
     }
 
     /** A member with its weight, the items assigned to it and the items it runs now. */
@@ -160,6 +161,6 @@ final class PlacementStore {
     }
 
     /** An item: whom the assignment gives it to, who runs it now, and its fencing token while it runs. */
-    record Item(String item, String assignedTo, String runningOn, Long fencingToken) {
+    record Item(String item, @Nullable String assignedTo, @Nullable String runningOn, @Nullable Long fencingToken) {
     }
 }

@@ -1,5 +1,7 @@
 package dev.meshkeeper.registry.api;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -15,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
  * read the matching API again. At most {@code meshkeeper.registry.events.max-streams-per-user} streams per user;
  * a stream opened with the console's login session ends when the session does (logout).
  */
+@Tag(name = "events")
 @RestController
 @ConditionalOnBooleanProperty(name = "meshkeeper.registry.events.enabled", matchIfMissing = true)
 @RequestMapping("/api/v1/events")
@@ -26,6 +29,8 @@ class RegistryEventsController {
         this.events = events;
     }
 
+    @Operation(summary = "Server-sent events naming what changed (services, config, locks, leaders, audit, data, "
+            + "topology)")
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     ResponseEntity<?> events(Principal principal, HttpServletRequest request) {
         try {

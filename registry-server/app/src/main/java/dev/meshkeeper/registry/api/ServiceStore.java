@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -250,9 +251,9 @@ final class ServiceStore {
      * An instance as the API shows it; {@code load} is the load it publishes (0 idle to 1 saturated) or {@code null};
      * {@code metadata} holds every metadata entry of the registration.
      */
-    record Instance(String id, String service, String address, Integer port, Integer sslPort, String uri,
-            String zone, Integer weight, Double load, String version, String status, String registrationTime,
-            Map<String, String> metadata) {
+    record Instance(String id, String service, String address, @Nullable Integer port, @Nullable Integer sslPort,
+            @Nullable String uri, @Nullable String zone, @Nullable Integer weight, @Nullable Double load,
+            @Nullable String version, String status, @Nullable String registrationTime, Map<String, String> metadata) {
     }
 
     record StatusChange(String before, Instance instance) {

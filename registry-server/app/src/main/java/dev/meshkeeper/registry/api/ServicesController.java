@@ -3,9 +3,10 @@ package dev.meshkeeper.registry.api;
 import dev.meshkeeper.registry.api.ServiceStore.Instance;
 import dev.meshkeeper.registry.api.ServiceStore.ServiceSummary;
 import dev.meshkeeper.registry.api.ServiceStore.StatusChange;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
  * take an instance out of (or back into) service by setting its {@code instance_status}, which every Meshkeeper
  * balancer and watched discovery client honours.
  */
+@Tag(name = "services")
 @RestController
 @RequestMapping(path = "/api/v1/services", produces = MediaType.APPLICATION_JSON_VALUE)
 class ServicesController {
@@ -29,21 +31,25 @@ class ServicesController {
         this.store = store;
     }
 
+    @Operation(summary = "Every registered service with its instance counts")
     @GetMapping
-    Map<String, List<ServiceSummary>> services() throws Exception {
-        return Map.of("services", this.store.services());
+    ServiceList services() throws Exception {
+        return new ServiceList(this.store.services());
     }
 
+    @Operation(summary = "A service and its instances")
     @GetMapping("/{service}")
     ServiceView service(@PathVariable String service) throws Exception {
         return new ServiceView(service, this.store.service(service));
     }
 
+    @Operation(summary = "One instance")
     @GetMapping("/{service}/instances/{id}")
     Instance instance(@PathVariable String service, @PathVariable String id) throws Exception {
         return this.store.instance(service, id);
     }
 
+    @Operation(summary = "Set the instance_status of an instance (UP or OUT_OF_SERVICE)")
     @PutMapping(path = "/{service}/instances/{id}/status", consumes = MediaType.APPLICATION_JSON_VALUE)
     Instance status(@PathVariable String service, @PathVariable String id,
             @RequestBody(required = false) StatusRequest request, HttpServletRequest servletRequest)
@@ -55,6 +61,9 @@ class ServicesController {
         StatusChange change = this.store.setStatus(service, id, request.status());
         AuditLog.summarize(servletRequest, "status " + change.before() + " -> " + request.status());
         return change.instance();
+    }
+
+    record ServiceList(List<ServiceSummary> services) {
     }
 
     record ServiceView(String name, List<Instance> instances) {

@@ -1,5 +1,7 @@
 package dev.meshkeeper.registry.api;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.MediaType;
@@ -12,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
  * deregistrations, status, config keys, leadership, placement generations), kept in memory by this registry server
  * (the last {@value EventTimeline#MAX_ENTRIES} entries, lost on its restart).
  */
+@Tag(name = "timeline")
 @RestController
 @ConditionalOnBooleanProperty(name = "meshkeeper.registry.timeline.enabled", matchIfMissing = true)
 class TimelineController {
@@ -22,6 +25,7 @@ class TimelineController {
         this.timeline = timeline;
     }
 
+    @Operation(summary = "What happened in the mesh, most recent first")
     @GetMapping(path = "/api/v1/timeline", produces = MediaType.APPLICATION_JSON_VALUE)
     Timeline timeline(@RequestParam(name = "limit", required = false) String limit) {
         return new Timeline(this.timeline.entries(limit(limit)));

@@ -1,5 +1,8 @@
 package dev.meshkeeper.registry.api;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -14,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /api/v1/services/{service}/instances/{id}/history?minutes=15}: an instance's recent load, in-flight
  * requests, p99 latency and status, kept in memory by this registry server (lost on its restart).
  */
+@Tag(name = "topology")
 @RestController
 @ConditionalOnBooleanProperty(name = "meshkeeper.registry.topology.enabled", matchIfMissing = true)
 class TopologyController {
@@ -27,11 +31,13 @@ class TopologyController {
         this.services = services;
     }
 
+    @Operation(summary = "The observed service map: services and the calls between them")
     @GetMapping(path = "/api/v1/topology", produces = MediaType.APPLICATION_JSON_VALUE)
     TopologyView.Topology topology() throws Exception {
         return this.topology.topology();
     }
 
+    @Operation(summary = "An instance's recent load, in-flight requests, p99 latency and status")
     @GetMapping(path = "/api/v1/services/{service}/instances/{id}/history", produces = MediaType.APPLICATION_JSON_VALUE)
     History history(@PathVariable String service, @PathVariable String id,
             @RequestParam(name = "minutes", required = false) String minutes) throws Exception {
@@ -64,6 +70,7 @@ class TopologyController {
     }
 
     /** An instance's history, oldest point first. */
+    @Schema(name = "InstanceHistory")
     record History(String service, String instance, List<InstanceHistory.Point> points) {
     }
 }

@@ -23,6 +23,7 @@ import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.utils.ZKPaths;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -223,7 +224,7 @@ final class TopologyView implements SmartLifecycle, AutoCloseable {
      * Calls from one service to another over the last 60 s: the callers' rates summed, their error rate weighted by
      * rate, and the highest p99 latency a calling instance saw.
      */
-    record TopologyEdge(String from, String to, double callsPerSecond, double errorRate, Double p99Millis) {
+    record TopologyEdge(String from, String to, double callsPerSecond, double errorRate, @Nullable Double p99Millis) {
     }
 
     private static final class EdgeSum {

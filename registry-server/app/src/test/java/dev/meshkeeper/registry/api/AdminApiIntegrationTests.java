@@ -396,7 +396,9 @@ class AdminApiIntegrationTests {
 
         List<String> missing = new ArrayList<>();
         this.mappings.getHandlerMethods().forEach((info, method) -> {
-            if (method.getBeanType() == ApiFallbackController.class || info.getPathPatternsCondition() == null) {
+            // the fallback is not an endpoint; springdoc's own mappings serve the description itself
+            if (method.getBeanType() == ApiFallbackController.class || info.getPathPatternsCondition() == null
+                    || !method.getBeanType().getName().startsWith("dev.meshkeeper.")) {
                 return;
             }
             for (String pattern : info.getPatternValues()) {
