@@ -701,7 +701,7 @@ slow_instance_under_load() {
     zk_cli delete "$SLOW_LATENCY_PATH"
     await_inventory_2_latency 0 || say "    inventory-2 still slow after 20 s; see $LOG_DIR/inventory-2.log"
     stream_phase recovered
-    say "    inventory-2 answers in $(inventory_millis "$INVENTORY_2_PORT") ms again; quotes flow for 12 s"
+    say "    inventory-2 answers in $(inventory_millis "$INVENTORY_2_PORT") ms again; quotes flow for 12 s (least-loaded probes it every 2 s and takes it back)"
     sleep 12
     stream_stop "$results"
     QUOTE_PORT=$ORDER_PORT

@@ -10,7 +10,8 @@ import org.springframework.cloud.client.ServiceInstance;
 
 /**
  * Power of two choices: picks two different instances at random and takes the cheaper one. The cost of an
- * instance is {@code (requests in flight + 1) * (latency EWMA + 1 ms)} as this client observed them, times
+ * instance is {@code (requests in flight + 1) * (latency EWMA + 1 ms)} as this client observed them (the latency
+ * average decays toward zero with the age of its last sample, see {@link ObservedLoad}), times
  * {@code 1 + load-bias * load / (1.05 - load)} when the instance publishes its load (0.0 idle to 1.0 saturated) in
  * the {@code X-Meshkeeper-Load} header of its responses or in its metadata (the freshest of the two; see
  * {@link PublishedLoads}). The load term grows like a queue's waiting time as the instance nears saturation, so the
@@ -20,6 +21,13 @@ import org.springframework.cloud.client.ServiceInstance;
  * not count yet (an idle newcomer would otherwise win every comparison and be flooded), only the requests in
  * flight this client has on it. Comparing two random instances instead of all keeps a choice O(1) and avoids the
  * herd that always picking the single least-loaded instance causes when many clients act on the same stale figures.
+ * <p>
+ * Probing: when the cheaper of the two wins but the other one has not been chosen for longer than the probe
+ * interval and this client has no request in flight on it, the other one is chosen instead, once (at most one probe
+ * per instance and interval). An instance that was slow and lost every comparison would otherwise keep its stale
+ * figure for as long as it loses: the probe's latency replaces its average and its answer's header refreshes its
+ * published load. A still slow instance gets at most one call per probe interval from this client; a recovered one
+ * wins comparisons again from its probe's answer on.
  */
 final class LeastLoadedChooser implements InstanceChooser {
 
@@ -52,6 +60,9 @@ final class LeastLoadedChooser implements InstanceChooser {
 
     private final long blackoutMillis;
 
+    /** 0 when probing is off. */
+    private final long probeIntervalMillis;
+
     /** Until the first choice, instances are the initial ones and have no blackout. */
     private volatile boolean started;
 
@@ -66,6 +77,7 @@ final class LeastLoadedChooser implements InstanceChooser {
         this.publishedLoads = published.ofService(serviceId);
         this.clock = published.clock();
         this.blackoutMillis = settings.getBlackout().toMillis();
+        this.probeIntervalMillis = settings.getProbeInterval().toMillis();
     }
 
     @Override
@@ -78,10 +90,11 @@ final class LeastLoadedChooser implements InstanceChooser {
             prune(instances);
         }
         if (!this.started) {
-            long initial = this.clock.millis() - this.blackoutMillis - 1;
+            long now = this.clock.millis();
+            long initial = now - this.blackoutMillis - 1;
             for (ServiceInstance instance : instances) {
                 this.publishedLoads.computeIfAbsent(OutlierEjection.instanceKey(instance),
-                        (key) -> new PublishedLoads.Figures(initial));
+                        (key) -> new PublishedLoads.Figures(initial, now));
             }
             this.started = true;
         }
@@ -100,10 +113,35 @@ final class LeastLoadedChooser implements InstanceChooser {
         String keyB = OutlierEjection.instanceKey(b);
         PublishedLoads.Figures figuresA = figures(keyA, now);
         PublishedLoads.Figures figuresB = figures(keyB, now);
-        if (inBlackout(figuresA, now) || inBlackout(figuresB, now)) {
-            return (inFlight(keyA) <= inFlight(keyB)) ? a : b;
+        boolean aWins = (inBlackout(figuresA, now) || inBlackout(figuresB, now))
+                ? inFlight(keyA) <= inFlight(keyB)
+                : cost(a, keyA, figuresA, now) <= cost(b, keyB, figuresB, now);
+        if (aWins) {
+            return (probe(keyB, figuresB, now)) ? b : chosen(a, figuresA, now);
         }
-        return (cost(a, keyA, figuresA, now) <= cost(b, keyB, figuresB, now)) ? a : b;
+        return (probe(keyA, figuresA, now)) ? a : chosen(b, figuresB, now);
+    }
+
+    /** Whether the losing candidate is due for a probe; if so, it counts as chosen now. */
+    private boolean probe(String key, PublishedLoads.Figures figures, long now) {
+        if (this.probeIntervalMillis <= 0) {
+            return false;
+        }
+        long last = figures.lastChosenMillis.get();
+        if (now - last > this.probeIntervalMillis && inFlight(key) == 0
+                && figures.lastChosenMillis.compareAndSet(last, now)) {
+            this.load.probing(this.serviceId, key);
+            return true;
+        }
+        return false;
+    }
+
+    private static ServiceInstance chosen(ServiceInstance instance, PublishedLoads.Figures figures, long now) {
+        // Written at most once per millisecond, so that busy instances do not contend on the field.
+        if (figures.lastChosenMillis.get() != now) {
+            figures.lastChosenMillis.set(now);
+        }
+        return instance;
     }
 
     /** The cost of choosing {@code instance} now, as the class comment defines it. */
@@ -115,7 +153,8 @@ final class LeastLoadedChooser implements InstanceChooser {
 
     private double cost(ServiceInstance instance, String key, PublishedLoads.Figures figures, long now) {
         ObservedLoad.InstanceLoad observed = this.loads.get(key);
-        double cost = (observed != null) ? (observed.inFlight() + 1) * (observed.ewmaNanos() + BASE_COST_NANOS)
+        double cost = (observed != null)
+                ? (observed.inFlight() + 1) * (this.load.latencyNanos(observed, now) + BASE_COST_NANOS)
                 : BASE_COST_NANOS;
         if (this.loadBias > 0) {
             double load = this.published.load(instance, figures, this.loadKey, now);
@@ -129,7 +168,7 @@ final class LeastLoadedChooser implements InstanceChooser {
     private PublishedLoads.Figures figures(String key, long now) {
         PublishedLoads.Figures figures = this.publishedLoads.get(key);
         return (figures != null) ? figures
-                : this.publishedLoads.computeIfAbsent(key, (k) -> new PublishedLoads.Figures(now));
+                : this.publishedLoads.computeIfAbsent(key, (k) -> new PublishedLoads.Figures(now, now));
     }
 
     private boolean inBlackout(PublishedLoads.Figures figures, long now) {

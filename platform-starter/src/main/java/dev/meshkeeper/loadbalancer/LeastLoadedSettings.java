@@ -12,6 +12,20 @@ public class LeastLoadedSettings {
     private double latencySmoothing = 0.3;
 
     /**
+     * Time constant with which an instance's latency average decays toward zero while this client takes no new
+     * sample of it: after this long without one it counts at about 37 %, after three times as long at 5 %. Shorter
+     * forgets a slow spell sooner; longer keeps a slow instance out longer.
+     */
+    private Duration latencyDecayTime = Duration.ofSeconds(10);
+
+    /**
+     * How long an instance may go unchosen before this client sends it one call anyway when it loses a comparison
+     * (a probe), so that its figures are refreshed; at most one probe per instance and interval, none while this
+     * client has a request in flight on it. 0 turns probing off.
+     */
+    private Duration probeInterval = Duration.ofSeconds(2);
+
+    /**
      * How much an instance's published load (0.0 idle to 1.0 saturated; header or metadata) raises its cost, as
      * 1 + load-bias * load / (1.05 - load); 0 ignores published loads.
      */
@@ -35,6 +49,22 @@ public class LeastLoadedSettings {
 
     public void setLatencySmoothing(double latencySmoothing) {
         this.latencySmoothing = latencySmoothing;
+    }
+
+    public Duration getLatencyDecayTime() {
+        return this.latencyDecayTime;
+    }
+
+    public void setLatencyDecayTime(Duration latencyDecayTime) {
+        this.latencyDecayTime = latencyDecayTime;
+    }
+
+    public Duration getProbeInterval() {
+        return this.probeInterval;
+    }
+
+    public void setProbeInterval(Duration probeInterval) {
+        this.probeInterval = probeInterval;
     }
 
     public double getLoadBias() {
@@ -74,6 +104,18 @@ public class LeastLoadedSettings {
             throw new InvalidLoadBalancingPropertyException("meshkeeper.loadbalancer.least-loaded.latency-smoothing",
                     this.latencySmoothing, "is out of range; it must be greater than 0 and at most 1",
                     "Set meshkeeper.loadbalancer.least-loaded.latency-smoothing to a value such as 0.3.");
+        }
+        if (this.latencyDecayTime == null || this.latencyDecayTime.isNegative() || this.latencyDecayTime.isZero()) {
+            throw new InvalidLoadBalancingPropertyException(
+                    "meshkeeper.loadbalancer.least-loaded.latency-decay-time", this.latencyDecayTime,
+                    "is not a positive duration",
+                    "Set meshkeeper.loadbalancer.least-loaded.latency-decay-time to a duration such as 10s.");
+        }
+        if (this.probeInterval == null || this.probeInterval.isNegative()) {
+            throw new InvalidLoadBalancingPropertyException("meshkeeper.loadbalancer.least-loaded.probe-interval",
+                    this.probeInterval, "must be 0 or more",
+                    "Set meshkeeper.loadbalancer.least-loaded.probe-interval to a duration such as 2s (0 for no "
+                            + "probes).");
         }
         if (!(this.loadBias >= 0) || Double.isInfinite(this.loadBias)) {
             throw new InvalidLoadBalancingPropertyException("meshkeeper.loadbalancer.least-loaded.load-bias",

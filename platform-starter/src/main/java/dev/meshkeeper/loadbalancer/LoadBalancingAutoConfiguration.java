@@ -52,8 +52,9 @@ public class LoadBalancingAutoConfiguration {
     }
 
     @Bean
-    ObservedLoad meshkeeperObservedLoad(LoadBalancingProperties properties) {
-        return new ObservedLoad(properties.getLeastLoaded().getLatencySmoothing());
+    ObservedLoad meshkeeperObservedLoad(LoadBalancingProperties properties, ObjectProvider<Clock> clock) {
+        return new ObservedLoad(properties.getLeastLoaded().getLatencySmoothing(),
+                properties.getLeastLoaded().getLatencyDecayTime(), clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
@@ -159,10 +160,15 @@ final class PublishedLoads {
     record Figure(double load, long atMillis) {
     }
 
-    /** What one instance published, and when this application first saw the instance. */
+    /**
+     * What one instance published, when this application first saw the instance (for the blackout) and when a
+     * least-loaded balancer last chose it (for probing).
+     */
     static final class Figures {
 
         final long firstSeenMillis;
+
+        final AtomicLong lastChosenMillis;
 
         volatile Figure header;
 
@@ -170,8 +176,13 @@ final class PublishedLoads {
 
         volatile String metadataText;
 
-        Figures(long firstSeenMillis) {
+        /**
+         * @param firstSeenMillis when the instance counts as first seen
+         * @param nowMillis when the entry is made: the instance counts as last chosen then
+         */
+        Figures(long firstSeenMillis, long nowMillis) {
             this.firstSeenMillis = firstSeenMillis;
+            this.lastChosenMillis = new AtomicLong(nowMillis);
         }
     }
 }

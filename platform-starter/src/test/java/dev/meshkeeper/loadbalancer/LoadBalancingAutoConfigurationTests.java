@@ -119,6 +119,33 @@ class LoadBalancingAutoConfigurationTests {
     }
 
     @Test
+    void zeroLatencyDecayTimeFailsStartUpNamingTheProperty() {
+        this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.least-loaded.latency-decay-time=0s")
+                .run((context) -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis analysis = new MeshkeeperPropertyFailureAnalyzer()
+                            .analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription()).contains(
+                            "meshkeeper.loadbalancer.least-loaded.latency-decay-time 'PT0S' is not a positive duration");
+                    assertThat(analysis.getAction())
+                            .contains("Set meshkeeper.loadbalancer.least-loaded.latency-decay-time to a duration");
+                });
+    }
+
+    @Test
+    void negativeProbeIntervalFailsStartUpNamingTheProperty() {
+        this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.least-loaded.probe-interval=-1s")
+                .run((context) -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis analysis = new MeshkeeperPropertyFailureAnalyzer()
+                            .analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription())
+                            .contains("meshkeeper.loadbalancer.least-loaded.probe-interval 'PT-1S' must be 0 or more");
+                    assertThat(analysis.getAction()).contains("(0 for no probes)");
+                });
+    }
+
+    @Test
     void maxWeightBelowOneFailsStartUp() {
         this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.max-weight=0").run((context) -> {
             assertThat(context).hasFailed();

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,18 +147,31 @@ class LoadBalancingEndToEndTests {
     }
 
     @Test
-    void leastLoadedAvoidsTheInstanceThatAnswersSlowly() {
+    void leastLoadedAvoidsTheInstanceThatAnswersSlowlyAndGivesItAFairShareOnceItIsFastAgain() {
         String slowPort = port(slow);
-        Map<String, Integer> servedBy = new HashMap<>();
-        for (int i = 0; i < 30; i++) {
-            String port = restClient.get().uri("http://" + LATENCY + "/who").retrieve().body(String.class);
-            servedBy.merge(port, 1, Integer::sum);
-        }
+        Map<String, Integer> servedBy = callLatencyService(30);
         // Until it has answered once its latency is unknown; after that the fast instance is always cheaper.
         assertThat(servedBy.getOrDefault(slowPort, 0)).isBetween(0, 2);
         assertThat(servedBy.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
         assertThat(consumer.getBean(LoadBalancingEndpointContributor.class).describe()).asString()
                 .contains(LATENCY + "={strategy=least-loaded", "latencyEwmaMillis", "publishedLoad={", "header=");
+
+        slow.getBean(Who.class).delayMillis.set(0);
+        MutableClock clock = consumer.getBean(MutableClock.class);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            // the consumer's time, which decays stale latency figures and spaces probes, moves on between batches
+            clock.advance(Duration.ofMillis(2100));
+            assertThat(callLatencyService(20).getOrDefault(slowPort, 0)).isGreaterThanOrEqualTo(5);
+        });
+    }
+
+    private static Map<String, Integer> callLatencyService(int calls) {
+        Map<String, Integer> servedBy = new HashMap<>();
+        for (int i = 0; i < calls; i++) {
+            String port = restClient.get().uri("http://" + LATENCY + "/who").retrieve().body(String.class);
+            servedBy.merge(port, 1, Integer::sum);
+        }
+        return servedBy;
     }
 
     private static ConfigurableApplicationContext provider(RegistryHandle registry, String service, String weight,
@@ -190,22 +204,23 @@ class LoadBalancingEndToEndTests {
 
         final AtomicBoolean failing;
 
-        private final long delayMillis;
+        final AtomicLong delayMillis;
 
         private final Environment environment;
 
         Who(@Value("${e2e.failing:false}") boolean failing, @Value("${e2e.delay-ms:0}") long delayMillis,
                 Environment environment) {
             this.failing = new AtomicBoolean(failing);
-            this.delayMillis = delayMillis;
+            this.delayMillis = new AtomicLong(delayMillis);
             this.environment = environment;
         }
 
         @GetMapping("/who")
         ResponseEntity<String> who() throws InterruptedException {
-            if (this.delayMillis > 0) {
+            long delay = this.delayMillis.get();
+            if (delay > 0) {
                 // A slow instance: the consumer measures this as latency.
-                Thread.sleep(this.delayMillis);
+                Thread.sleep(delay);
             }
             if (this.failing.get()) {
                 return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body("unavailable");
