@@ -1,0 +1,104 @@
+package dev.meshkeeper.testapps;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * What every provider answers, shaped by two properties: {@code testapp.delay-ms} (latency added to {@code /who}
+ * and {@code /work}, default 0) and {@code testapp.failing} ({@code /who} and {@code /orders} answer 503 while
+ * failing, default false; switchable with {@link #failing(boolean)}).
+ * <ul>
+ * <li>{@code GET /who}, {@code POST /orders}: the provider's port (or 503), counted</li>
+ * <li>{@code GET /work}: the provider's port after the delay</li>
+ * <li>{@code GET /fail}: always 500</li>
+ * <li>{@code GET /version}: the {@code meshkeeper.discovery.version} the provider registered with</li>
+ * </ul>
+ */
+@RestController
+public class ProviderEndpoints {
+
+    private final AtomicBoolean failing;
+
+    private final AtomicInteger gets = new AtomicInteger();
+
+    private final AtomicInteger posts = new AtomicInteger();
+
+    private final long delayMillis;
+
+    private final Environment environment;
+
+    ProviderEndpoints(Environment environment) {
+        this.environment = environment;
+        this.failing = new AtomicBoolean(environment.getProperty("testapp.failing", Boolean.class, false));
+        this.delayMillis = environment.getProperty("testapp.delay-ms", Long.class, 0L);
+    }
+
+    /** Makes {@code /who} and {@code /orders} answer 503 ({@code true}) or normally again. */
+    public void failing(boolean failing) {
+        this.failing.set(failing);
+    }
+
+    /** {@code GET /who} requests answered so far (503s included). */
+    public int gets() {
+        return this.gets.get();
+    }
+
+    /** {@code POST /orders} requests answered so far (503s included). */
+    public int posts() {
+        return this.posts.get();
+    }
+
+    @GetMapping("/who")
+    ResponseEntity<String> who() throws InterruptedException {
+        this.gets.incrementAndGet();
+        delay();
+        return answer();
+    }
+
+    @PostMapping("/orders")
+    ResponseEntity<String> order() {
+        this.posts.incrementAndGet();
+        return answer();
+    }
+
+    @GetMapping("/work")
+    String work() throws InterruptedException {
+        // Blocking on purpose, also in a reactive provider: the delay stands for real work.
+        delay();
+        return port();
+    }
+
+    @GetMapping("/fail")
+    ResponseEntity<String> fail() {
+        return ResponseEntity.internalServerError().body("failed");
+    }
+
+    @GetMapping("/version")
+    String version() {
+        return this.environment.getProperty("meshkeeper.discovery.version");
+    }
+
+    private void delay() throws InterruptedException {
+        if (this.delayMillis > 0) {
+            // A slow instance: consumers measure this as latency.
+            Thread.sleep(this.delayMillis);
+        }
+    }
+
+    private ResponseEntity<String> answer() {
+        if (this.failing.get()) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body("unavailable");
+        }
+        return ResponseEntity.ok(port());
+    }
+
+    private String port() {
+        return this.environment.getProperty("local.server.port");
+    }
+}
