@@ -1,5 +1,6 @@
 package dev.meshkeeper.testapps;
 
+import dev.meshkeeper.loadbalancer.PinnedVersion;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.core.env.Environment;
@@ -7,6 +8,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -14,7 +16,9 @@ import org.springframework.web.bind.annotation.RestController;
  * and {@code /work}, default 0) and {@code testapp.failing} ({@code /who} and {@code /orders} answer 503 while
  * failing, default false; switchable with {@link #failing(boolean)}).
  * <ul>
- * <li>{@code GET /who}, {@code POST /orders}: the provider's port (or 503), counted</li>
+ * <li>{@code GET /who}, {@code POST /orders}: the provider's port (or 503), counted; a {@code GET /who} that carries
+ * the {@link PinnedVersion#HEADER} header is counted as pinned too</li>
+ * <li>{@code GET /health-probe}: what a health check reads, the port (or 503)</li>
  * <li>{@code GET /work}: the provider's port after the delay</li>
  * <li>{@code GET /fail}: always 500</li>
  * <li>{@code GET /version}: the {@code meshkeeper.discovery.version} the provider registered with</li>
@@ -26,6 +30,8 @@ public class ProviderEndpoints {
     private final AtomicBoolean failing;
 
     private final AtomicInteger gets = new AtomicInteger();
+
+    private final AtomicInteger pinnedGets = new AtomicInteger();
 
     private final AtomicInteger posts = new AtomicInteger();
 
@@ -49,15 +55,29 @@ public class ProviderEndpoints {
         return this.gets.get();
     }
 
+    /** {@code GET /who} requests that arrived with a pinned version ({@link PinnedVersion#HEADER}). */
+    public int pinnedGets() {
+        return this.pinnedGets.get();
+    }
+
     /** {@code POST /orders} requests answered so far (503s included). */
     public int posts() {
         return this.posts.get();
     }
 
     @GetMapping("/who")
-    ResponseEntity<String> who() throws InterruptedException {
+    ResponseEntity<String> who(@RequestHeader(name = PinnedVersion.HEADER, required = false) String pinned)
+            throws InterruptedException {
         this.gets.incrementAndGet();
+        if (pinned != null) {
+            this.pinnedGets.incrementAndGet();
+        }
         delay();
+        return answer();
+    }
+
+    @GetMapping("/health-probe")
+    ResponseEntity<String> healthProbe() {
         return answer();
     }
 
