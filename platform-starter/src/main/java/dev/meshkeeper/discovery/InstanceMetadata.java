@@ -94,7 +94,19 @@ public final class InstanceMetadata {
      * @param maxWeight {@code meshkeeper.loadbalancer.max-weight}
      */
     public static int weight(ServiceInstance instance, int maxWeight) {
-        String value = value(instance, WEIGHT_KEY);
+        return weight(instance.getMetadata(), instance.getServiceId(), instanceKey(instance), maxWeight);
+    }
+
+    /**
+     * The balancing weight read from a metadata map, by the same rules as {@link #weight(ServiceInstance, int)}:
+     * for metadata held before it is a registered instance (this application's own registration, for example).
+     * @param metadata the instance's metadata, {@code null} for none
+     * @param serviceId the instance's service, for the WARN
+     * @param instanceId the instance's id, for the WARN
+     * @param maxWeight {@code meshkeeper.loadbalancer.max-weight}
+     */
+    public static int weight(Map<String, String> metadata, String serviceId, String instanceId, int maxWeight) {
+        String value = (metadata != null) ? metadata.get(WEIGHT_KEY) : null;
         if (value == null) {
             return DEFAULT_WEIGHT;
         }
@@ -106,14 +118,15 @@ public final class InstanceMetadata {
             weight = 0;
         }
         if (weight > maxWeight) {
-            warnOnce(instance, WEIGHT_KEY, value, "is above meshkeeper.loadbalancer.max-weight (" + maxWeight + ")",
-                    "weight " + maxWeight);
+            warnOnce(serviceId, instanceId, WEIGHT_KEY, value,
+                    "is above meshkeeper.loadbalancer.max-weight (" + maxWeight + ")", "weight " + maxWeight);
             return maxWeight;
         }
         if (weight >= 1) {
             return (int) weight;
         }
-        warnOnce(instance, WEIGHT_KEY, value, "is not an integer of 1 or more", "weight " + DEFAULT_WEIGHT);
+        warnOnce(serviceId, instanceId, WEIGHT_KEY, value, "is not an integer of 1 or more",
+                "weight " + DEFAULT_WEIGHT);
         return DEFAULT_WEIGHT;
     }
 
@@ -124,12 +137,16 @@ public final class InstanceMetadata {
      */
     public static void warnOnce(ServiceInstance instance, String key, String value, String problem,
             String fallback) {
-        String instanceKey = instanceKey(instance);
+        warnOnce(instance.getServiceId(), instanceKey(instance), key, value, problem, fallback);
+    }
+
+    private static void warnOnce(String serviceId, String instanceKey, String key, String value, String problem,
+            String fallback) {
         if (warned.size() >= MAX_WARNED) {
             warned.clear();
         }
-        if (warned.add(instance.getServiceId() + '\n' + instanceKey + '\n' + key + '\n' + value)) {
-            logger.warn("Instance " + instanceKey + " of service " + instance.getServiceId() + " publishes metadata "
+        if (warned.add(serviceId + '\n' + instanceKey + '\n' + key + '\n' + value)) {
+            logger.warn("Instance " + instanceKey + " of service " + serviceId + " publishes metadata "
                     + key + "='" + value + "', which " + problem + "; using " + fallback + " instead. Fix the "
                     + "registration of that instance (e.g. spring.cloud.zookeeper.discovery.metadata." + key + ")");
         }

@@ -29,18 +29,18 @@ public interface ClusterLock {
      * granted by an exception. Fails at once while the connection to ZooKeeper is down (a lock is a write: it is
      * never granted without ZooKeeper), and never later than {@code timeout} (plus scheduling noise) otherwise.
      * @throws LockNotAcquiredException when the lock is not granted within {@code timeout} (held elsewhere, or
-     * ZooKeeper unreachable)
+     * ZooKeeper unreachable; {@link LockNotAcquiredException#getReason()} says which)
      * @throws InterruptedException when the calling thread is interrupted while waiting
      */
     default LockLease acquire(Duration timeout) throws InterruptedException {
-        Optional<LockLease> lease = tryAcquire(timeout);
-        if (lease.isPresent()) {
-            return lease.get();
+        Acquisition acquisition = Acquisition.of(this, timeout);
+        if (acquisition.lease() != null) {
+            return acquisition.lease();
         }
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted while waiting for lock '" + name() + "'");
         }
-        throw new LockNotAcquiredException(name(), timeout);
+        throw new LockNotAcquiredException(name(), timeout, acquisition.reason());
     }
 
     /**
@@ -52,11 +52,14 @@ public interface ClusterLock {
 
     /**
      * Runs {@code callback} under the lock, released afterwards.
-     * @throws LockNotAcquiredException when the lock is not granted within {@code wait}
+     * @throws LockNotAcquiredException when the lock is not granted within {@code wait} (an interrupt while
+     * waiting included: {@link LockNotAcquiredException.Reason#INTERRUPTED}, with the interrupt flag set again)
      * @throws Exception whatever the callback throws
      */
     default <T> T callWithLock(Duration wait, LockedCallback<T> callback) throws Exception {
-        LockLease lease = tryAcquire(wait).orElseThrow(() -> new LockNotAcquiredException(name(), wait));
+        Acquisition acquisition = Acquisition.of(this, wait);
+        LockLease lease = acquisition.asOptional()
+                .orElseThrow(() -> new LockNotAcquiredException(name(), wait, acquisition.reason()));
         try (lease) {
             return callback.call(lease);
         }

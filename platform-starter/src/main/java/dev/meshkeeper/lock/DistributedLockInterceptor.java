@@ -56,16 +56,17 @@ final class DistributedLockInterceptor implements MethodInterceptor {
         }
         String name = plan.lockName(method, invocation.getArguments(), this.parameterNames);
         ClusterLock lock = this.locks.mutex(name, plan.meterName());
-        Optional<LockLease> lease = lock.tryAcquire(plan.waitFor());
+        Acquisition acquisition = Acquisition.of(lock, plan.waitFor());
+        Optional<LockLease> lease = acquisition.asOptional();
         if (lease.isEmpty()) {
             if (plan.annotation().onTimeout() == DistributedLock.OnTimeout.SKIP) {
                 if (method.getReturnType().isPrimitive() && method.getReturnType() != void.class) {
-                    throw new LockNotAcquiredException(name, plan.waitFor());
+                    throw new LockNotAcquiredException(name, plan.waitFor(), acquisition.reason());
                 }
                 logger.debug("Skipped {}: lock '{}' not acquired within {}", method, name, plan.waitFor());
                 return null;
             }
-            throw new LockNotAcquiredException(name, plan.waitFor());
+            throw new LockNotAcquiredException(name, plan.waitFor(), acquisition.reason());
         }
         LockLease outer = CURRENT.get();
         try (LockLease held = lease.get()) {

@@ -1,5 +1,7 @@
 package dev.meshkeeper.lock;
 
+import dev.meshkeeper.lock.LockNotAcquiredException.Reason;
+import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -78,15 +80,21 @@ abstract class LeasedLock implements ClusterLock {
 
     @Override
     public final Optional<LockLease> tryAcquire(Duration wait) {
+        return acquisition(wait).asOptional();
+    }
+
+    /** Tries as {@link #tryAcquire} does and says why no lease was granted. */
+    final Acquisition acquisition(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         LockMeters.Acquisition timing = this.context.meters().startAcquire(this.meterName, this.name);
         LeaseRegistry leases = this.context.leases();
         if (!leases.isConnected()) {
             timing.stop("unavailable");
-            return Optional.empty();
+            return Acquisition.notGranted(Reason.ZOOKEEPER_UNAVAILABLE);
         }
         long epoch = leases.epoch();
         String outcome = "timeout";
+        Reason reason = Reason.TIMEOUT;
         GrantedLease lease = null;
         try {
             Hold hold = attempt(deadline, epoch, this.context.holderData());
@@ -101,17 +109,37 @@ abstract class LeasedLock implements ClusterLock {
                 else {
                     hold.release();
                     outcome = "unavailable";
+                    reason = Reason.ZOOKEEPER_UNAVAILABLE;
                 }
+            }
+            else {
+                reason = notGrantedInTime(leases, epoch);
             }
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+            reason = Reason.INTERRUPTED;
+        }
+        catch (MaxHoldsReachedException ex) {
+            reason = Reason.MAX_HOLDS_REACHED;
         }
         catch (Exception ex) {
             outcome = "error";
+            reason = (ex instanceof ZooKeeperUnavailableException) ? Reason.ZOOKEEPER_UNAVAILABLE : Reason.ERROR;
             logger.warn("Could not acquire lock '{}' at {}: {}", this.name, this.path, ex.toString());
         }
         timing.stop(outcome);
-        return Optional.ofNullable(lease);
+        return (lease != null) ? Acquisition.granted(lease) : Acquisition.notGranted(reason);
+    }
+
+    /** An attempt ended without a hold: its wait ran out, or a connection interruption or an interrupt ended it. */
+    private static Reason notGrantedInTime(LeaseRegistry leases, long epoch) {
+        if (Thread.currentThread().isInterrupted()) {
+            return Reason.INTERRUPTED;
+        }
+        if (leases.epoch() != epoch || !leases.isConnected()) {
+            return Reason.ZOOKEEPER_UNAVAILABLE;
+        }
+        return Reason.TIMEOUT;
     }
 }

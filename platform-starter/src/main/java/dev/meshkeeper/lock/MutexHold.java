@@ -58,9 +58,6 @@ final class MutexHold {
             throws Exception {
         CuratorFramework curator = context.curator();
         RecipeThread thread = context.threads().newThread(deadline, path);
-        if (thread == null) {
-            return null;
-        }
         LockNodeCreation creation = new LockNodeCreation();
         HolderMutex mutex = new HolderMutex(curator, path, data, creation);
         CompletableFuture<MutexHold> pending = thread.submit(() -> {

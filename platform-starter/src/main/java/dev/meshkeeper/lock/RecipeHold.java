@@ -25,10 +25,13 @@ final class RecipeHold {
         this.path = path;
     }
 
-    /** A hold on a thread of its own, or {@code null} when no thread is freed before {@code deadline}. */
-    static RecipeHold start(LockContext context, String path, long deadline) throws InterruptedException {
-        RecipeThread thread = context.threads().newThread(deadline, path);
-        return (thread != null) ? new RecipeHold(context, thread, path) : null;
+    /**
+     * A hold on a thread of its own.
+     * @throws MaxHoldsReachedException when no thread is freed before {@code deadline}
+     */
+    static RecipeHold start(LockContext context, String path, long deadline)
+            throws InterruptedException, MaxHoldsReachedException {
+        return new RecipeHold(context, context.threads().newThread(deadline, path), path);
     }
 
     /**

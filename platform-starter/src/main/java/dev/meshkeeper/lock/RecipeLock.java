@@ -24,9 +24,6 @@ final class RecipeLock extends LeasedLock {
     @Override
     Hold attempt(long deadline, long epoch, byte[] holderData) throws Exception {
         RecipeHold hold = RecipeHold.start(this.context, this.path, deadline);
-        if (hold == null) {
-            return null;
-        }
         InterProcessLock lock = this.recipe.apply(holderData);
         Long token = hold.acquire(lock, holderData, deadline, epoch);
         return (token != null) ? new Granted(hold, lock, token) : null;

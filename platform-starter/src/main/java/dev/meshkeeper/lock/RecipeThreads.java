@@ -62,10 +62,11 @@ final class RecipeThreads implements AutoCloseable {
 
     /**
      * A thread for one new hold, waiting until {@code deadline} (nanoTime) while all {@code max-holds} threads are
-     * taken; {@code null} when none was freed in time.
+     * taken.
      * @param lockPath for the log
+     * @throws MaxHoldsReachedException when none was freed in time
      */
-    RecipeThread newThread(long deadline, String lockPath) throws InterruptedException {
+    RecipeThread newThread(long deadline, String lockPath) throws InterruptedException, MaxHoldsReachedException {
         if (!this.holds.tryAcquire()) {
             if (this.exhaustionReported.compareAndSet(false, true)) {
                 logger.warn("meshkeeper.lock.max-holds ({}) reached: that many ZooKeeper lock holds are held or being "
@@ -73,7 +74,7 @@ final class RecipeThreads implements AutoCloseable {
                         + "Release leases sooner, or raise meshkeeper.lock.max-holds", this.maxHolds, lockPath);
             }
             if (!this.holds.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                return null;
+                throw new MaxHoldsReachedException(lockPath, this.maxHolds);
             }
         }
         if (this.holds.availablePermits() > 0) {

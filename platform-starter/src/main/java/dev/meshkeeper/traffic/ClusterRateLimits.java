@@ -26,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
@@ -267,9 +266,9 @@ public class ClusterRateLimits implements MembershipListener, Closeable {
     private double fractionOf(List<ServiceInstance> instances) {
         InstanceRegistration own = (this.registration != null) ? this.registration.get() : null;
         String ownId = (own != null) ? own.instanceId() : null;
-        int ownWeight = (own != null) ? InstanceMetadata.weight(
-                new DefaultServiceInstance(ownId, this.serviceId, "localhost", 0, false, own.metadata()),
-                Integer.MAX_VALUE) : InstanceMetadata.DEFAULT_WEIGHT;
+        int ownWeight = (own != null)
+                ? InstanceMetadata.weight(own.metadata(), this.serviceId, ownId, Integer.MAX_VALUE)
+                : InstanceMetadata.DEFAULT_WEIGHT;
         long others = 0;
         for (ServiceInstance instance : instances) {
             if (WatchedInstances.isUp(instance) && !Objects.equals(instance.getInstanceId(), ownId)) {

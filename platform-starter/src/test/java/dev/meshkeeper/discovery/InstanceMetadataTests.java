@@ -83,6 +83,21 @@ class InstanceMetadataTests {
                 .contains("meshkeeper.loadbalancer.max-weight (100)");
     }
 
+    @Test
+    void weightReadFromAMetadataMapFollowsTheSameRulesAndNamesTheInstance() {
+        assertThat(InstanceMetadata.weight(Map.of("weight", "3"), "meta-service", "meta-map-three", 100)).isEqualTo(3);
+        assertThat(InstanceMetadata.weight(null, "meta-service", "meta-map-none", 100)).isEqualTo(1);
+        assertThat(InstanceMetadata.weight(Map.of("weight", "500"), "meta-service", "meta-map-greedy", 100))
+                .isEqualTo(100);
+        for (int i = 0; i < 3; i++) {
+            assertThat(InstanceMetadata.weight(Map.of("weight", "0"), "meta-service", "meta-map-zero", 100))
+                    .isEqualTo(1);
+        }
+        assertThat(warnings()).as("one WARN per instance and value").isEqualTo(2);
+        assertThat(this.logs.list.get(1).getFormattedMessage()).contains("meta-map-zero").contains("meta-service")
+                .contains("weight='0'").contains("using weight 1");
+    }
+
     private long warnings() {
         return this.logs.list.stream().filter((event) -> event.getLevel() == Level.WARN).count();
     }

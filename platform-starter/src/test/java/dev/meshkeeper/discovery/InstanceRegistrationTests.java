@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.meshkeeper.actuate.MeshkeeperEndpoint;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.testapps.MeshApps;
+import dev.meshkeeper.testapps.SwitchableHealth;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -105,7 +107,7 @@ class InstanceRegistrationTests {
         ConfigurableApplicationContext provider = start(MeshApps.provider(registry.connectString(), "health-driven",
                 "meshkeeper.discovery.health-drives-status=true", "meshkeeper.discovery.health-check-interval=100ms"));
         String id = MeshApps.instanceId(provider);
-        MeshApps.SwitchableHealth health = provider.getBean(MeshApps.SwitchableHealth.class);
+        SwitchableHealth health = provider.getBean(SwitchableHealth.class);
         awaitStatus("health-driven", id, "UP");
 
         health.set(false);

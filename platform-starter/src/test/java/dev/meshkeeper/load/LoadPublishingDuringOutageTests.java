@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.meshkeeper.discovery.InstanceRegistration;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.testapps.MeshApps;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,11 +18,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
@@ -40,12 +37,8 @@ class LoadPublishingDuringOutageTests {
 
     @Test
     void loadChangedDuringAnOutageIsWrittenOnReconnection(RegistryHandle registry) throws Exception {
-        try (ConfigurableApplicationContext provider = new SpringApplicationBuilder(Provider.class).run(
-                "--spring.application.name=" + SERVICE, "--server.port=0",
-                "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:",
-                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1",
-                "--spring.cloud.zookeeper.session-timeout=30s", "--meshkeeper.load.capacity=2");
+        try (ConfigurableApplicationContext provider = MeshApps.providerApp(registry.connectString(), SERVICE)
+                .with(Hold.class).run("--spring.cloud.zookeeper.session-timeout=30s", "--meshkeeper.load.capacity=2");
                 CuratorFramework reader = CuratorFrameworkFactory.newClient(registry.connectString(),
                         new RetryOneTime(100))) {
             reader.start();
@@ -79,13 +72,6 @@ class LoadPublishingDuringOutageTests {
 
     private static String node(CuratorFramework reader, String path) throws Exception {
         return new String(reader.getData().forPath(path), StandardCharsets.UTF_8);
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    @Import(Hold.class)
-    static class Provider {
-
     }
 
     @RestController

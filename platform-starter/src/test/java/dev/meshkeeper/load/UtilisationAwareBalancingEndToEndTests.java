@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.meshkeeper.discovery.InstanceRegistration;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.testapps.MeshApps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,20 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
-import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.core.env.Environment;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -61,16 +52,12 @@ class UtilisationAwareBalancingEndToEndTests {
 
     @BeforeAll
     static void startApplications(RegistryHandle registry) {
-        slow = provider(registry, WebApplicationType.SERVLET, "--e2e.delay-ms=200");
-        provider(registry, WebApplicationType.SERVLET, "--e2e.delay-ms=5");
-        provider(registry, WebApplicationType.REACTIVE, "--e2e.delay-ms=5");
+        slow = provider(registry, WebApplicationType.SERVLET, "--testapp.delay-ms=200");
+        provider(registry, WebApplicationType.SERVLET, "--testapp.delay-ms=5");
+        provider(registry, WebApplicationType.REACTIVE, "--testapp.delay-ms=5");
         for (int i = 0; i < 2; i++) {
-            ConfigurableApplicationContext caller = new SpringApplicationBuilder(Caller.class)
-                    .web(WebApplicationType.NONE)
-                    .run("--spring.application.name=load-e2e-caller",
-                            "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                            "--spring.config.import=optional:zookeeper:",
-                            "--spring.cloud.zookeeper.discovery.register=false",
+            ConfigurableApplicationContext caller = MeshApps.consumerApp(registry.connectString(), "load-e2e-caller")
+                    .run("--spring.cloud.zookeeper.discovery.register=false",
                             "--spring.cloud.loadbalancer.cache.enabled=false",
                             "--meshkeeper.loadbalancer.clients." + SERVICE + ".strategy=least-loaded",
                             "--meshkeeper.traffic.retry.enabled=false",
@@ -155,12 +142,9 @@ class UtilisationAwareBalancingEndToEndTests {
 
     private static ConfigurableApplicationContext provider(RegistryHandle registry, WebApplicationType type,
             String... extraArguments) {
-        List<String> arguments = new ArrayList<>(List.of("--spring.application.name=" + SERVICE, "--server.port=0",
-                "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:",
-                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1", "--meshkeeper.load.capacity=8"));
+        List<String> arguments = new ArrayList<>(List.of("--meshkeeper.load.capacity=8"));
         arguments.addAll(List.of(extraArguments));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(Provider.class).web(type)
+        ConfigurableApplicationContext context = MeshApps.providerApp(registry.connectString(), SERVICE).web(type)
                 .run(arguments.toArray(new String[0]));
         contexts.add(context);
         providers.add(context);
@@ -168,44 +152,6 @@ class UtilisationAwareBalancingEndToEndTests {
     }
 
     private static String port(ConfigurableApplicationContext context) {
-        return context.getEnvironment().getProperty("local.server.port");
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    @Import(Work.class)
-    static class Provider {
-
-    }
-
-    @RestController
-    static class Work {
-
-        private final long delayMillis;
-
-        private final Environment environment;
-
-        Work(@Value("${e2e.delay-ms:0}") long delayMillis, Environment environment) {
-            this.delayMillis = delayMillis;
-            this.environment = environment;
-        }
-
-        @GetMapping("/work")
-        String work() throws InterruptedException {
-            // Blocking on purpose, also in the reactive provider: the test's providers stand for real work.
-            Thread.sleep(this.delayMillis);
-            return this.environment.getProperty("local.server.port");
-        }
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    static class Caller {
-
-        @Bean
-        @LoadBalanced
-        RestClient.Builder loadBalancedRestClientBuilder() {
-            return RestClient.builder();
-        }
+        return MeshApps.port(context);
     }
 }

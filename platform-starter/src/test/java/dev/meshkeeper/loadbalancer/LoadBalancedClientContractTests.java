@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.testapps.MeshApps;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,20 +25,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Import;
-import org.springframework.core.env.Environment;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
@@ -121,8 +113,8 @@ abstract class LoadBalancedClientContractTests {
             assertThat(direct.get().uri("/relay?service=" + service).header(PinnedVersion.HEADER, "v2").retrieve()
                     .body(String.class)).isEqualTo(port(v2));
         }
-        assertThat(v2.getBean(Who.class).pinnedCalls.get()).as("calls that arrived pinned to v2").isEqualTo(10);
-        assertThat(v1.getBean(Who.class).pinnedCalls.get()).isZero();
+        assertThat(MeshApps.endpoints(v2).pinnedGets()).as("calls that arrived pinned to v2").isEqualTo(10);
+        assertThat(MeshApps.endpoints(v1).pinnedGets()).isZero();
     }
 
     @Test
@@ -193,13 +185,8 @@ abstract class LoadBalancedClientContractTests {
     }
 
     ConfigurableApplicationContext provider(String service, String... extra) {
-        List<String> arguments = new ArrayList<>(List.of("--spring.application.name=" + service, "--server.port=0",
-                "--spring.cloud.zookeeper.connect-string=" + this.registry.connectString(),
-                "--spring.config.import=optional:zookeeper:",
-                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1"));
-        arguments.addAll(List.of(extra));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(Provider.class)
-                .run(arguments.toArray(new String[0]));
+        ConfigurableApplicationContext context = MeshApps.providerApp(this.registry.connectString(), service)
+                .run(extra);
         this.applications.add(context);
         return context;
     }
@@ -211,53 +198,7 @@ abstract class LoadBalancedClientContractTests {
     }
 
     static String port(ConfigurableApplicationContext context) {
-        return context.getEnvironment().getProperty("local.server.port");
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    @Import(Who.class)
-    static class Provider {
-
-    }
-
-    /**
-     * Answers with the provider's port; a provider started with {@code who.failing=true} answers 503. Used by the
-     * other end-to-end tests of this package too.
-     */
-    @RestController
-    static class Who {
-
-        final AtomicLong pinnedCalls = new AtomicLong();
-
-        final AtomicLong calls = new AtomicLong();
-
-        private final Environment environment;
-
-        private final boolean failing;
-
-        Who(Environment environment, @Value("${who.failing:false}") boolean failing) {
-            this.environment = environment;
-            this.failing = failing;
-        }
-
-        @GetMapping("/who")
-        ResponseEntity<String> who(@RequestHeader(name = PinnedVersion.HEADER, required = false) String pinned) {
-            this.calls.incrementAndGet();
-            if (pinned != null) {
-                this.pinnedCalls.incrementAndGet();
-            }
-            return healthProbe();
-        }
-
-        /** What a health check reads: 503 while failing. */
-        @GetMapping("/health-probe")
-        ResponseEntity<String> healthProbe() {
-            if (this.failing) {
-                return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body("unavailable");
-            }
-            return ResponseEntity.ok(this.environment.getProperty("local.server.port"));
-        }
+        return MeshApps.port(context);
     }
 
     /** {@code GET /relay?service=...} of a servlet consumer: calls the service through the {@link Caller}. */

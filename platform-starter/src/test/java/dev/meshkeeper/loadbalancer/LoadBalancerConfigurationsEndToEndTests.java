@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.meshkeeper.loadbalancer.LoadBalancedClientContractTests.Provider;
-import dev.meshkeeper.loadbalancer.LoadBalancedClientContractTests.Who;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.testapps.MeshApps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -116,13 +115,13 @@ class LoadBalancerConfigurationsEndToEndTests {
     @Test
     void healthCheckKeepsAnInstanceThatFailsItsCheckOutOfTheBalancing() {
         ConfigurableApplicationContext healthy = provider(HEALTH);
-        ConfigurableApplicationContext failing = provider(HEALTH, "--who.failing=true");
+        ConfigurableApplicationContext failing = provider(HEALTH, "--testapp.failing=true");
         awaitInstances(HEALTH, 2);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(servedBy(HEALTH, 4))
                 .containsOnlyKeys(port(healthy)));
         assertThat(servedBy(HEALTH, 20)).containsExactly(Map.entry(port(healthy), 20));
-        assertThat(failing.getBean(Who.class).calls.get()).as("calls the failing instance received").isZero();
+        assertThat(MeshApps.endpoints(failing).gets()).as("calls the failing instance received").isZero();
     }
 
     @Test
@@ -173,13 +172,7 @@ class LoadBalancerConfigurationsEndToEndTests {
     }
 
     private static ConfigurableApplicationContext provider(String service, String... extra) {
-        List<String> arguments = new ArrayList<>(List.of("--spring.application.name=" + service, "--server.port=0",
-                "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:",
-                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1"));
-        arguments.addAll(List.of(extra));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(Provider.class)
-                .run(arguments.toArray(new String[0]));
+        ConfigurableApplicationContext context = MeshApps.providerApp(registry.connectString(), service).run(extra);
         applications.add(context);
         return context;
     }

@@ -1,11 +1,12 @@
 package dev.meshkeeper.loadbalancer;
 
-import dev.meshkeeper.registry.junit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
+import dev.meshkeeper.registry.junit.MutableClock;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.testapps.MeshApps;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,27 +14,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
-import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.core.env.Environment;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.RestClient;
 
@@ -72,12 +60,10 @@ class LoadBalancingEndToEndTests {
         provider(registry, FLAKY, "1", false);
         provider(registry, FLAKY, "1", false);
         failing = provider(registry, FLAKY, "1", true);
-        slow = provider(registry, LATENCY, "1", false, "--e2e.delay-ms=150");
+        slow = provider(registry, LATENCY, "1", false, "--testapp.delay-ms=150");
         provider(registry, LATENCY, "1", false);
-        consumer = new SpringApplicationBuilder(Consumer.class).web(WebApplicationType.NONE).run(
-                "--spring.application.name=lb-e2e-consumer",
-                "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:", "--spring.cloud.zookeeper.discovery.register=false",
+        consumer = MeshApps.consumerApp(registry.connectString(), "lb-e2e-consumer").with(ClockConfiguration.class)
+                .run("--spring.cloud.zookeeper.discovery.register=false",
                 "--spring.cloud.loadbalancer.cache.enabled=false",
                 "--meshkeeper.loadbalancer.clients." + WEIGHTED + ".strategy=weighted",
                 "--meshkeeper.loadbalancer.clients." + LATENCY + ".strategy=least-loaded",
@@ -108,12 +94,13 @@ class LoadBalancingEndToEndTests {
             String port = restClient.get().uri("http://" + WEIGHTED + "/who").retrieve().body(String.class);
             servedBy.merge(port, 1, Integer::sum);
         }
-        assertThat(servedBy).containsExactlyInAnyOrderEntriesOf(Map.of(port(heavy), 30, port(light), 10));
+        assertThat(servedBy)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(MeshApps.port(heavy), 30, MeshApps.port(light), 10));
     }
 
     @Test
     void instanceAnswering503IsEjectedAndReturnsAfterTheBackOff() {
-        String failingPort = port(failing);
+        String failingPort = MeshApps.port(failing);
         int failures = 0;
         for (int i = 0; i < 30 && failures < 3; i++) {
             try {
@@ -137,7 +124,7 @@ class LoadBalancingEndToEndTests {
             assertThat(port).isNotEqualTo(failingPort);
         }
 
-        failing.getBean(Who.class).failing.set(false);
+        MeshApps.endpoints(failing).failing(false);
         consumer.getBean(MutableClock.class).advance(Duration.ofSeconds(31));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
                 restClient.get().uri("http://" + FLAKY + "/who").retrieve().body(String.class))
@@ -148,7 +135,7 @@ class LoadBalancingEndToEndTests {
 
     @Test
     void leastLoadedAvoidsTheInstanceThatAnswersSlowlyAndGivesItAFairShareOnceItIsFastAgain() {
-        String slowPort = port(slow);
+        String slowPort = MeshApps.port(slow);
         Map<String, Integer> servedBy = callLatencyService(30);
         // Until it has answered once its latency is unknown; after that the fast instance is always cheaper.
         assertThat(servedBy.getOrDefault(slowPort, 0)).isBetween(0, 2);
@@ -156,7 +143,7 @@ class LoadBalancingEndToEndTests {
         assertThat(consumer.getBean(LoadBalancingEndpointContributor.class).describe()).asString()
                 .contains(LATENCY + "={strategy=least-loaded", "latencyEwmaMillis", "publishedLoad={", "header=");
 
-        slow.getBean(Who.class).delayMillis.set(0);
+        MeshApps.endpoints(slow).delayMillis(0);
         MutableClock clock = consumer.getBean(MutableClock.class);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             // the consumer's time, which decays stale latency figures and spaces probes, moves on between batches
@@ -176,68 +163,17 @@ class LoadBalancingEndToEndTests {
 
     private static ConfigurableApplicationContext provider(RegistryHandle registry, String service, String weight,
             boolean failing, String... extraArguments) {
-        List<String> arguments = new ArrayList<>(List.of("--spring.application.name=" + service, "--server.port=0",
-                "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:",
-                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1",
-                "--spring.cloud.zookeeper.discovery.metadata.weight=" + weight, "--e2e.failing=" + failing));
+        List<String> arguments = new ArrayList<>(List.of(
+                "--spring.cloud.zookeeper.discovery.metadata.weight=" + weight, "--testapp.failing=" + failing));
         arguments.addAll(List.of(extraArguments));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(Provider.class)
+        ConfigurableApplicationContext context = MeshApps.providerApp(registry.connectString(), service)
                 .run(arguments.toArray(new String[0]));
         providers.add(context);
         return context;
     }
 
-    private static String port(ConfigurableApplicationContext context) {
-        return context.getEnvironment().getProperty("local.server.port");
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    @Import(Who.class)
-    static class Provider {
-
-    }
-
-    @RestController
-    static class Who {
-
-        final AtomicBoolean failing;
-
-        final AtomicLong delayMillis;
-
-        private final Environment environment;
-
-        Who(@Value("${e2e.failing:false}") boolean failing, @Value("${e2e.delay-ms:0}") long delayMillis,
-                Environment environment) {
-            this.failing = new AtomicBoolean(failing);
-            this.delayMillis = new AtomicLong(delayMillis);
-            this.environment = environment;
-        }
-
-        @GetMapping("/who")
-        ResponseEntity<String> who() throws InterruptedException {
-            long delay = this.delayMillis.get();
-            if (delay > 0) {
-                // A slow instance: the consumer measures this as latency.
-                Thread.sleep(delay);
-            }
-            if (this.failing.get()) {
-                return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body("unavailable");
-            }
-            return ResponseEntity.ok(this.environment.getProperty("local.server.port"));
-        }
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    static class Consumer {
-
-        @Bean
-        @LoadBalanced
-        RestClient.Builder loadBalancedRestClientBuilder() {
-            return RestClient.builder();
-        }
+    @Configuration(proxyBeanMethods = false)
+    static class ClockConfiguration {
 
         @Bean
         MutableClock clock() {

@@ -32,7 +32,7 @@ class RestTemplateContractTests extends LoadBalancedClientContractTests {
     @Test
     void circuitOpensForAServiceWhoseEveryInstanceFails() {
         String service = client() + "-all-down";
-        provider(service, "--who.failing=true");
+        provider(service, "--testapp.failing=true");
         awaitInstances(service, 1);
 
         AtomicInteger serverErrors = new AtomicInteger();

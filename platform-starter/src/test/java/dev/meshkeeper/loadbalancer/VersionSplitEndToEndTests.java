@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.testapps.MeshApps;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,10 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
@@ -38,8 +36,6 @@ import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
@@ -83,11 +79,9 @@ class VersionSplitEndToEndTests {
         apps.add(provider(registry, "v1"));
         apps.add(provider(registry, "v1"));
         apps.add(provider(registry, "v2"));
-        consumer = new SpringApplicationBuilder(Consumer.class).web(WebApplicationType.SERVLET).run(
-                "--spring.application.name=" + CONSUMER, "--server.port=0",
-                "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:", "--spring.cloud.zookeeper.discovery.register=false",
-                "--spring.cloud.loadbalancer.cache.enabled=false", "--spring.main.banner-mode=off");
+        consumer = MeshApps.consumerApp(registry.connectString(), CONSUMER).with(Relay.class)
+                .web(WebApplicationType.SERVLET).run("--spring.cloud.zookeeper.discovery.register=false",
+                        "--spring.cloud.loadbalancer.cache.enabled=false");
         apps.add(consumer);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(choices(30)).containsKeys("v1", "v2"));
     }
@@ -187,12 +181,7 @@ class VersionSplitEndToEndTests {
     }
 
     private static ConfigurableApplicationContext provider(RegistryHandle registry, String version) {
-        return new SpringApplicationBuilder(Provider.class).web(WebApplicationType.SERVLET).run(
-                "--spring.application.name=" + SERVICE, "--server.port=0",
-                "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:",
-                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1", "--spring.main.banner-mode=off",
-                "--meshkeeper.discovery.version=" + version);
+        return MeshApps.providerApp(registry.connectString(), SERVICE).run("--meshkeeper.discovery.version=" + version);
     }
 
     private static void write(String path, String value) throws Exception {
@@ -205,38 +194,14 @@ class VersionSplitEndToEndTests {
         }
     }
 
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
+    /** {@code GET /relay}: the consumer calls the provider's {@code /version} through its balancer. */
     @RestController
-    static class Provider {
-
-        private final Environment environment;
-
-        Provider(Environment environment) {
-            this.environment = environment;
-        }
-
-        @GetMapping("/version")
-        String version() {
-            return this.environment.getProperty("meshkeeper.discovery.version");
-        }
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    @RestController
-    static class Consumer {
+    static class Relay {
 
         private final RestClient client;
 
-        Consumer(@LoadBalanced RestClient.Builder builder) {
+        Relay(@LoadBalanced RestClient.Builder builder) {
             this.client = builder.build();
-        }
-
-        @Bean
-        @LoadBalanced
-        static RestClient.Builder loadBalancedRestClientBuilder() {
-            return RestClient.builder();
         }
 
         @GetMapping("/relay")

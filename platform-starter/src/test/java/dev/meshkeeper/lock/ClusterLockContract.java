@@ -98,7 +98,8 @@ abstract class ClusterLockContract {
                     .as("no longer than its wait, plus a generous margin").isLessThan(Duration.ofSeconds(10));
             assertThatExceptionOfType(LockNotAcquiredException.class)
                     .isThrownBy(() -> lock(this.here, this.name).acquire(Duration.ofMillis(300)))
-                    .withMessageContaining("'" + this.name + "'");
+                    .withMessageContaining("'" + this.name + "'")
+                    .satisfies(ex -> assertThat(ex.getReason()).isEqualTo(LockNotAcquiredException.Reason.TIMEOUT));
         }
         try (LockLease lease = lock(this.here, this.name).acquire(Duration.ofSeconds(10))) {
             assertThat(lease.isValid()).as("granted once released elsewhere").isTrue();
@@ -143,7 +144,9 @@ abstract class ClusterLockContract {
         long started = System.nanoTime();
         assertThat(lock(this.here, this.name).tryAcquire(Duration.ofSeconds(20))).as("not granted").isEmpty();
         assertThatExceptionOfType(LockNotAcquiredException.class)
-                .isThrownBy(() -> lock(this.here, this.name).acquire(Duration.ofSeconds(20)));
+                .isThrownBy(() -> lock(this.here, this.name).acquire(Duration.ofSeconds(20)))
+                .satisfies(ex -> assertThat(ex.getReason())
+                        .isEqualTo(LockNotAcquiredException.Reason.ZOOKEEPER_UNAVAILABLE));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("at once, not after the 20 s asked for")
                 .isLessThan(Duration.ofSeconds(10));
         registry.start();

@@ -260,7 +260,8 @@ class DistributedLocksIntegrationTests {
         try (LockLease held = this.otherProcess.mutex("stock-" + sku).tryAcquire(Duration.ofSeconds(10))
                 .orElseThrow()) {
             assertThatThrownBy(() -> this.service.reserve(sku)).isInstanceOf(LockNotAcquiredException.class)
-                    .hasMessageContaining("'stock-" + sku + "'").hasMessageContaining("PT2S");
+                    .hasMessageContaining("'stock-" + sku + "'").hasMessageContaining("PT2S")
+                    .extracting("reason").isEqualTo(LockNotAcquiredException.Reason.TIMEOUT);
             assertThat(this.service.skipIfBusy(sku)).isNull();
             assertThat(this.service.skipIfBusyRuns()).isZero();
         }

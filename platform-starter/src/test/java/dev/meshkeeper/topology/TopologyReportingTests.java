@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.meshkeeper.discovery.InstanceRegistration;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.testapps.MeshApps;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,17 +20,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
-import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,8 +50,8 @@ class TopologyReportingTests {
 
     @BeforeAll
     static void start(RegistryHandle registry) {
-        provider = run(Provider.class, PROVIDER, registry);
-        caller = run(Caller.class, CALLER, registry);
+        provider = run(MeshApps.providerApp(registry.connectString(), PROVIDER));
+        caller = run(MeshApps.consumerApp(registry.connectString(), CALLER).web(WebApplicationType.SERVLET));
         reader = CuratorFrameworkFactory.newClient(registry.connectString(), new RetryOneTime(100));
         reader.start();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
@@ -117,50 +111,14 @@ class TopologyReportingTests {
         return context.getBean(InstanceRegistration.class).instanceId();
     }
 
-    private static ConfigurableApplicationContext run(Class<?> type, String name, RegistryHandle registry) {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(type).run(
-                "--spring.application.name=" + name, "--server.port=0",
-                "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:",
-                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1",
-                "--spring.cloud.loadbalancer.cache.enabled=false", "--meshkeeper.traffic.retry.enabled=false",
-                "--meshkeeper.traffic.circuit-breaker.enabled=false",
+    /** Both the provider and the caller are registered web applications. */
+    private static ConfigurableApplicationContext run(MeshApps.MeshApp application) {
+        ConfigurableApplicationContext context = application.run("--spring.cloud.loadbalancer.cache.enabled=false",
+                "--meshkeeper.traffic.retry.enabled=false", "--meshkeeper.traffic.circuit-breaker.enabled=false",
                 "--meshkeeper.loadbalancer.outlier-ejection.enabled=false", "--meshkeeper.topology.interval=200ms",
                 // No published load: on a busy machine the process CPU moves it, and every move is a new report.
                 "--meshkeeper.load.enabled=false");
         contexts.add(context);
         return context;
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    @Import(Work.class)
-    static class Provider {
-
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    static class Caller {
-
-        @Bean
-        @LoadBalanced
-        RestClient.Builder loadBalancedRestClientBuilder() {
-            return RestClient.builder();
-        }
-    }
-
-    @RestController
-    static class Work {
-
-        @GetMapping("/work")
-        String work() {
-            return "done";
-        }
-
-        @GetMapping("/fail")
-        ResponseEntity<String> fail() {
-            return ResponseEntity.internalServerError().body("failed");
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.testapps.MeshApps;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,12 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -207,11 +203,8 @@ class ClusterRateLimitsIntegrationTests {
     }
 
     private static ConfigurableApplicationContext provider() {
-        return new SpringApplicationBuilder(Provider.class).web(WebApplicationType.SERVLET).run(
-                "--spring.application.name=" + SERVICE, "--server.port=0",
-                "--spring.cloud.zookeeper.connect-string=" + connectString,
-                "--spring.config.import=optional:zookeeper:",
-                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1", "--spring.main.banner-mode=off",
+        // GET /work is the shared provider's; the endpoints below add an unlimited path and an annotated handler.
+        return MeshApps.providerApp(connectString, SERVICE).with(LimitedEndpoints.class).run(
                 "--meshkeeper.traffic.rate-limits.quota.path=/work",
                 "--meshkeeper.traffic.rate-limits.quota.methods=GET",
                 "--meshkeeper.traffic.rate-limits.stock.rate-property=stock.rate-limit");
@@ -251,21 +244,8 @@ class ClusterRateLimitsIntegrationTests {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
     @RestController
-    static class Provider {
-
-        private final Environment environment;
-
-        Provider(Environment environment) {
-            this.environment = environment;
-        }
-
-        @GetMapping("/work")
-        String work() {
-            return "done";
-        }
+    static class LimitedEndpoints {
 
         @GetMapping("/work-unlimited")
         String workUnlimited() {

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.meshkeeper.loadbalancer.OutlierEjection;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.testapps.MeshApps;
+import dev.meshkeeper.testapps.ProviderEndpoints;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,24 +21,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
-import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.core.env.Environment;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.RestClient;
 
@@ -123,8 +111,8 @@ class ResilientCallsEndToEndTests {
         LoadResult result = underLoad(client, CRASH_HEAVY, 2, Duration.ofSeconds(3), () -> crash(heavy));
 
         assertThat(result.failures()).as("failed GETs").isEmpty();
-        assertThat(heavy.getBean(Orders.class).gets.get()).as("GETs the heavy instance answered").isPositive();
-        assertThat(light.getBean(Orders.class).gets.get()).as("GETs the light instance answered").isPositive();
+        assertThat(MeshApps.endpoints(heavy).gets()).as("GETs the heavy instance answered").isPositive();
+        assertThat(MeshApps.endpoints(light).gets()).as("GETs the light instance answered").isPositive();
         ServiceInstance crashed = instanceOnPort(weighted, CRASH_HEAVY, port(heavy));
         assertThat(weighted.getBean(OutlierEjection.class).isEjected(crashed)).isFalse();
     }
@@ -147,18 +135,18 @@ class ResilientCallsEndToEndTests {
                 failures++;
             }
         }
-        Orders failingOrders = failing.getBean(Orders.class);
-        Orders healthyOrders = healthy.getBean(Orders.class);
+        ProviderEndpoints failingOrders = MeshApps.endpoints(failing);
+        ProviderEndpoints healthyOrders = MeshApps.endpoints(healthy);
         assertThat(failures).isEqualTo(2);
-        assertThat(failingOrders.posts.get()).isEqualTo(failures);
-        assertThat(healthyOrders.posts.get()).isEqualTo(successes);
+        assertThat(failingOrders.posts()).isEqualTo(failures);
+        assertThat(healthyOrders.posts()).isEqualTo(successes);
 
         for (int i = 0; i < 4; i++) {
             assertThat(client.post().uri("http://" + ORDERS + "/orders")
                     .attribute(RetryableRequests.ATTRIBUTE, true).retrieve().body(String.class))
                     .isEqualTo(port(healthy));
         }
-        assertThat(healthyOrders.posts.get()).isEqualTo(successes + 4);
+        assertThat(healthyOrders.posts()).isEqualTo(successes + 4);
     }
 
     @Test
@@ -173,7 +161,7 @@ class ResilientCallsEndToEndTests {
             assertThat(client.get().uri("http://" + service + "/who").retrieve().body(String.class))
                     .isEqualTo(port(healthy));
         }
-        assertThat(failing.getBean(Orders.class).gets.get()).isGreaterThan(0);
+        assertThat(MeshApps.endpoints(failing).gets()).isGreaterThan(0);
     }
 
     @Test
@@ -260,84 +248,25 @@ class ResilientCallsEndToEndTests {
     }
 
     private static ConfigurableApplicationContext consumer(String name, String... extra) {
-        List<String> arguments = new ArrayList<>(List.of("--spring.application.name=" + name,
-                "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:", "--spring.cloud.zookeeper.discovery.register=false",
+        List<String> arguments = new ArrayList<>(List.of("--spring.cloud.zookeeper.discovery.register=false",
                 "--meshkeeper.loadbalancer.outlier-ejection.consecutive-failures=3"));
         arguments.addAll(List.of(extra));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(Consumer.class)
-                .web(WebApplicationType.NONE).run(arguments.toArray(new String[0]));
+        ConfigurableApplicationContext context = MeshApps.consumerApp(registry.connectString(), name)
+                .run(arguments.toArray(new String[0]));
         applications.add(context);
         return context;
     }
 
     private static ConfigurableApplicationContext provider(String service, boolean failing, String... extra) {
-        List<String> arguments = new ArrayList<>(List.of("--spring.application.name=" + service, "--server.port=0",
-                "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:",
-                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1", "--resilience.failing=" + failing));
+        List<String> arguments = new ArrayList<>(List.of("--testapp.failing=" + failing));
         arguments.addAll(List.of(extra));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(Provider.class)
+        ConfigurableApplicationContext context = MeshApps.providerApp(registry.connectString(), service)
                 .run(arguments.toArray(new String[0]));
         applications.add(context);
         return context;
     }
 
     private static String port(ConfigurableApplicationContext context) {
-        return context.getEnvironment().getProperty("local.server.port");
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    @Import(Orders.class)
-    static class Provider {
-
-    }
-
-    @RestController
-    static class Orders {
-
-        final AtomicInteger posts = new AtomicInteger();
-
-        final AtomicInteger gets = new AtomicInteger();
-
-        private final boolean failing;
-
-        private final Environment environment;
-
-        Orders(@Value("${resilience.failing:false}") boolean failing, Environment environment) {
-            this.failing = failing;
-            this.environment = environment;
-        }
-
-        @GetMapping("/who")
-        ResponseEntity<String> who() {
-            this.gets.incrementAndGet();
-            return answer();
-        }
-
-        @PostMapping("/orders")
-        ResponseEntity<String> order() {
-            this.posts.incrementAndGet();
-            return answer();
-        }
-
-        private ResponseEntity<String> answer() {
-            if (this.failing) {
-                return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body("draining");
-            }
-            return ResponseEntity.ok(this.environment.getProperty("local.server.port"));
-        }
-    }
-
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    static class Consumer {
-
-        @Bean
-        @LoadBalanced
-        RestClient.Builder loadBalancedRestClientBuilder() {
-            return RestClient.builder();
-        }
+        return MeshApps.port(context);
     }
 }

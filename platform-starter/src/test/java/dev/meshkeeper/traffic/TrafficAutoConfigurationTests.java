@@ -15,7 +15,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -132,8 +132,9 @@ class TrafficAutoConfigurationTests {
     static class UserLimitsConfiguration {
 
         @Bean
-        ClusterRateLimits myLimits(ConfigurableEnvironment environment) {
-            return new ClusterRateLimits(environment, "app", () -> null, null, new SimpleMeterRegistry());
+        ClusterRateLimits myLimits(Environment environment) {
+            return new ClusterRateLimits(new TrafficProperties(), environment, "app", () -> null, null,
+                    new SimpleMeterRegistry());
         }
     }
 }

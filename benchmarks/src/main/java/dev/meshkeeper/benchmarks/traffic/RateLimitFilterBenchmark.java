@@ -2,6 +2,7 @@ package dev.meshkeeper.benchmarks.traffic;
 
 import dev.meshkeeper.traffic.ClusterRateLimits;
 import dev.meshkeeper.traffic.RateLimitFilter;
+import dev.meshkeeper.traffic.TrafficProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.FilterChain;
 import java.util.Map;
@@ -14,6 +15,8 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -51,7 +54,9 @@ public class RateLimitFilterBenchmark {
                 "meshkeeper.traffic.rate-limits.quotes.rate", "1000000000",
                 "meshkeeper.traffic.rate-limits.closed.path", "/closed/**",
                 "meshkeeper.traffic.rate-limits.closed.rate", "0")));
-        ClusterRateLimits limits = new ClusterRateLimits(environment, "bench", () -> null, null,
+        TrafficProperties properties = Binder.get(environment)
+                .bind("meshkeeper.traffic", Bindable.of(TrafficProperties.class)).get();
+        ClusterRateLimits limits = new ClusterRateLimits(properties, environment, "bench", () -> null, null,
                 new SimpleMeterRegistry());
         this.filter = new RateLimitFilter(limits);
         this.unlimited = new MockHttpServletRequest("GET", "/other/7");

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
 import dev.meshkeeper.registry.TestRegistryProperties;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +26,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 @SpringBootTest(classes = RegistryServerApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
 @Timeout(120)
@@ -56,9 +52,12 @@ class ConfigApiIntegrationTests {
     @Autowired
     ConfigApiProperties properties;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private ApiClient api;
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    @BeforeEach
+    void client() {
+        this.api = ApiClient.as("tester", this.httpPort);
+    }
 
     @AfterEach
     void resetProperties() {
@@ -73,7 +72,7 @@ class ConfigApiIntegrationTests {
 
         assertThat(put.statusCode()).isEqualTo(200);
         assertThat(put.headers().firstValue("ETag")).hasValue("\"1\"");
-        JsonNode body = this.json.readTree(put.body());
+        JsonNode body = ApiClient.json(put.body());
         assertThat(body.get("version").asLong()).isEqualTo(1);
         assertThat(body.get("change").get("who").asString()).isEqualTo("tester");
         assertThat(new String(this.curator.getData().forPath("/config/orders-api/orders.max-quantity"),
@@ -82,11 +81,11 @@ class ConfigApiIntegrationTests {
         HttpResponse<String> read = get("/api/v1/config/orders-api");
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(read.headers().firstValue("ETag")).hasValue("\"1\"");
-        JsonNode context = this.json.readTree(read.body());
+        JsonNode context = ApiClient.json(read.body());
         assertThat(context.get("properties").get("orders.max-quantity").asString()).isEqualTo("20");
         assertThat(context.get("properties").get("orders.express-shipping").asString()).isEqualTo("true");
 
-        JsonNode contexts = this.json.readTree(get("/api/v1/config").body()).get("contexts");
+        JsonNode contexts = ApiClient.json(get("/api/v1/config").body()).get("contexts");
         assertThat(contexts.findValuesAsString("name")).contains("orders-api");
     }
 
@@ -95,7 +94,7 @@ class ConfigApiIntegrationTests {
         this.curator.create().creatingParentsIfNeeded().forPath("/config/nested-api/orders/max-quantity",
                 "7".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(this.json.readTree(get("/api/v1/config/nested-api").body()).get("properties")
+        assertThat(ApiClient.json(get("/api/v1/config/nested-api").body()).get("properties")
                 .get("orders.max-quantity").asString()).isEqualTo("7");
         assertThat(put("/api/v1/config/nested-api", "{\"properties\":{\"orders.max-quantity\":\"8\"}}", null)
                 .statusCode()).isEqualTo(200);
@@ -105,7 +104,7 @@ class ConfigApiIntegrationTests {
 
         assertThat(delete("/api/v1/config/nested-api/properties/orders.max-quantity").statusCode()).isEqualTo(200);
         assertThat(this.curator.checkExists().forPath("/config/nested-api/orders")).isNull();
-        assertThat(this.json.readTree(get("/api/v1/config/nested-api").body()).get("properties").isEmpty())
+        assertThat(ApiClient.json(get("/api/v1/config/nested-api").body()).get("properties").isEmpty())
                 .isTrue();
     }
 
@@ -129,7 +128,7 @@ class ConfigApiIntegrationTests {
         assertProblem(tooLarge, 400, "properties.big");
         assertThat(tooLarge.body()).contains("max-value-size");
 
-        JsonNode context = this.json.readTree(get("/api/v1/config/atomic-api").body());
+        JsonNode context = ApiClient.json(get("/api/v1/config/atomic-api").body());
         assertThat(context.get("version").asLong()).isEqualTo(1);
         assertThat(context.get("properties").propertyNames()).containsExactly("a");
         assertThat(this.curator.checkExists().forPath("/config/atomic-api/b")).isNull();
@@ -175,15 +174,15 @@ class ConfigApiIntegrationTests {
 
     @Test
     void configErrorsAreRenderedByTheAdminApiProblemHandlerWithTheOffendingField() throws Exception {
-        JsonNode notJson = this.json.readTree(put("/api/v1/config/handler-api", "{not json", null).body());
+        JsonNode notJson = ApiClient.json(put("/api/v1/config/handler-api", "{not json", null).body());
         assertThat(notJson.get("title").asString()).isEqualTo("Invalid request");
         assertThat(notJson.get("type").asString()).isEqualTo("https://meshkeeper.dev/problems/invalid-request");
         assertThat(notJson.get("field").asString()).isEqualTo("body");
         put("/api/v1/config/handler-api", "{\"properties\":{\"a\":\"1\"}}", null);
         HttpResponse<String> wrongType = get("/api/v1/config/handler-api/diff?from=abc&to=1");
         assertProblem(wrongType, 400, "from");
-        assertThat(this.json.readTree(wrongType.body()).get("title").asString()).isEqualTo("Invalid request");
-        JsonNode own = this.json.readTree(get("/api/v1/config/no-such-context").body());
+        assertThat(ApiClient.json(wrongType.body()).get("title").asString()).isEqualTo("Invalid request");
+        JsonNode own = ApiClient.json(get("/api/v1/config/no-such-context").body());
         assertThat(own.get("type").asString()).isEqualTo("https://meshkeeper.dev/problems/config/not-found");
     }
 
@@ -195,7 +194,7 @@ class ConfigApiIntegrationTests {
         HttpResponse<String> stale = put("/api/v1/config/cas-api", "{\"properties\":{\"a\":\"3\"}}", "\"1\"");
 
         assertProblem(stale, 412, "If-Match");
-        JsonNode context = this.json.readTree(get("/api/v1/config/cas-api").body());
+        JsonNode context = ApiClient.json(get("/api/v1/config/cas-api").body());
         assertThat(context.get("version").asLong()).isEqualTo(2);
         assertThat(context.get("properties").get("a").asString()).isEqualTo("2");
     }
@@ -220,7 +219,7 @@ class ConfigApiIntegrationTests {
         finally {
             pool.shutdownNow();
         }
-        JsonNode context = this.json.readTree(get("/api/v1/config/race-api").body());
+        JsonNode context = ApiClient.json(get("/api/v1/config/race-api").body());
         assertThat(context.get("version").asLong()).isEqualTo(2);
         long writers = context.get("properties").propertyNames().stream().filter((key) -> key.startsWith("writer-"))
                 .count();
@@ -244,7 +243,7 @@ class ConfigApiIntegrationTests {
         putAs("/api/v1/config/history-api", "{\"properties\":{\"a\":\"2\",\"b\":\"x\"}}", "alice");
         delete("/api/v1/config/history-api/properties/b");
 
-        JsonNode history = this.json.readTree(get("/api/v1/config/history-api/history").body());
+        JsonNode history = ApiClient.json(get("/api/v1/config/history-api/history").body());
         JsonNode changes = history.get("changes");
         assertThat(changes).hasSize(3);
         assertThat(changes.get(0).get("version").asLong()).isEqualTo(3);
@@ -255,18 +254,18 @@ class ConfigApiIntegrationTests {
         assertThat(aChange.get("oldValue").asString()).isEqualTo("1");
         assertThat(aChange.get("newValue").asString()).isEqualTo("2");
 
-        JsonNode diff = this.json.readTree(get("/api/v1/config/history-api/diff?from=1&to=3").body());
+        JsonNode diff = ApiClient.json(get("/api/v1/config/history-api/diff?from=1&to=3").body());
         assertThat(diff.get("changes")).hasSize(1);
         assertThat(diff.get("changes").get(0).get("key").asString()).isEqualTo("a");
         assertThat(diff.get("changes").get(0).get("oldValue").asString()).isEqualTo("1");
         assertThat(diff.get("changes").get(0).get("newValue").asString()).isEqualTo("2");
-        JsonNode diffToBefore = this.json.readTree(get("/api/v1/config/history-api/diff?from=0&to=2").body());
+        JsonNode diffToBefore = ApiClient.json(get("/api/v1/config/history-api/diff?from=0&to=2").body());
         assertThat(diffToBefore.get("changes")).hasSize(2);
 
         HttpResponse<String> rollback = post("/api/v1/config/history-api/rollback", "{\"version\":2}",
                 "application/json", "\"3\"");
         assertThat(rollback.statusCode()).isEqualTo(200);
-        JsonNode rolledBack = this.json.readTree(rollback.body());
+        JsonNode rolledBack = ApiClient.json(rollback.body());
         assertThat(rolledBack.get("version").asLong()).isEqualTo(4);
         assertThat(rolledBack.get("properties").get("a").asString()).isEqualTo("2");
         assertThat(rolledBack.get("properties").get("b").asString()).isEqualTo("x");
@@ -275,8 +274,8 @@ class ConfigApiIntegrationTests {
 
         HttpResponse<String> toStart = post("/api/v1/config/history-api/rollback", "{\"version\":1}",
                 "application/json", null);
-        assertThat(this.json.readTree(toStart.body()).get("properties").propertyNames()).containsExactly("a");
-        assertThat(this.json.readTree(toStart.body()).get("properties").get("a").asString()).isEqualTo("1");
+        assertThat(ApiClient.json(toStart.body()).get("properties").propertyNames()).containsExactly("a");
+        assertThat(ApiClient.json(toStart.body()).get("properties").get("a").asString()).isEqualTo("1");
     }
 
     @Test
@@ -285,7 +284,7 @@ class ConfigApiIntegrationTests {
         for (int i = 1; i <= 6; i++) {
             put("/api/v1/config/bounded-api", "{\"properties\":{\"n\":\"" + i + "\"}}", null);
         }
-        JsonNode history = this.json.readTree(get("/api/v1/config/bounded-api/history").body());
+        JsonNode history = ApiClient.json(get("/api/v1/config/bounded-api/history").body());
         assertThat(history.get("changes")).hasSize(3);
         assertThat(history.get("changes").get(2).get("version").asLong()).isEqualTo(4);
         assertThat(this.curator.getChildren().forPath("/meshkeeper/config/bounded-api/history")).hasSize(3);
@@ -294,7 +293,7 @@ class ConfigApiIntegrationTests {
                 410, "version");
         HttpResponse<String> restorable = post("/api/v1/config/bounded-api/rollback", "{\"version\":3}",
                 "application/json", null);
-        assertThat(this.json.readTree(restorable.body()).get("properties").get("n").asString()).isEqualTo("3");
+        assertThat(ApiClient.json(restorable.body()).get("properties").get("n").asString()).isEqualTo("3");
     }
 
     @Test
@@ -312,74 +311,41 @@ class ConfigApiIntegrationTests {
         HttpResponse<String> imported = post("/api/v1/config/import-api/import?format=properties", properties.body(),
                 "text/plain", null);
         assertThat(imported.statusCode()).isEqualTo(200);
-        JsonNode copy = this.json.readTree(imported.body()).get("properties");
+        JsonNode copy = ApiClient.json(imported.body()).get("properties");
         assertThat(copy.get("orders.note").asString()).isEqualTo("a = b: c");
         assertThat(copy.propertyNames()).containsExactlyInAnyOrder("orders.max-quantity", "orders.note", "flag");
 
         HttpResponse<String> replaced = post("/api/v1/config/import-api/import?format=yaml&mode=replace",
                 "orders:\n  max-quantity: 30\nlist:\n  - one\n  - two\n", "application/yaml", null);
-        JsonNode after = this.json.readTree(replaced.body());
+        JsonNode after = ApiClient.json(replaced.body());
         assertThat(after.get("properties").propertyNames()).containsExactlyInAnyOrder("orders.max-quantity",
                 "list[0]", "list[1]");
         assertThat(after.get("properties").get("orders.max-quantity").asString()).isEqualTo("30");
         assertThat(after.get("version").asLong()).isEqualTo(2);
     }
 
-    private void assertProblem(HttpResponse<String> response, int status, String field) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                (type) -> assertThat(type).startsWith("application/problem+json"));
-        JsonNode problem = this.json.readTree(response.body());
-        assertThat(problem.get("status").asInt()).isEqualTo(status);
-        assertThat(problem.get("detail").asString()).isNotBlank();
-        if (field != null) {
-            assertThat(problem.get("field").asString()).isEqualTo(field);
-        }
+    private void assertProblem(HttpResponse<String> response, int status, String field) {
+        ApiClient.assertProblem(response, status, field);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return send(request(path).GET().build());
+        return this.api.get(path);
     }
 
     private HttpResponse<String> delete(String path) throws Exception {
-        return send(request(path).DELETE().build());
+        return this.api.delete(path, null);
     }
 
     private HttpResponse<String> put(String path, String body, String ifMatch) throws Exception {
-        HttpRequest.Builder request = request(path).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body));
-        if (ifMatch != null) {
-            request.header("If-Match", ifMatch);
-        }
-        return send(request.build());
+        return this.api.put(path, body, ifMatch);
     }
 
     private HttpResponse<String> putAs(String path, String body, String user) throws Exception {
-        return send(request(path).header("Content-Type", "application/json").setHeader("Authorization", basic(user))
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+        return this.api.as(user).put(path, body, null);
     }
 
     private HttpResponse<String> post(String path, String body, String contentType, String ifMatch)
             throws Exception {
-        HttpRequest.Builder request = request(path).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (ifMatch != null) {
-            request.header("If-Match", ifMatch);
-        }
-        return send(request.build());
-    }
-
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + path))
-                .timeout(Duration.ofSeconds(20)).header("Authorization", basic("tester"));
-    }
-
-    private static String basic(String user) {
-        return "Basic " + java.util.Base64.getEncoder()
-                .encodeToString((user + ":" + user + "-pw").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private HttpResponse<String> send(HttpRequest request) throws Exception {
-        return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+        return this.api.send("POST", path, body, contentType, ifMatch);
     }
 }

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meshkeeper.registry.api.ConfigTree.Snapshot;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
-import java.nio.charset.StandardCharsets;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +16,7 @@ class ConfigTreeTests {
 
     private final RegistryHandle registry;
 
-    private CuratorFramework curator;
+    private RegistryNodes nodes;
 
     private ConfigTree tree;
 
@@ -30,22 +26,20 @@ class ConfigTreeTests {
 
     @BeforeEach
     void connect() throws Exception {
-        this.curator = CuratorFrameworkFactory.newClient(this.registry.connectString(), new RetryOneTime(100));
-        this.curator.start();
-        this.curator.blockUntilConnected();
-        this.tree = new ConfigTree(this.curator, new ConfigApiProperties());
+        this.nodes = RegistryNodes.connect(this.registry);
+        this.tree = new ConfigTree(this.nodes.curator(), new ConfigApiProperties());
     }
 
     @AfterEach
     void close() {
-        this.curator.close();
+        this.nodes.close();
     }
 
     @Test
     void nestedZnodesAndDottedNamesReadAsDottedKeysAndEmptyParentsAreNotKeys() throws Exception {
-        create("/config/tree-app/orders/max-quantity", "20");
-        create("/config/tree-app/orders.express", "true");
-        create("/config/tree-app/empty-leaf", "");
+        this.nodes.write("/config/tree-app/orders/max-quantity", "20");
+        this.nodes.write("/config/tree-app/orders.express", "true");
+        this.nodes.write("/config/tree-app/empty-leaf", "");
 
         Snapshot snapshot = this.tree.snapshot("tree-app");
 
@@ -61,18 +55,13 @@ class ConfigTreeTests {
 
     @Test
     void versionComesFromTheBookkeepingZnodeAndAContextWithNeitherDoesNotExist() throws Exception {
-        create("/meshkeeper/config/versioned-app", "7");
-        create("/config/listed-app/a", "1");
+        this.nodes.write("/meshkeeper/config/versioned-app", "7");
+        this.nodes.write("/config/listed-app/a", "1");
 
         assertThat(this.tree.snapshot("versioned-app").version()).isEqualTo(7);
         assertThat(this.tree.snapshot("versioned-app").exists()).isTrue();
         assertThat(this.tree.snapshot("never-written").exists()).isFalse();
         assertThat(this.tree.contextNames()).contains("listed-app").doesNotContain("versioned-app");
-    }
-
-    private void create(String path, String value) throws Exception {
-        this.curator.create().orSetData().creatingParentsIfNeeded().forPath(path,
-                value.getBytes(StandardCharsets.UTF_8));
     }
 
     private static java.util.Map.Entry<String, String> entry(String key, String value) {

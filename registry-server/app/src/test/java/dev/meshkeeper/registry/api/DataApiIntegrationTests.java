@@ -5,20 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meshkeeper.registry.RegistryServerApplication;
 import dev.meshkeeper.registry.TestRegistryProperties;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +27,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 @SpringBootTest(classes = RegistryServerApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
 @Timeout(120)
@@ -57,9 +54,12 @@ class DataApiIntegrationTests {
     @Autowired
     DataApiProperties properties;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private ApiClient api;
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    @BeforeEach
+    void client() {
+        this.api = ApiClient.as("olga", this.httpPort).acceptingJson();
+    }
 
     @AfterEach
     void resetProperties() {
@@ -328,57 +328,38 @@ class DataApiIntegrationTests {
     }
 
     private JsonNode body(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        return this.json.readTree(response.body());
+        return ApiClient.body(response, status);
     }
 
     private String detail(HttpResponse<String> response) {
-        return this.json.readTree(response.body()).get("detail").asString();
+        return ApiClient.json(response.body()).get("detail").asString();
     }
 
     private void assertProblem(HttpResponse<String> response, int status, String field) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                (type) -> assertThat(type).startsWith("application/problem+json"));
-        JsonNode problem = this.json.readTree(response.body());
-        assertThat(problem.get("detail").asString()).isNotBlank();
-        if (field != null) {
-            assertThat(problem.get("field").asString()).isEqualTo(field);
-        }
+        ApiClient.assertProblem(response, status, field);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return send(request(path, "olga").GET().build());
+        return this.api.get(path);
     }
 
     private HttpResponse<String> delete(String path, String ifMatch) throws Exception {
-        HttpRequest.Builder request = request(path, "olga").DELETE();
-        if (ifMatch != null) {
-            request.header("If-Match", ifMatch);
-        }
-        return send(request.build());
+        return this.api.delete(path, ifMatch);
     }
 
     private HttpResponse<String> put(String path, String body, String ifMatch) throws Exception {
-        HttpRequest.Builder request = request(path, "olga").header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body));
-        if (ifMatch != null) {
-            request.header("If-Match", ifMatch);
-        }
-        return send(request.build());
+        return this.api.put(path, body, ifMatch);
     }
 
     private HttpRequest.Builder request(String path, String user) {
-        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).header("Accept", "application/json")
-                .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString((user + ":" + user + "-pw").getBytes(StandardCharsets.UTF_8)));
+        return this.api.as(user).request(path);
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + this.httpPort + path);
+        return this.api.uri(path);
     }
 
     private HttpResponse<String> send(HttpRequest request) throws Exception {
-        return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+        return this.api.send(request);
     }
 }

@@ -7,9 +7,6 @@ import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +18,7 @@ class DataTreeTests {
 
     private final RegistryHandle registry;
 
-    private CuratorFramework curator;
+    private RegistryNodes nodes;
 
     private DataTree tree;
 
@@ -31,22 +28,20 @@ class DataTreeTests {
 
     @BeforeEach
     void connect() throws Exception {
-        this.curator = CuratorFrameworkFactory.newClient(this.registry.connectString(), new RetryOneTime(100));
-        this.curator.start();
-        this.curator.blockUntilConnected();
-        this.tree = new DataTree(this.curator, new DataApiProperties());
+        this.nodes = RegistryNodes.connect(this.registry);
+        this.tree = new DataTree(this.nodes.curator(), new DataApiProperties());
     }
 
     @AfterEach
     void close() {
-        this.curator.close();
+        this.nodes.close();
     }
 
     @Test
     void childrenAreReadWithDataAndStatSortedByName() throws Exception {
         String map = this.tree.path("tree-map");
         for (int i = 0; i < 50; i++) {
-            create(this.tree.path("tree-map", String.format("k%02d", 49 - i)), "\"v" + i + "\"");
+            this.nodes.create(this.tree.path("tree-map", String.format("k%02d", 49 - i)), "\"v" + i + "\"");
         }
 
         Map<String, Node> children = this.tree.children(map);
@@ -65,18 +60,15 @@ class DataTreeTests {
 
     @Test
     void mapFingerprintMovesWhenAnEntryChanges() throws Exception {
-        create(this.tree.path("fingerprinted", "a"), "1");
+        this.nodes.create(this.tree.path("fingerprinted", "a"), "1");
         Node map = this.tree.node(this.tree.path("fingerprinted"));
         long before = DataTree.fingerprint(map.stat(), this.tree.children(this.tree.path("fingerprinted")));
 
-        this.curator.setData().forPath(this.tree.path("fingerprinted", "a"), "2".getBytes(StandardCharsets.UTF_8));
+        this.nodes.write(this.tree.path("fingerprinted", "a"), "2");
 
         map = this.tree.node(this.tree.path("fingerprinted"));
         assertThat(DataTree.fingerprint(map.stat(), this.tree.children(this.tree.path("fingerprinted"))))
                 .isGreaterThan(before);
     }
 
-    private void create(String path, String value) throws Exception {
-        this.curator.create().creatingParentsIfNeeded().forPath(path, value.getBytes(StandardCharsets.UTF_8));
-    }
 }

@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
 import dev.meshkeeper.registry.TestRegistryProperties;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
-import org.apache.zookeeper.CreateMode;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +25,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code GET /api/v1/timeline} over registrations in Spring Cloud Zookeeper's format, the admin and config APIs and a
@@ -56,9 +52,18 @@ class TimelineApiIntegrationTests {
     @Autowired
     CuratorFramework curator;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private ApiClient viewer;
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    private ApiClient operator;
+
+    private RegistryNodes nodes;
+
+    @BeforeEach
+    void clients() {
+        this.viewer = ApiClient.as("vic", this.httpPort).acceptingJson();
+        this.operator = ApiClient.as("olga", this.httpPort);
+        this.nodes = RegistryNodes.on(this.curator);
+    }
 
     @Test
     void registrationStatusConfigAndDeregistrationAppearMostRecentFirstWithoutConfigValues() throws Exception {
@@ -128,7 +133,7 @@ class TimelineApiIntegrationTests {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                     (type) -> assertThat(type).startsWith("application/problem+json"));
-            JsonNode problem = this.json.readTree(response.body());
+            JsonNode problem = ApiClient.json(response.body());
             assertThat(problem.get("field").asString()).isEqualTo("limit");
             assertThat(problem.get("detail").asString()).contains(limit).contains("500");
         }
@@ -143,7 +148,7 @@ class TimelineApiIntegrationTests {
         HttpResponse<String> response = get("/api/v1/timeline?limit=500");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         List<JsonNode> entries = new ArrayList<>();
-        for (JsonNode entry : this.json.readTree(response.body()).get("entries")) {
+        for (JsonNode entry : ApiClient.json(response.body()).get("entries")) {
             JsonNode service = entry.get("service");
             if (entry.get("subject").asString().equals(subject)
                     || (service != null && !service.isNull() && service.asString().equals(subject))) {
@@ -154,37 +159,15 @@ class TimelineApiIntegrationTests {
     }
 
     private void register(String service, String id) throws Exception {
-        String registration = """
-                {"name":"%1$s","id":"%2$s","address":"127.0.0.1","port":8080,"sslPort":null,
-                 "payload":{"@class":"org.springframework.cloud.zookeeper.discovery.ZookeeperInstance",
-                   "id":"%1$s","name":"%1$s","metadata":{"instance_status":"UP"}},
-                 "registrationTimeUTC":1,"serviceType":"DYNAMIC"}
-                """.formatted(service, id);
-        this.curator.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
-                .forPath("/services/" + service + "/" + id, registration.getBytes(StandardCharsets.UTF_8));
+        this.nodes.register(service, id);
     }
 
     private void send(String method, String path, String body) throws Exception {
-        HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri(path))
-                .timeout(Duration.ofSeconds(20)).header("Authorization", basic("olga"))
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = this.operator.send(method, path, body, null);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return this.http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
-                .header("Accept", "application/json").header("Authorization", basic("vic")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + this.httpPort + path);
-    }
-
-    private static String basic(String user) {
-        return "Basic " + java.util.Base64.getEncoder()
-                .encodeToString((user + ":" + user + "-pw").getBytes(StandardCharsets.UTF_8));
+        return this.viewer.get(path);
     }
 }

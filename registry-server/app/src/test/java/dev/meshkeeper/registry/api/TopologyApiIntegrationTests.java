@@ -5,21 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.RegistryServerApplication;
 import dev.meshkeeper.registry.TestRegistryProperties;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.CreateMode;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +27,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code GET /api/v1/topology} and the instance history over topology nodes written the way the starter writes them
@@ -59,9 +55,18 @@ class TopologyApiIntegrationTests {
     @Autowired
     CuratorFramework curator;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private ApiClient viewer;
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    private ApiClient operator;
+
+    private RegistryNodes nodes;
+
+    @BeforeEach
+    void clients() {
+        this.viewer = ApiClient.as("vic", this.httpPort).acceptingJson();
+        this.operator = ApiClient.as("olga", this.httpPort);
+        this.nodes = RegistryNodes.on(this.curator);
+    }
 
     @Test
     void reportedCallsBecomeEdgesBetweenServicesWithSummedRatesAndRateWeightedErrors() throws Exception {
@@ -138,9 +143,10 @@ class TopologyApiIntegrationTests {
 
     @Test
     void aTopologyEventGoesOutWhenTopologyNodesChange() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(uri("/api/v1/events")).header("Accept", "text/event-stream")
-                .header("Authorization", basic()).GET().build();
-        HttpResponse<Stream<String>> stream = this.http.send(request, HttpResponse.BodyHandlers.ofLines());
+        HttpRequest request = HttpRequest.newBuilder(this.viewer.uri("/api/v1/events"))
+                .header("Accept", "text/event-stream").header("Authorization", ApiClient.basic("vic")).GET().build();
+        HttpResponse<Stream<String>> stream = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                .send(request, HttpResponse.BodyHandlers.ofLines());
         assertThat(stream.statusCode()).isEqualTo(200);
         Iterator<String> lines = stream.body().iterator();
         assertThat(lines.next()).isEqualTo("event:open");
@@ -160,27 +166,17 @@ class TopologyApiIntegrationTests {
     }
 
     private void register(String service, String id) throws Exception {
-        String registration = """
-                {"name":"%1$s","id":"%2$s","address":"127.0.0.1","port":8080,"sslPort":null,
-                 "payload":{"@class":"org.springframework.cloud.zookeeper.discovery.ZookeeperInstance",
-                   "id":"%1$s","name":"%1$s","metadata":{"instance_status":"UP"}},
-                 "registrationTimeUTC":1,"serviceType":"DYNAMIC"}
-                """.formatted(service, id);
-        this.curator.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
-                .forPath("/services/" + service + "/" + id, registration.getBytes(StandardCharsets.UTF_8));
+        this.nodes.register(service, id);
     }
 
     private void report(String service, String id, String report) throws Exception {
-        this.curator.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
-                .forPath("/meshkeeper/topology/" + service + "/" + id, report.getBytes(StandardCharsets.UTF_8));
+        this.nodes.report(service, id, report);
     }
 
     private void setStatus(String service, String id, String status) throws Exception {
-        HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri("/api/v1/services/" + service
-                + "/instances/" + id + "/status")).header("Authorization", basicOperator())
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"status\":\"" + status + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = this.operator.send("PUT",
+                "/api/v1/services/" + service + "/instances/" + id + "/status", "{\"status\":\"" + status + "\"}",
+                null);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
@@ -203,25 +199,10 @@ class TopologyApiIntegrationTests {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return this.http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
-                .header("Accept", "application/json").header("Authorization", basic()).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return this.viewer.get(path);
     }
 
     private JsonNode body(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        return this.json.readTree(response.body());
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + this.httpPort + path);
-    }
-
-    private static String basic() {
-        return "Basic " + Base64.getEncoder().encodeToString("vic:vic-pw".getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String basicOperator() {
-        return "Basic " + Base64.getEncoder().encodeToString("olga:olga-pw".getBytes(StandardCharsets.UTF_8));
+        return ApiClient.body(response, status);
     }
 }

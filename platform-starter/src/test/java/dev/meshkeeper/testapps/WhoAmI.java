@@ -1,0 +1,26 @@
+package dev.meshkeeper.testapps;
+
+import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperRegistration;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /whoami}: the provider's instance id, after {@code workMillis} of work. */
+@RestController
+class WhoAmI {
+
+    private final ZookeeperRegistration registration;
+
+    WhoAmI(ZookeeperRegistration registration) {
+        this.registration = registration;
+    }
+
+    @GetMapping("/whoami")
+    String whoAmI(@RequestParam(defaultValue = "0") long workMillis) throws InterruptedException {
+        if (workMillis > 0) {
+            // The request's own work, so that it is in flight while the instance shuts down.
+            Thread.sleep(workMillis);
+        }
+        return this.registration.getServiceInstance().getId();
+    }
+}
