@@ -62,7 +62,8 @@ public class DiscoveryAutoConfiguration {
         return new WatchedInstances(curator, zookeeperProperties.getRoot(),
                 serializer.getIfAvailable(ZookeeperInstanceSerializer::new),
                 properties.getCacheStartTimeout(), properties.getRemovalGrace(), monitor,
-                (zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1));
+                (zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1),
+                properties.getPreloadServices());
     }
 
     @Bean

@@ -3,6 +3,8 @@ package dev.meshkeeper.discovery;
 import dev.meshkeeper.InvalidMeshkeeperPropertyException;
 import dev.meshkeeper.ValidatedProperties;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -54,6 +56,21 @@ public class MeshkeeperDiscoveryProperties implements ValidatedProperties {
      * re-registering after its session expired); 0 removes it at once. Other instances always leave at once.
      */
     private Duration removalGrace = Duration.ofSeconds(5);
+
+    /**
+     * Services whose watched caches load in the background from the start, so that their first lookup does not
+     * wait for ZooKeeper; '*' preloads every registered service (e.g. for a gateway). Empty: each service loads on
+     * its first lookup.
+     */
+    private List<String> preloadServices = new ArrayList<>();
+
+    public List<String> getPreloadServices() {
+        return this.preloadServices;
+    }
+
+    public void setPreloadServices(List<String> preloadServices) {
+        this.preloadServices = preloadServices;
+    }
 
     public boolean isEnabled() {
         return this.enabled;

@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
@@ -27,7 +31,16 @@ class OperationBoundedServiceRegistry extends ZookeeperServiceRegistry {
 
     private static final Logger logger = LoggerFactory.getLogger(OperationBoundedServiceRegistry.class);
 
+    /**
+     * How many calls may run at once: each waits for ZooKeeper in Curator's retry loop, and one stuck while
+     * ZooKeeper is away must not hold back a later call (a status change, the deregistration on shutdown).
+     */
+    private static final int MAX_CALLS = 4;
+
     private final Duration timeout;
+
+    /** Runs the calls, on daemon threads that end after 30 s without work (none are kept while idle). */
+    private final ThreadPoolExecutor calls = newCalls();
 
     OperationBoundedServiceRegistry(ServiceDiscovery<ZookeeperInstance> serviceDiscovery, Duration timeout) {
         super(serviceDiscovery);
@@ -63,20 +76,34 @@ class OperationBoundedServiceRegistry extends ZookeeperServiceRegistry {
         return false;
     }
 
+    @Override
+    public void close() {
+        this.calls.shutdown();
+        super.close();
+    }
+
+    private static ThreadPoolExecutor newCalls() {
+        AtomicInteger threads = new AtomicInteger();
+        ThreadPoolExecutor calls = new ThreadPoolExecutor(MAX_CALLS, MAX_CALLS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), (runnable) -> {
+                    Thread thread = new Thread(runnable, "meshkeeper-registry-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        calls.allowCoreThreadTimeOut(true);
+        return calls;
+    }
+
     private void bounded(ZookeeperRegistration registration, String what, String consequence, Runnable call) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                call.run();
-                done.complete(null);
-            }
-            catch (RuntimeException ex) {
-                done.completeExceptionally(ex);
-            }
-        }, "meshkeeper-registry-" + what.replace(' ', '-'));
-        thread.setDaemon(true);
-        thread.start();
         String instance = registration.getServiceId() + " instance " + registration.getServiceInstance().getId();
+        CompletableFuture<Void> done;
+        try {
+            done = CompletableFuture.runAsync(call, this.calls);
+        }
+        catch (RejectedExecutionException ex) {
+            logger.warn("Could not " + what + " " + instance + ": the service registry is closed");
+            return;
+        }
         try {
             done.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -85,9 +112,13 @@ class OperationBoundedServiceRegistry extends ZookeeperServiceRegistry {
                     + "meshkeeper.zookeeper.operation-timeout (" + this.timeout + "); " + consequence);
         }
         catch (ExecutionException ex) {
-            if (!isConnectionProblem(ex.getCause())) {
+            Throwable cause = ex.getCause();
+            if (!isConnectionProblem(cause)) {
                 // Anything else (e.g. a write the ACLs forbid) fails as it does upstream.
-                throw (RuntimeException) ex.getCause();
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) cause;
             }
             logger.warn("Could not " + what + " " + instance + " (" + ex.getCause().getMessage() + "); "
                     + consequence);

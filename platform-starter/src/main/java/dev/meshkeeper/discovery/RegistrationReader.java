@@ -8,13 +8,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
-import org.springframework.cloud.zookeeper.discovery.ZookeeperServiceInstance;
 
 /**
  * Reads a registration node in Spring Cloud Zookeeper's format (Curator {@code ServiceInstance} JSON with a
  * {@link ZookeeperInstance} payload). A node that cannot be read as one — empty, bad JSON, no id, no address, no
  * port, a uriSpec that cannot be built — gives {@code null} and one WARN naming its path and the problem (again only
- * when the problem changes). Unknown metadata keys are kept as they are.
+ * when the problem changes). Unknown metadata keys are kept as they are. A readable node gives its compact
+ * {@link WatchedServiceInstance}; nothing of the node itself (its bytes) is kept.
  */
 final class RegistrationReader {
 
@@ -43,7 +43,7 @@ final class RegistrationReader {
                 problem = problemWith(instance);
                 if (problem == null) {
                     this.warned.remove(node.getPath());
-                    return new ZookeeperServiceInstance(serviceId, instance);
+                    return WatchedServiceInstance.of(serviceId, instance);
                 }
             }
         }

@@ -4,6 +4,7 @@ import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,9 +13,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.curator.x.discovery.details.InstanceSerializer;
@@ -26,10 +27,11 @@ import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 /**
  * The registered instances of every service this application looks up, held in memory and kept current by
  * ZooKeeper watches (one Curator {@link CuratorCache} per service under {@code <root>/<service>}, opened on the
- * service's first lookup). Reads never touch ZooKeeper, except the first lookup of a service while connected, which
- * waits up to {@code meshkeeper.discovery.cache-start-timeout} for the cache to load. During an outage a first lookup
- * answers at once with an empty list, and the service's cache loads when the connection returns; the service names
- * ({@link #services()}) are watched the same way.
+ * service's first lookup, or from the start in the background for the services to preload). Reads never touch
+ * ZooKeeper, except the first lookup of a service not loaded yet while connected, which waits up to
+ * {@code meshkeeper.discovery.cache-start-timeout} for the cache to load. During an outage a first lookup answers at
+ * once with an empty list, and the service's cache loads when the connection returns; the service names
+ * ({@link #services()}) are watched the same way. Each instance is kept in a compact form (not the node's bytes).
  * <p>
  * Registrations are read in Spring Cloud Zookeeper's format (Curator {@code ServiceInstance} JSON with a
  * {@link ZookeeperInstance} payload). A node that cannot be read as one — bad JSON, no address, no port — is left
@@ -60,7 +62,7 @@ public class WatchedInstances implements Closeable {
 
     private final String root;
 
-    private final RegistrationReader reader;
+    private final RegistrationChanges changes;
 
     private final Duration startTimeout;
 
@@ -71,6 +73,8 @@ public class WatchedInstances implements Closeable {
     private final MembershipListeners listeners = new MembershipListeners();
 
     private final WatchedServiceNames serviceNames;
+
+    private final ServicePreload preload;
 
     private final ZooKeeperConnectionMonitor connection;
 
@@ -85,28 +89,30 @@ public class WatchedInstances implements Closeable {
         OPEN, CLOSED
     }
 
-    /**
-     * @param curator the application's (started) client
-     * @param root the services root, {@code spring.cloud.zookeeper.discovery.root}
-     * @param serializer how registrations are read, the application's {@code InstanceSerializer}
-     * @param startTimeout how long a service's first lookup waits for its cache to load
-     */
+    /** As below, removing vanished instances at once. */
     public WatchedInstances(CuratorFramework curator, String root, InstanceSerializer<ZookeeperInstance> serializer,
             Duration startTimeout) {
         this(curator, root, serializer, startTimeout, Duration.ZERO);
     }
 
     /**
-     * @param curator the application's (started) client
-     * @param root the services root, {@code spring.cloud.zookeeper.discovery.root}
-     * @param serializer how registrations are read, the application's {@code InstanceSerializer}
-     * @param startTimeout how long a service's first lookup waits for its cache to load
-     * @param removalGrace how long the last UP instance of a service stays listed after its registration vanished;
-     * {@link Duration#ZERO} removes it at once
+     * As {@link #WatchedInstances(CuratorFramework, String, InstanceSerializer, Duration, Duration,
+     * ZooKeeperConnectionMonitor, Duration, Collection)}, following the client's connection directly, waiting for
+     * the service names at most {@code startTimeout}, preloading nothing.
      */
     public WatchedInstances(CuratorFramework curator, String root, InstanceSerializer<ZookeeperInstance> serializer,
             Duration startTimeout, Duration removalGrace) {
         this(curator, root, serializer, startTimeout, removalGrace, null, startTimeout, Clock.systemUTC(), null);
+    }
+
+    /**
+     * As {@link #WatchedInstances(CuratorFramework, String, InstanceSerializer, Duration, Duration,
+     * ZooKeeperConnectionMonitor, Duration, Collection)}, preloading nothing.
+     */
+    public WatchedInstances(CuratorFramework curator, String root, InstanceSerializer<ZookeeperInstance> serializer,
+            Duration startTimeout, Duration removalGrace, ZooKeeperConnectionMonitor connection,
+            Duration lookupTimeout) {
+        this(curator, root, serializer, startTimeout, removalGrace, connection, lookupTimeout, List.of());
     }
 
     /**
@@ -120,12 +126,15 @@ public class WatchedInstances implements Closeable {
      * ZooKeeper, and its reconnections trigger a re-read; {@code null} follows the client's connection directly
      * @param lookupTimeout how long the first read of the service names may be waited for
      * ({@code meshkeeper.zookeeper.operation-timeout})
+     * @param preloadServices the services whose caches are opened in the background from the start, so that their
+     * first lookup does not wait ({@code meshkeeper.discovery.preload-services}); {@code "*"} for every service
+     * registered under the root, now and later
      */
     public WatchedInstances(CuratorFramework curator, String root, InstanceSerializer<ZookeeperInstance> serializer,
             Duration startTimeout, Duration removalGrace, ZooKeeperConnectionMonitor connection,
-            Duration lookupTimeout) {
+            Duration lookupTimeout, Collection<String> preloadServices) {
         this(curator, root, serializer, startTimeout, removalGrace, connection, lookupTimeout, Clock.systemUTC(),
-                null);
+                null, preloadServices);
     }
 
     /**
@@ -135,20 +144,31 @@ public class WatchedInstances implements Closeable {
     WatchedInstances(CuratorFramework curator, String root, InstanceSerializer<ZookeeperInstance> serializer,
             Duration startTimeout, Duration removalGrace, ZooKeeperConnectionMonitor connection,
             Duration lookupTimeout, Clock clock, ScheduledExecutorService graceScheduler) {
+        this(curator, root, serializer, startTimeout, removalGrace, connection, lookupTimeout, clock, graceScheduler,
+                List.of());
+    }
+
+    private WatchedInstances(CuratorFramework curator, String root, InstanceSerializer<ZookeeperInstance> serializer,
+            Duration startTimeout, Duration removalGrace, ZooKeeperConnectionMonitor connection,
+            Duration lookupTimeout, Clock clock, ScheduledExecutorService graceScheduler,
+            Collection<String> preloadServices) {
         this.removalGrace = new RemovalGrace(removalGrace, clock, graceScheduler, this.listeners::changed);
         this.curator = curator;
         this.root = root.startsWith("/") ? root : "/" + root;
-        this.reader = new RegistrationReader(serializer);
+        this.changes = new RegistrationChanges(new RegistrationReader(serializer), this.removalGrace, this.listeners);
         this.startTimeout = startTimeout;
         this.ownConnection = (connection != null) ? null : ownMonitor(curator);
         this.connection = (connection != null) ? connection : this.ownConnection;
-        this.serviceNames = new WatchedServiceNames(curator, this.root, this.connection, lookupTimeout);
+        this.preload = new ServicePreload(preloadServices, this::opened);
+        this.serviceNames = new WatchedServiceNames(curator, this.root, this.connection, lookupTimeout,
+                this.preload::registered);
         this.connectionSubscription = this.connection.subscribe((client, newState) -> {
             if (newState == ConnectionState.RECONNECTED) {
                 CompletableFuture.delayedExecutor(RESYNC_DELAY.toMillis(), TimeUnit.MILLISECONDS)
                         .execute(this::resync);
             }
         });
+        this.preload.start();
     }
 
     private static ZooKeeperConnectionMonitor ownMonitor(CuratorFramework curator) {
@@ -186,7 +206,7 @@ public class WatchedInstances implements Closeable {
         return this.serviceNames.names();
     }
 
-    /** The services whose instances are watched, i.e. those looked up at least once. */
+    /** The services whose instances are watched: those looked up at least once, and those preloaded. */
     public List<String> watchedServices() {
         return List.copyOf(this.services.keySet());
     }
@@ -219,6 +239,7 @@ public class WatchedInstances implements Closeable {
             if (this.ownConnection != null) {
                 this.ownConnection.destroy();
             }
+            this.preload.close();
             this.serviceNames.close();
             this.services.values().forEach(WatchedService::close);
             this.services.clear();
@@ -226,11 +247,21 @@ public class WatchedInstances implements Closeable {
     }
 
     private WatchedService watch(String serviceId) {
+        WatchedService service = opened(serviceId);
+        service.awaitLoaded(this.startTimeout, this.connection::isConnected);
+        return service;
+    }
+
+    /** The service's watched cache, opened (without waiting for it to load) if it is not yet. */
+    private WatchedService opened(String serviceId) {
         if (this.state.get() == State.CLOSED) {
             return WatchedService.EMPTY;
         }
         WatchedService service = this.services.computeIfAbsent(serviceId, this::open);
-        service.awaitLoaded(this.startTimeout, this.connection::isConnected);
+        if (this.state.get() == State.CLOSED) {
+            service.close(); // closed meanwhile: close() may have missed it
+            return WatchedService.EMPTY;
+        }
         return service;
     }
 
@@ -248,7 +279,7 @@ public class WatchedInstances implements Closeable {
         for (WatchedService service : this.services.values()) {
             service.readAgain(this.curator, (node) -> {
                 if (this.state.get() == State.OPEN) {
-                    changed(service, CuratorCacheListener.Type.NODE_CHANGED, null, node);
+                    this.changes.apply(service, CuratorCacheListener.Type.NODE_CHANGED, null, node);
                 }
             });
         }
@@ -256,9 +287,11 @@ public class WatchedInstances implements Closeable {
 
     private WatchedService open(String serviceId) {
         String path = ZKPaths.makePath(this.root, serviceId);
-        WatchedService service = new WatchedService(serviceId, path, CuratorCache.build(this.curator, path));
+        WatchedService service = new WatchedService(serviceId, path, CuratorCache.builder(this.curator, path)
+                // The listener reads each node into its compact form: the cache need not keep the bytes too.
+                .withStorage(CuratorCacheStorage.dataNotCached()).build());
         service.cache.listenable().addListener(CuratorCacheListener.builder()
-                .forAll((type, oldData, data) -> changed(service, type, oldData, data))
+                .forAll((type, oldData, data) -> this.changes.apply(service, type, oldData, data))
                 .forInitialized(() -> {
                     service.loaded();
                     this.listeners.changed(service);
@@ -266,34 +299,5 @@ public class WatchedInstances implements Closeable {
         service.cache.start();
         logger.debug("Watching instances of " + serviceId + " under " + path);
         return service;
-    }
-
-    private void changed(WatchedService service, CuratorCacheListener.Type type, ChildData oldData, ChildData data) {
-        ChildData node = (data != null) ? data : oldData;
-        if (node == null || !service.path.equals(ZKPaths.getPathAndNode(node.getPath()).getPath())) {
-            return;
-        }
-        String id = ZKPaths.getNodeFromPath(node.getPath());
-        boolean lingers = false;
-        synchronized (service) {
-            if (type == CuratorCacheListener.Type.NODE_DELETED) {
-                this.reader.forget(node.getPath());
-                lingers = this.removalGrace.vanished(service, id, service.byId.remove(id));
-            }
-            else {
-                ServiceInstance instance = this.reader.read(service.serviceId, node);
-                if (instance != null) {
-                    service.byId.put(id, instance);
-                }
-                else {
-                    service.byId.remove(id);
-                }
-                this.removalGrace.present(service, id);
-            }
-            service.publish();
-        }
-        if (service.isLoaded() && !lingers) {
-            this.listeners.changed(service);
-        }
     }
 }

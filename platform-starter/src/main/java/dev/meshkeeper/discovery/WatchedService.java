@@ -6,8 +6,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -47,7 +49,7 @@ final class WatchedService {
 
     private final AtomicReference<List<ServiceInstance>> instances = new AtomicReference<>(List.of());
 
-    private final CountDownLatch loaded;
+    private final CompletableFuture<Void> loaded = new CompletableFuture<>();
 
     private final AtomicBoolean gaveUpWaiting = new AtomicBoolean();
 
@@ -55,7 +57,9 @@ final class WatchedService {
         this.serviceId = serviceId;
         this.path = path;
         this.cache = cache;
-        this.loaded = new CountDownLatch((cache != null) ? 1 : 0);
+        if (cache == null) {
+            this.loaded.complete(null);
+        }
     }
 
     /** The list published last. */
@@ -77,11 +81,23 @@ final class WatchedService {
     }
 
     void loaded() {
-        this.loaded.countDown();
+        this.loaded.complete(null);
     }
 
     boolean isLoaded() {
-        return this.loaded.getCount() == 0;
+        return this.loaded.isDone();
+    }
+
+    /**
+     * Runs {@code then} once the first load completed, on the thread that completes it.
+     * @return {@code false} when the service is loaded already ({@code then} is not run)
+     */
+    boolean whenLoaded(Runnable then) {
+        if (isLoaded()) {
+            return false;
+        }
+        this.loaded.thenRun(then);
+        return true;
     }
 
     /**
@@ -94,8 +110,8 @@ final class WatchedService {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            while (connected.getAsBoolean() && !this.loaded.await(Math.min(LOAD_SLICE_NANOS,
-                    Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)) {
+            while (connected.getAsBoolean() && !awaitLoaded(Math.min(LOAD_SLICE_NANOS,
+                    Math.max(0, deadline - System.nanoTime())))) {
                 if (System.nanoTime() - deadline >= 0) {
                     break;
                 }
@@ -109,6 +125,19 @@ final class WatchedService {
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean awaitLoaded(long nanos) throws InterruptedException {
+        try {
+            this.loaded.get(nanos, TimeUnit.NANOSECONDS);
+            return true;
+        }
+        catch (TimeoutException ex) {
+            return false;
+        }
+        catch (ExecutionException ex) {
+            return true; // never completed exceptionally
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.WatcherRemoveCuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
@@ -41,6 +42,9 @@ final class WatchedServiceNames implements Closeable {
 
     private final Duration firstReadTimeout;
 
+    /** Hears every list of names read. */
+    private final Consumer<List<String>> registered;
+
     /** The last names read, {@code null} until the first read succeeded. */
     private final AtomicReference<List<String>> names = new AtomicReference<>();
 
@@ -57,6 +61,14 @@ final class WatchedServiceNames implements Closeable {
 
     WatchedServiceNames(CuratorFramework curator, String root, ZooKeeperConnectionMonitor connection,
             Duration firstReadTimeout) {
+        this(curator, root, connection, firstReadTimeout, (names) -> {
+        });
+    }
+
+    /** As above, telling {@code registered} of every list of names read, on Curator's event thread. */
+    WatchedServiceNames(CuratorFramework curator, String root, ZooKeeperConnectionMonitor connection,
+            Duration firstReadTimeout, Consumer<List<String>> registered) {
+        this.registered = registered;
         this.watching = curator.newWatcherRemoveCuratorFramework();
         this.root = root;
         this.connection = connection;
@@ -140,7 +152,9 @@ final class WatchedServiceNames implements Closeable {
     private void answered(CompletableFuture<List<String>> read, CuratorEvent event) throws Exception {
         KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
         if (code == KeeperException.Code.OK) {
-            this.names.set(List.copyOf(event.getChildren()));
+            List<String> registeredNames = List.copyOf(event.getChildren());
+            this.names.set(registeredNames);
+            this.registered.accept(registeredNames);
         }
         else if (code == KeeperException.Code.NONODE) {
             this.names.set(List.of());

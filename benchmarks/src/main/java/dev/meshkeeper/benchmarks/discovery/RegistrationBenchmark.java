@@ -34,6 +34,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
+import org.springframework.cloud.zookeeper.serviceregistry.ServiceInstanceRegistration;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperRegistration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
@@ -43,7 +44,10 @@ import org.springframework.context.annotation.Configuration;
  * Zookeeper's {@code ServiceRegistry} as the starter configures it: bounded by the operation timeout, Meshkeeper's
  * validating serializer, the registration with Meshkeeper's metadata) against raw Curator
  * {@code ServiceDiscovery.registerService}/{@code unregisterService} of the same payload, on one server (fsync on),
- * one thread each. Both write one ephemeral node and delete it.
+ * one thread each. Both write one ephemeral node and delete it. {@code meshkeeperRegistryUnwatchedService} writes
+ * through the starter's path under a service the application does not watch, and
+ * {@code applicationServiceDiscovery} through the application's own {@code ServiceDiscovery} bean directly, which
+ * together locate the cost: the registry wrapper, the application's watch on its own service, or the connection.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -70,6 +74,9 @@ public class RegistrationBenchmark {
     private ServiceDiscovery<ZookeeperInstance> discovery;
 
     private ServiceInstance<ZookeeperInstance> instance;
+
+    /** The same registration under a service the application does not watch. */
+    private ZookeeperRegistration unwatched;
 
     @Setup(Level.Trial)
     @SuppressWarnings("unchecked")
@@ -102,6 +109,10 @@ public class RegistrationBenchmark {
                 .payload(new ZookeeperInstance("raw-1", "registration-bench",
                         Map.copyOf(template.getPayload().getMetadata())))
                 .build();
+        this.unwatched = new ServiceInstanceRegistration(ServiceInstance.<ZookeeperInstance>builder()
+                .name("registration-bench-unwatched").id("unwatched-1").address("127.0.0.1").port(18080)
+                .payload(new ZookeeperInstance("unwatched-1", "registration-bench-unwatched",
+                        Map.copyOf(template.getPayload().getMetadata()))));
     }
 
     @TearDown(Level.Trial)
@@ -124,6 +135,17 @@ public class RegistrationBenchmark {
         this.registry.register(this.registration);
         this.registry.deregister(this.registration);
         return this.registration;
+    }
+
+    /**
+     * The starter's path for a service the application does not watch: no cache on the application's connection
+     * reacts to the writes (the application watches its own service, to follow an operator's status changes).
+     */
+    @Benchmark
+    public ZookeeperRegistration meshkeeperRegistryUnwatchedService() {
+        this.registry.register(this.unwatched);
+        this.registry.deregister(this.unwatched);
+        return this.unwatched;
     }
 
     @Benchmark
