@@ -15,10 +15,13 @@ import org.springframework.cloud.client.ServiceInstance;
  * instance is picked exactly its weight times, and the picks are interleaved: an instance of weight w among
  * instances weighing W in all gets its share k·w/W of any k consecutive picks to within 2, and is never picked more
  * than {@code ceil(w / (W - w)) + 1} times in a row (at most twice while it weighs no more than all the others
- * together; equal weights take turns one by one). A pick is a counter increment on the cycle. The cycle of the list the
- * supplier handed over last is found by the list's identity; a new list with the same instances and weights (a
- * refreshed or zone-filtered list) keeps the cycle and its position, so the few lists one service alternates between
- * (version splits, zones) each keep their own; any other list gets a new cycle, which starts at a random pick.
+ * together; equal weights take turns one by one). A pick is a counter increment on the cycle. The cycle of a list is found
+ * by the list's identity or, for a new list object of the same size (suppliers filter on every call), by comparing
+ * the picked element with the object the cycle has at that position, so no pick scans the list. A list whose
+ * elements are new objects with the same instances and weights (a refreshed registration) keeps the cycle and its
+ * position; the few lists one service alternates between (version splits, zones) each keep their own; any other
+ * list gets a new cycle, which starts at a random pick. A replaced instance in a list of unchanged size is noticed
+ * when the cycle reaches it (within one cycle); a removed or added one at once.
  */
 final class SmoothWeightedChooser implements InstanceChooser {
 
@@ -46,18 +49,21 @@ final class SmoothWeightedChooser implements InstanceChooser {
                 return cycle.next(instances);
             }
         }
+        // A new list of the same instance objects, as a supplier that filters on every call hands over.
+        for (WeightedCycle cycle : cycles) {
+            ServiceInstance chosen = cycle.nextIfSame(instances);
+            if (chosen != null) {
+                return chosen;
+            }
+        }
         return cycleOf(cycles, instances).next(instances);
     }
 
-    /** The cycle of a list seen for the first time: a recent one that matches it, or a new one. */
+    /** The cycle of a list with changed elements: a recent one that matches it, or a new one. */
     private WeightedCycle cycleOf(WeightedCycle[] cycles, List<ServiceInstance> instances) {
         for (int i = 0; i < cycles.length; i++) {
             WeightedCycle cycle = cycles[i];
             if (cycle.matches(instances, this.maxWeight)) {
-                if (cycle.sameElements(instances)) {
-                    // the same objects in a new list (filtered per request): nothing to remember
-                    return cycle;
-                }
                 return remember(cycles, i, cycle.over(instances));
             }
         }

@@ -87,14 +87,24 @@ final class WeightedCycle {
         return true;
     }
 
-    /** Whether {@code instances} has the same elements (the same objects) as this cycle's list. */
-    boolean sameElements(List<ServiceInstance> instances) {
-        for (int i = 0; i < this.keys.length; i++) {
-            if (instances.get(i) != this.instances.get(i)) {
-                return false;
-            }
+    /**
+     * The next pick from a new list object whose element at the next position is the very object this cycle's list
+     * has there, as in a list refiltered on every call from the same cached instances; {@code null} (taking no
+     * pick) when it is not, and also when the element actually picked is not (taken concurrently, or changed).
+     * Only picked elements are compared: an instance replaced in a list of the same size is noticed when the cycle
+     * reaches it, and until then every pick is an unchanged instance of the list at its own weight's turn.
+     */
+    ServiceInstance nextIfSame(List<ServiceInstance> instances) {
+        if (instances.size() != this.keys.length) {
+            return null;
         }
-        return true;
+        int next = this.order[(int) (this.position.get() % this.order.length)];
+        if (instances.get(next) != this.instances.get(next)) {
+            return null;
+        }
+        int picked = this.order[(int) (this.position.getAndIncrement() % this.order.length)];
+        ServiceInstance instance = instances.get(picked);
+        return (instance == this.instances.get(picked)) ? instance : null;
     }
 
     /** This cycle over a matching list, going on from the same position. */

@@ -136,6 +136,37 @@ class SmoothWeightedChooserTests {
     }
 
     @Test
+    void aNewListOfTheSameInstanceObjectsOnEveryChoiceKeepsOneCycle() {
+        List<ServiceInstance> cached = List.of(instance("filtered", 1, "weight", "3"), instance("filtered", 2),
+                instance("filtered", 3, "weight", "2"));
+        Map<String, Integer> picks = new HashMap<>();
+        for (int i = 0; i < 600; i++) {
+            // as a supplier that filters the cached instances on every call hands them over
+            picks.merge(this.chooser.choose(new ArrayList<>(cached)).getInstanceId(), 1, Integer::sum);
+        }
+        assertThat(picks).containsExactlyInAnyOrderEntriesOf(
+                Map.of("filtered-1", 300, "filtered-2", 100, "filtered-3", 200));
+        assertThat(this.chooser.cycles()).hasSize(1);
+    }
+
+    @Test
+    void anInstanceReplacedInAListOfTheSameSizeIsNeverChosenAgainAndItsSuccessorWithinOneCycle() {
+        ServiceInstance kept = instance("replaced", 1, "weight", "4");
+        List<ServiceInstance> before = List.of(kept, instance("replaced", 2));
+        for (int i = 0; i < 7; i++) {
+            this.chooser.choose(new ArrayList<>(before));
+        }
+        List<ServiceInstance> after = List.of(kept, instance("replaced", 3, "weight", "2"));
+        List<String> chosen = new ArrayList<>();
+        // noticed at the replaced instance's turn (within one cycle of 5), then its successor's turn within 3
+        for (int i = 0; i < 8; i++) {
+            chosen.add(this.chooser.choose(new ArrayList<>(after)).getInstanceId());
+        }
+        assertThat(chosen).doesNotContain("replaced-2").contains("replaced-3");
+        assertThat(pick(after, 60)).containsExactlyInAnyOrderEntriesOf(Map.of("replaced-1", 40, "replaced-3", 20));
+    }
+
+    @Test
     void weightsWhoseCycleWouldBeTooLongAreScaledDownProportionally() {
         List<ServiceInstance> instances = new ArrayList<>();
         for (int i = 1; i <= 4_000; i++) {
