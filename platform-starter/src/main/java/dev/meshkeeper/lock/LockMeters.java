@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The lock meters: {@code meshkeeper.lock.acquire} (timer by outcome), {@code meshkeeper.lock.held} (long-task
@@ -18,6 +20,11 @@ final class LockMeters {
     private final MeterRegistry registry;
 
     private final ObservationRegistry observations;
+
+    /** The acquire timers by meter name and outcome, and the hold timers by meter name, registered once each. */
+    private final Map<String, Map<String, Timer>> acquireTimers = new ConcurrentHashMap<>();
+
+    private final Map<String, LongTaskTimer> holdTimers = new ConcurrentHashMap<>();
 
     LockMeters(MeterRegistry registry, ObservationRegistry observations) {
         this.registry = registry;
@@ -35,9 +42,9 @@ final class LockMeters {
 
     /** Starts timing the hold of a granted lease. */
     Holding startHolding(GrantedLease lease) {
-        LongTaskTimer.Sample sample = LongTaskTimer.builder("meshkeeper.lock.held")
-                .description("Time lock leases of this instance are held").tag("lock", lease.meterName())
-                .register(this.registry).start();
+        LongTaskTimer.Sample sample = this.holdTimers.computeIfAbsent(lease.meterName(), (meterName) -> LongTaskTimer
+                .builder("meshkeeper.lock.held").description("Time lock leases of this instance are held")
+                .tag("lock", meterName).register(this.registry)).start();
         Observation observation = this.observations.isNoop() ? Observation.NOOP
                 : Observation.createNotStarted("meshkeeper.lock.hold", this.observations)
                         .contextualName("lock hold " + lease.meterName())
@@ -69,9 +76,11 @@ final class LockMeters {
 
         /** @param outcome {@code acquired}, {@code timeout}, {@code unavailable} or {@code error} */
         void stop(String outcome) {
-            this.sample.stop(Timer.builder("meshkeeper.lock.acquire")
-                    .description("Time to acquire a lock, by outcome").tag("lock", this.meterName)
-                    .tag("outcome", outcome).register(LockMeters.this.registry));
+            this.sample.stop(LockMeters.this.acquireTimers
+                    .computeIfAbsent(this.meterName, (meterName) -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(outcome, (name) -> Timer.builder("meshkeeper.lock.acquire")
+                            .description("Time to acquire a lock, by outcome").tag("lock", this.meterName)
+                            .tag("outcome", name).register(LockMeters.this.registry)));
             this.observation.lowCardinalityKeyValue("outcome", outcome).stop();
         }
     }

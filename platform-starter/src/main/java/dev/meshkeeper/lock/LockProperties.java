@@ -20,7 +20,7 @@ public class LockProperties implements ValidatedProperties {
     private boolean interruptOnLoss = false;
 
     /**
-     * Most ZooKeeper lock holds (held or being acquired) this application keeps at once; each pins one thread. When
+     * Most ZooKeeper lock holds (held or being acquired) this application keeps at once (a read, write or semaphore hold pins one thread while held). When
      * all are taken, an acquisition waits within its own wait for one to be released.
      */
     private int maxHolds = 256;

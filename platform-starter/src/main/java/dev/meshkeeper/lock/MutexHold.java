@@ -5,18 +5,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.framework.recipes.locks.StandardLockInternalsDriver;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A held Curator {@link InterProcessMutex}, pinned to its {@link RecipeThread}. The fencing token of a fresh hold
- * is the lock parent's {@code pzxid} read after the lock is granted: it is at least the zxid that deleted the
- * previous holder's node, hence above every token issued before, and costs one read.
+ * A held Curator {@link InterProcessMutex}. The fencing token of a fresh hold is the lock parent's {@code pzxid} read
+ * after the lock is granted: it is at least the zxid that deleted the previous holder's node, hence above every
+ * token issued before, and costs one read.
+ * <p>
+ * Curator's blocking acquisition runs on a pooled thread (so that the caller's wait stays bounded however long
+ * Curator retries); the hold pins no thread afterwards. Curator's mutex belongs to the thread that acquired it, while
+ * a lease may be closed by any thread and a hold is handed between local threads, so the hold is given back as
+ * Curator's own release does it, by a guaranteed delete of the lock node, issued by whichever thread releases it;
+ * the mutex object is per hold and dropped with it. Hand-off writes are issued by the handing thread likewise.
  * <p>
  * The lock node's creation is waited for at most the operation timeout; a creation given up on deletes its node
  * the moment it completes (the node would otherwise queue ahead of every other participant until this process's
@@ -28,10 +36,6 @@ final class MutexHold {
 
     private final LockContext context;
 
-    private final RecipeThread thread;
-
-    private final HolderMutex mutex;
-
     private final String node;
 
     private final long token;
@@ -40,11 +44,10 @@ final class MutexHold {
 
     private final AtomicInteger handOffs = new AtomicInteger();
 
-    private MutexHold(LockContext context, RecipeThread thread, HolderMutex mutex, String node, long token,
-            long epoch) {
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    private MutexHold(LockContext context, String node, long token, long epoch) {
         this.context = context;
-        this.thread = thread;
-        this.mutex = mutex;
         this.node = node;
         this.token = token;
         this.epoch = epoch;
@@ -57,29 +60,37 @@ final class MutexHold {
     static MutexHold acquire(LockContext context, String path, byte[] data, long deadline, long epoch)
             throws Exception {
         CuratorFramework curator = context.curator();
-        RecipeThread thread = context.threads().newThread(deadline, path);
+        RecipeThreads threads = context.threads();
+        threads.reserve(deadline, path);
         LockNodeCreation creation = new LockNodeCreation();
         HolderMutex mutex = new HolderMutex(curator, path, data, creation);
-        CompletableFuture<MutexHold> pending = thread.submit(() -> {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0 || !mutex.acquire(remaining, TimeUnit.NANOSECONDS)) {
-                return null;
-            }
-            try {
-                Stat parent = curator.checkExists().forPath(path);
-                if (parent == null) {
-                    throw new IllegalStateException("lock parent " + path + " vanished while its lock was held");
+        CompletableFuture<MutexHold> pending;
+        try {
+            pending = threads.call(() -> {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0 || !mutex.acquire(remaining, TimeUnit.NANOSECONDS)) {
+                    return null;
                 }
-                return new MutexHold(context, thread, mutex, mutex.lockNode(), parent.getPzxid(), epoch);
-            }
-            catch (Exception ex) {
-                mutex.release();
-                throw ex;
-            }
-        });
+                try {
+                    Stat parent = curator.checkExists().forPath(path);
+                    if (parent == null) {
+                        throw new IllegalStateException("lock parent " + path + " vanished while its lock was held");
+                    }
+                    return new MutexHold(context, mutex.lockNode(), parent.getPzxid(), epoch);
+                }
+                catch (Exception ex) {
+                    mutex.release();
+                    throw ex;
+                }
+            });
+        }
+        catch (RuntimeException ex) {
+            threads.free();
+            throw ex;
+        }
         pending.whenComplete((hold, ex) -> {
             if (hold == null) {
-                thread.finish();
+                threads.free();
             }
         });
         CompletableFuture<Void> interrupted = context.leases().interruptionAfter(epoch);
@@ -112,9 +123,17 @@ final class MutexHold {
     /** Writes the next local holder into the lock node; the write's zxid is its token, {@code null} on failure. */
     Long handOff(byte[] data, long deadline) {
         this.handOffs.incrementAndGet();
-        CompletableFuture<Long> pending = this.thread
-                .submit(() -> this.context.curator().setData().forPath(this.node, data).getMzxid());
+        CompletableFuture<Long> pending = new CompletableFuture<>();
         try {
+            this.context.curator().setData().inBackground((client, event) -> {
+                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                    pending.complete(event.getStat().getMzxid());
+                }
+                else {
+                    pending.completeExceptionally(
+                            KeeperException.create(KeeperException.Code.get(event.getResultCode()), this.node));
+                }
+            }).forPath(this.node, data);
             return RecipeThread.await(pending, deadline, this.context.leases().interruptionAfter(this.epoch), token -> {
             });
         }
@@ -124,15 +143,26 @@ final class MutexHold {
         }
     }
 
-    /** Releases the ZooKeeper lock on its own thread; waits for it only while connected. */
+    /**
+     * Releases the ZooKeeper lock (once): deletes the lock node, guaranteed as Curator's release does (retried in
+     * the background after a connection loss); waits for it only while connected.
+     */
     void release() {
-        CompletableFuture<Object> released = this.thread.submit(() -> {
-            this.mutex.release();
-            return null;
-        });
-        this.thread.finish();
-        if (!this.thread.isCurrent()) {
-            this.context.awaitRelease(released, this.node);
+        if (!this.released.compareAndSet(false, true)) {
+            return;
+        }
+        CompletableFuture<Void> deleted = new CompletableFuture<>();
+        deleted.whenComplete((done, ex) -> this.context.threads().free());
+        try {
+            this.context.curator().delete().guaranteed().inBackground((client, event) -> deleted.complete(null))
+                    .forPath(this.node);
+        }
+        catch (Exception ex) {
+            deleted.completeExceptionally(ex);
+        }
+        // The delete's callback comes on the client's event thread: a lease closed there must not wait for it.
+        if (!Thread.currentThread().getName().endsWith("-EventThread")) {
+            this.context.awaitRelease(deleted, this.node);
         }
     }
 
@@ -183,7 +213,8 @@ final class MutexHold {
         boolean await(CompletableFuture<?> acquisition, long deadline, CompletableFuture<?> interrupted)
                 throws InterruptedException {
             try {
-                CompletableFuture.anyOf(this.created, acquisition, interrupted)
+                // not woken by the creation itself: a granted lock follows it within two round trips
+                CompletableFuture.anyOf(acquisition, interrupted)
                         .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
             catch (ExecutionException | TimeoutException ex) {

@@ -1,5 +1,7 @@
 package dev.meshkeeper.lock;
 
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
@@ -12,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bounded pool of threads that pin ZooKeeper holds ({@code meshkeeper-lock-N}): one per hold being acquired or
- * held, at most {@code meshkeeper.lock.max-holds} at once. When all are taken, a new acquisition waits for one to
- * be freed, within its own wait; if none is freed in time it is not acquired (a WARN says so once per episode).
- * Idle threads end after a minute.
+ * The bounded pool of threads that run Curator's blocking lock calls ({@code meshkeeper-lock-N}) and the places of
+ * the ZooKeeper holds: at most {@code meshkeeper.lock.max-holds} holds being acquired or held at once. A read-write
+ * or semaphore hold pins one thread from acquisition to release; a mutex hold uses one only while it is acquired.
+ * When all are taken, a new acquisition waits for one to be freed, within its own wait; if none is freed in time it
+ * is not acquired (a WARN says so once per episode). Idle threads end after a minute.
  */
 final class RecipeThreads implements AutoCloseable {
 
@@ -67,6 +70,17 @@ final class RecipeThreads implements AutoCloseable {
      * @throws MaxHoldsReachedException when none was freed in time
      */
     RecipeThread newThread(long deadline, String lockPath) throws InterruptedException, MaxHoldsReachedException {
+        reserve(deadline, lockPath);
+        return new RecipeThread(this.pool, this.holds::release);
+    }
+
+    /**
+     * A place for one new hold that needs no thread of its own while held (a mutex hold), waiting until
+     * {@code deadline} (nanoTime) while all {@code max-holds} places are taken; {@link #free} gives it back.
+     * @param lockPath for the log
+     * @throws MaxHoldsReachedException when none was freed in time
+     */
+    void reserve(long deadline, String lockPath) throws InterruptedException, MaxHoldsReachedException {
         if (!this.holds.tryAcquire()) {
             if (this.exhaustionReported.compareAndSet(false, true)) {
                 logger.warn("meshkeeper.lock.max-holds ({}) reached: that many ZooKeeper lock holds are held or being "
@@ -80,7 +94,25 @@ final class RecipeThreads implements AutoCloseable {
         if (this.holds.availablePermits() > 0) {
             this.exhaustionReported.set(false);
         }
-        return new RecipeThread(this.pool, this.holds::release);
+    }
+
+    /** Gives back a place taken by {@link #reserve}. */
+    void free() {
+        this.holds.release();
+    }
+
+    /** Runs one blocking recipe call on a pooled thread (within a place taken by {@link #reserve}). */
+    <T> CompletableFuture<T> call(Callable<T> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        this.pool.execute(() -> {
+            try {
+                result.complete(call.call());
+            }
+            catch (Throwable ex) {
+                result.completeExceptionally(ex);
+            }
+        });
+        return result;
     }
 
     /** Holds (threads) in use now. */

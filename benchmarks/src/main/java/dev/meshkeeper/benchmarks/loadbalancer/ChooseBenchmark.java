@@ -56,7 +56,7 @@ public class ChooseBenchmark {
     /** The static supplier of each benchmark service, shared by the upstream baseline and Meshkeeper. */
     static final Map<String, ServiceInstanceListSupplier> SUPPLIERS = new ConcurrentHashMap<>();
 
-    @Param({ "10", "100" })
+    @Param({ "10", "100", "1000" })
     public int instances;
 
     @Param({ "upstream-round-robin", "round-robin", "weighted", "least-loaded" })

@@ -17,7 +17,8 @@ import java.util.Map;
  * balancer and its ratio to Spring Cloud LoadBalancer's {@code RoundRobinLoadBalancer}.
  *
  * <pre>java -cp benchmarks/target/meshkeeper-benchmarks.jar \
- *     dev.meshkeeper.benchmarks.loadbalancer.ChooseCpuTimeComparison [rounds] [choices-per-round]</pre>
+ *     dev.meshkeeper.benchmarks.loadbalancer.ChooseCpuTimeComparison [rounds] [choices-per-round] [instances...]</pre>
+ * The instance counts default to 10, 100 and 1,000.
  */
 public final class ChooseCpuTimeComparison {
 
@@ -30,7 +31,9 @@ public final class ChooseCpuTimeComparison {
         int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 60;
         int choices = (args.length > 1) ? Integer.parseInt(args[1]) : 200_000;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        for (int instances : new int[] { 10, 100 }) {
+        int[] sizes = (args.length > 2) ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
+                : new int[] { 10, 100, 1000 };
+        for (int instances : sizes) {
             Map<String, ChooseBenchmark> benchmarks = new LinkedHashMap<>();
             for (String balancer : BALANCERS) {
                 ChooseBenchmark benchmark = new ChooseBenchmark();
