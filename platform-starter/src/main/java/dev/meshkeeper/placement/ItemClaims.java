@@ -60,6 +60,7 @@ final class ItemClaims {
      * another member is tried again when its claim goes. For each claim that is this session's,
      * {@code started.test(item, token)} starts the item and says whether it did.
      * @return whether every item is started now
+     * @throws KeeperException when a claim failed other than by existing already (after the others were started)
      */
     boolean claimAll(List<String> wanted, BiPredicate<String, Long> started) throws KeeperException {
         if (wanted.isEmpty()) {
@@ -90,6 +91,7 @@ final class ItemClaims {
         }
         awaitAll(answers.values());
         boolean all = free.size() == wanted.size();
+        KeeperException failure = null;
         for (Map.Entry<String, CompletableFuture<Created>> answer : answers.entrySet()) {
             Created result = (answer.getValue().isDone() && !answer.getValue().isCompletedExceptionally())
                     ? answer.getValue().join() : null;
@@ -102,7 +104,12 @@ final class ItemClaims {
             }
             else {
                 all = false;
+                failure = KeeperException.create((result != null) ? result.code()
+                        : KeeperException.Code.OPERATIONTIMEOUT, path(answer.getKey()));
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
         return all;
     }

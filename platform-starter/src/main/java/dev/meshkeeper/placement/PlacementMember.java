@@ -2,11 +2,9 @@ package dev.meshkeeper.placement;
 
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
-import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,6 +78,8 @@ final class PlacementMember implements LeaderLatchListener {
 
     private final AssignmentFollower follower;
 
+    private final ReconcileRetry retry;
+
     PlacementMember(CuratorFramework curator, ZooKeeperRequests requests, String root, String group, String member,
             int weight, List<String> items, WorkListener listener) {
         this(curator, requests, root, group, member, weight, items, listener, null);
@@ -103,6 +103,7 @@ final class PlacementMember implements LeaderLatchListener {
         this.claims = new ItemClaims(curator, requests, this.view.cache(), this.view.ownersPath(), member, group);
         this.owned = new OwnedItems(group, listener, this.claims);
         this.follower = new AssignmentFollower(member, this.owned, this.claims, listener, this::started);
+        this.retry = new ReconcileRetry(group, this.thread, this::reconcile);
     }
 
     void start() throws Exception {
@@ -232,19 +233,14 @@ final class PlacementMember implements LeaderLatchListener {
                 this.leader.lead();
             }
             this.follower.follow(this.view.published());
-        }
-        catch (ZooKeeperUnavailableException ex) {
-            logger.debug("Work group '{}': {}; resuming when the connection returns", this.group, ex.getMessage());
+            this.retry.succeeded();
         }
         catch (IllegalArgumentException ex) {
             logger.warn("Work group '{}': {}", this.group, ex.getMessage());
         }
-        catch (KeeperException ex) {
-            logger.debug("Work group '{}': {}; trying again on the next change", this.group, ex.toString());
-        }
-        catch (RuntimeException ex) {
+        catch (KeeperException | RuntimeException ex) {
             if (this.state.get() == State.STARTED) {
-                logger.warn("Work group '{}': {}; trying again on the next change", this.group, ex.toString());
+                this.retry.failed(ex);
             }
         }
     }
@@ -258,7 +254,10 @@ final class PlacementMember implements LeaderLatchListener {
         return true;
     }
 
-    // --- for PlacementLeader
+    /** Failed reactions since the last one that succeeded (each is tried again on a timer). */
+    int failures() {
+        return this.retry.failures();
+    }
 
     ZooKeeperRequests requests() {
         return this.requests;
