@@ -30,6 +30,11 @@ final class AssignmentFollower {
 
     private boolean settled = true;
 
+    /** The items {@link #mineOf} gives this member: an assignment is scanned once, not at every reaction. */
+    private Set<String> mine = Set.of();
+
+    private PublishedAssignment mineOf;
+
     /** {@code starter} starts an item whose claim is this session's and says whether it did. */
     AssignmentFollower(String member, OwnedItems owned, ItemClaims claims, WorkListener listener,
             BiPredicate<String, Long> starter) {
@@ -51,8 +56,12 @@ final class AssignmentFollower {
             this.seenAt = System.nanoTime();
             this.settled = false;
         }
-        Set<String> mine = current.owners().entrySet().stream().filter(entry -> this.member.equals(entry.getValue()))
-                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        if (current != this.mineOf) {
+            this.mine = current.owners().entrySet().stream().filter(entry -> this.member.equals(entry.getValue()))
+                    .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
+            this.mineOf = current;
+        }
+        Set<String> mine = this.mine;
         this.owned.release(this.owned.notIn(mine), "reassigned in generation " + current.generation());
         Set<String> keep = new HashSet<>(mine);
         keep.addAll(this.owned.items());

@@ -4,6 +4,7 @@ import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiPredicate;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
-import org.apache.curator.framework.recipes.cache.CuratorCacheAccessor;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -45,12 +44,15 @@ final class ItemClaims {
 
     private final String group;
 
-    ItemClaims(CuratorFramework curator, ZooKeeperRequests requests, CuratorCache cache, String ownersPath,
-            String member, String group) {
+    /** This session's claims as the cache shows them ({@link GroupView#ownClaims()}), kept up to date by it. */
+    private final Set<String> ownClaims;
+
+    ItemClaims(CuratorFramework curator, ZooKeeperRequests requests, GroupView view, String member, String group) {
         this.curator = curator;
         this.requests = requests;
-        this.cache = cache;
-        this.ownersPath = ownersPath;
+        this.cache = view.cache();
+        this.ownersPath = view.ownersPath();
+        this.ownClaims = view.ownClaims();
         this.member = member.getBytes(StandardCharsets.UTF_8);
         this.group = group;
     }
@@ -60,6 +62,8 @@ final class ItemClaims {
      * another member is tried again when its claim goes. For each claim that is this session's,
      * {@code started.test(item, token)} starts the item and says whether it did.
      * @return whether every item is started now
+     * @throws KeeperException when a claim failed, or exists as another's though the cache does not show it yet
+     * (after the others were started), so that the member tries again
      */
     boolean claimAll(List<String> wanted, BiPredicate<String, Long> started) throws KeeperException {
         if (wanted.isEmpty()) {
@@ -90,19 +94,36 @@ final class ItemClaims {
         }
         awaitAll(answers.values());
         boolean all = free.size() == wanted.size();
-        for (Map.Entry<String, CompletableFuture<Created>> answer : answers.entrySet()) {
-            Created result = (answer.getValue().isDone() && !answer.getValue().isCompletedExceptionally())
-                    ? answer.getValue().join() : null;
-            if (result != null && result.code() == KeeperException.Code.OK && result.czxid() > 0) {
-                all &= started.test(answer.getKey(), result.czxid());
+        KeeperException failure = null;
+        Map<String, Created> results = new LinkedHashMap<>();
+        answers.forEach((item, answer) -> results.put(item, (answer.isDone() && !answer.isCompletedExceptionally())
+                ? answer.join() : new Created(KeeperException.Code.OPERATIONTIMEOUT, 0)));
+        Map<String, Long> existing = ownTokens(results.entrySet().stream()
+                .filter(result -> result.getValue().code() == KeeperException.Code.NODEEXISTS)
+                .map(Map.Entry::getKey).toList());
+        for (Map.Entry<String, Created> result : results.entrySet()) {
+            String item = result.getKey();
+            KeeperException.Code code = result.getValue().code();
+            if (code == KeeperException.Code.OK && result.getValue().czxid() > 0) {
+                all &= started.test(item, result.getValue().czxid());
             }
-            else if (result != null && result.code() == KeeperException.Code.NODEEXISTS) {
-                Long token = ownToken(answer.getKey());
-                all &= token != null && started.test(answer.getKey(), token);
+            else if (code == KeeperException.Code.NODEEXISTS && existing.containsKey(item)) {
+                all &= started.test(item, existing.get(item));
+            }
+            else if (code == KeeperException.Code.NODEEXISTS) {
+                all = false;
+                if (this.cache.get(path(item)).isEmpty()) {
+                    // Another member's claim the cache has not shown: no event may come when it goes, so try again.
+                    failure = KeeperException.create(code, path(item));
+                }
             }
             else {
                 all = false;
+                failure = KeeperException.create(code, path(item));
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
         return all;
     }
@@ -129,9 +150,8 @@ final class ItemClaims {
     /** Items this session still claims but that are not in {@code keep} (a release failed while disconnected). */
     List<String> stale(Set<String> keep) {
         long session = sessionId();
-        return this.cache.stream().filter(CuratorCacheAccessor.parentPathFilter(this.ownersPath))
-                .filter(data -> data.getStat().getEphemeralOwner() == session).map(ChildData::getPath)
-                .map(ZKPaths::getNodeFromPath).filter(item -> !keep.contains(item)).toList();
+        return this.ownClaims.stream().filter(item -> !keep.contains(item)).filter(item -> this.cache.get(path(item))
+                .map(data -> data.getStat().getEphemeralOwner() == session).orElse(false)).toList();
     }
 
     long sessionId() {
@@ -143,12 +163,36 @@ final class ItemClaims {
         }
     }
 
-    /** The token of a claim that exists already, if this session holds it (it resumes after a reconnect). */
-    private Long ownToken(String item) throws KeeperException {
-        String path = path(item);
-        Stat existing = this.requests.call("exists", path,
-                (client, callback) -> client.checkExists().inBackground(callback).forPath(path)).getStat();
-        return (existing != null && existing.getEphemeralOwner() == sessionId()) ? existing.getCzxid() : null;
+    /**
+     * The tokens of the claims that exist already and that this session holds (it resumes after a reconnect), asked
+     * all at once; a claim the cache shows as another session's is not asked for.
+     */
+    private Map<String, Long> ownTokens(List<String> items) {
+        long session = sessionId();
+        Map<String, CompletableFuture<Stat>> answers = new LinkedHashMap<>();
+        for (String item : items) {
+            if (this.cache.get(path(item)).map(data -> data.getStat().getEphemeralOwner() != session).orElse(false)) {
+                continue;
+            }
+            CompletableFuture<Stat> answer = new CompletableFuture<>();
+            try {
+                this.curator.checkExists().inBackground((client, event) -> answer.complete(event.getStat()))
+                        .forPath(path(item));
+                answers.put(item, answer);
+            }
+            catch (Exception ex) {
+                logger.debug("Work group '{}': cannot look at claim {}: {}", this.group, path(item), ex.toString());
+            }
+        }
+        awaitAll(answers.values());
+        Map<String, Long> tokens = new HashMap<>();
+        answers.forEach((item, answer) -> {
+            Stat stat = answer.getNow(null);
+            if (stat != null && stat.getEphemeralOwner() == session) {
+                tokens.put(item, stat.getCzxid());
+            }
+        });
+        return tokens;
     }
 
     /** Waits for the answers, at most the operation timeout plus a millisecond per request. */

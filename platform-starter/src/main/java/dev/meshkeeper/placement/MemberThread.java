@@ -40,6 +40,16 @@ final class MemberThread implements Executor {
         }
     }
 
+    /** Runs the task on the thread after {@code millis}; nothing happens once the thread is shut down. */
+    void schedule(Runnable task, long millis) {
+        try {
+            this.thread.schedule(task, millis, TimeUnit.MILLISECONDS);
+        }
+        catch (RejectedExecutionException ex) {
+            logger.debug("Work group '{}' is closed", this.group);
+        }
+    }
+
     /** Runs the task on the thread now and then every {@code interval} until the thread is shut down. */
     void every(Duration interval, Runnable task) {
         try {

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The leader's part of a {@link PlacementMember}: recompute the assignment from the live members and the published
- * one, and publish it when it differs, fenced by the leader's own latch node.
+ * one, and publish it when it differs, fenced by the leader's own latch node. It computes only when the members,
+ * the published assignment or its own leadership changed since the last computation that succeeded: a claim coming
+ * or going, which is most of a group's changes during a hand-off, costs the leader nothing.
  */
 final class PlacementLeader {
 
@@ -25,6 +27,13 @@ final class PlacementLeader {
     private long epoch;
 
     private final WorkListener listener;
+
+    /** The inputs of the last assignment computed and, if it differed, published. */
+    private PublishedAssignment computedFrom;
+
+    private long computedAt = -1;
+
+    private long computedIn;
 
     PlacementLeader(PlacementMember member, WorkListener listener) {
         this.member = member;
@@ -49,12 +58,17 @@ final class PlacementLeader {
                     this.epoch);
         }
         String path = this.member.view().assignmentPath();
+        long membersChanges = this.member.view().membersChanges();
         PublishedAssignment current = this.member.view().published();
         int version = this.member.view().publishedVersion();
+        if (current == this.computedFrom && membersChanges == this.computedAt && this.epoch == this.computedIn) {
+            return;
+        }
         boolean stored = version >= 0;
         Map<String, Integer> live = this.member.view().liveMembers();
         Map<String, String> next = PlacementBalancer.balance(current.owners(), this.member.items(), live);
         if (stored && next.equals(current.owners()) && current.epoch() == this.epoch) {
+            computed(current, membersChanges);
             return;
         }
         boolean changed = !stored || !next.equals(current.owners());
@@ -76,5 +90,16 @@ final class PlacementLeader {
         if (changed) {
             this.listener.published(generation, moved);
         }
+        computed(current, membersChanges);
+    }
+
+    /**
+     * The assignment is right for these inputs: until the members or the assignment change, or leadership moves,
+     * there is nothing to compute. A write that failed records nothing, so its retry computes again.
+     */
+    private void computed(PublishedAssignment from, long membersChanges) {
+        this.computedFrom = from;
+        this.computedAt = membersChanges;
+        this.computedIn = this.epoch;
     }
 }

@@ -2,17 +2,14 @@ package dev.meshkeeper.placement;
 
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
-import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.state.ConnectionState;
@@ -45,6 +42,9 @@ final class PlacementMember implements LeaderLatchListener {
     private static final Logger logger = LoggerFactory.getLogger(PlacementMember.class);
 
     enum State { LATENT, STARTED, CLOSED }
+
+    /** A burst of changes within this time is reacted to once. */
+    private static final long COALESCE_MILLIS = 5;
 
     private final CuratorFramework curator;
 
@@ -80,6 +80,8 @@ final class PlacementMember implements LeaderLatchListener {
 
     private final AssignmentFollower follower;
 
+    private final ReconcileRetry retry;
+
     PlacementMember(CuratorFramework curator, ZooKeeperRequests requests, String root, String group, String member,
             int weight, List<String> items, WorkListener listener) {
         this(curator, requests, root, group, member, weight, items, listener, null);
@@ -100,9 +102,10 @@ final class PlacementMember implements LeaderLatchListener {
         this.memberNode = new MemberNode(curator, ZKPaths.makePath(this.view.membersPath(), member), weight, load);
         this.latch = new LeaderLatch(curator, ZKPaths.makePath(base, "leader"), member, LeaderLatch.CloseMode.SILENT);
         this.leader = new PlacementLeader(this, listener);
-        this.claims = new ItemClaims(curator, requests, this.view.cache(), this.view.ownersPath(), member, group);
+        this.claims = new ItemClaims(curator, requests, this.view, member, group);
         this.owned = new OwnedItems(group, listener, this.claims);
         this.follower = new AssignmentFollower(member, this.owned, this.claims, listener, this::started);
+        this.retry = new ReconcileRetry(group, this.thread, this::reconcile);
     }
 
     void start() throws Exception {
@@ -110,8 +113,7 @@ final class PlacementMember implements LeaderLatchListener {
             return;
         }
         this.connection = this.requests.monitor().subscribe(this::connectionChanged);
-        this.view.cache().listenable().addListener(CuratorCacheListener.builder()
-                .forAll((type, before, after) -> reconcileSoon()).forInitialized(this::reconcileSoon).build());
+        this.view.onChange(this::reconcileSoon);
         this.view.cache().start();
         this.memberNode.start();
         if (this.memberNode.loadInterval() != null) {
@@ -211,15 +213,15 @@ final class PlacementMember implements LeaderLatchListener {
 
     @Override
     public void notLeader() {
-        logger.debug("No longer leader of work group '{}'", this.group);
+        logger.debug("No longer leader of work group '{}' ({})", this.group, this.member);
     }
 
     void reconcileSoon() {
         if (this.state.get() == State.STARTED && this.pending.compareAndSet(false, true)) {
-            this.thread.execute(() -> {
+            this.thread.schedule(() -> {
                 this.pending.set(false);
                 reconcile();
-            });
+            }, COALESCE_MILLIS);
         }
     }
 
@@ -232,19 +234,14 @@ final class PlacementMember implements LeaderLatchListener {
                 this.leader.lead();
             }
             this.follower.follow(this.view.published());
-        }
-        catch (ZooKeeperUnavailableException ex) {
-            logger.debug("Work group '{}': {}; resuming when the connection returns", this.group, ex.getMessage());
+            this.retry.succeeded();
         }
         catch (IllegalArgumentException ex) {
             logger.warn("Work group '{}': {}", this.group, ex.getMessage());
         }
-        catch (KeeperException ex) {
-            logger.debug("Work group '{}': {}; trying again on the next change", this.group, ex.toString());
-        }
-        catch (RuntimeException ex) {
+        catch (KeeperException | RuntimeException ex) {
             if (this.state.get() == State.STARTED) {
-                logger.warn("Work group '{}': {}; trying again on the next change", this.group, ex.toString());
+                this.retry.failed(ex);
             }
         }
     }
@@ -258,7 +255,10 @@ final class PlacementMember implements LeaderLatchListener {
         return true;
     }
 
-    // --- for PlacementLeader
+    /** Failed reactions since the last one that succeeded (each tried again on a timer). */
+    int failures() {
+        return this.retry.failures();
+    }
 
     ZooKeeperRequests requests() {
         return this.requests;
