@@ -35,7 +35,7 @@ import org.springframework.web.client.RestClient;
  * ({@link MutualTlsCalls});</li>
  * <li>only the caller identities ({@link CallerIdentity}) on {@code meshkeeper.security.mtls.allowed-callers.<this
  * service>} are admitted, every trusted caller if the entry is {@code *}, nobody without an entry; others get 403.
- * The entry follows ZooKeeper config live ({@link CallerAllowListFilter}).</li>
+ * The entry follows ZooKeeper config live ({@link CallerAllowList}).</li>
  * </ul>
  * TLS does not involve ZooKeeper: a lost ZooKeeper connection changes nothing here.
  */
@@ -92,15 +92,19 @@ public class MutualTlsAutoConfiguration {
     static class AllowListConfiguration {
 
         @Bean
-        CallerAllowListFilter meshkeeperCallerAllowListFilter(Environment environment) {
-            return new CallerAllowListFilter(environment.getProperty("spring.application.name", "application"),
-                    environment);
+        CallerAllowList meshkeeperCallerAllowList(Environment environment) {
+            return new CallerAllowList(environment.getProperty("spring.application.name", "application"), environment);
+        }
+
+        @Bean
+        CallerAllowListFilter meshkeeperCallerAllowListFilter(CallerAllowList allowList) {
+            return new CallerAllowListFilter(allowList);
         }
 
         @Bean
         @ConditionalOnClass(EnvironmentChangeEvent.class)
-        ApplicationListener<EnvironmentChangeEvent> meshkeeperCallerAllowListReloader(CallerAllowListFilter filter) {
-            return (event) -> filter.reload();
+        ApplicationListener<EnvironmentChangeEvent> meshkeeperCallerAllowListReloader(CallerAllowList allowList) {
+            return (event) -> allowList.reload();
         }
     }
 
