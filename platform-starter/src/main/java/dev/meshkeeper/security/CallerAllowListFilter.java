@@ -7,87 +7,21 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.Ordered;
-import org.springframework.core.ResolvableType;
-import org.springframework.core.env.Environment;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Admits a request only when the client certificate's {@link CallerIdentity} is on this service's entry of
- * {@code meshkeeper.security.mtls.allowed-callers}, or the entry is {@value #ANY}; anything else gets {@code 403}
- * problem details. A service without an entry admits nobody (fail closed), with one WARN at start-up.
- * <p>
- * The entry is read from the {@code Environment} at start-up and again on every {@link #reload() reload} (after
- * each change of ZooKeeper config), freshly bound each time so that a removed entry is removed. A value that cannot
- * be bound keeps the last good allow-list.
+ * Admits a request only when its client certificate's {@link CallerIdentity} is admitted by this service's
+ * {@link CallerAllowList}; anything else gets {@code 403} problem details.
  */
 class CallerAllowListFilter extends OncePerRequestFilter implements Ordered {
 
-    /** The allow-list entry that admits every caller with a certificate the TLS handshake trusted. */
-    static final String ANY = "*";
-
-    static final String PREFIX = "meshkeeper.security.mtls.allowed-callers";
-
-    private static final Logger logger = LoggerFactory.getLogger(CallerAllowListFilter.class);
-
     private static final String CERTIFICATES = "jakarta.servlet.request.X509Certificate";
 
-    private static final Bindable<Map<String, List<String>>> ALLOW_LISTS = Bindable.of(ResolvableType
-            .forClassWithGenerics(Map.class, ResolvableType.forClass(String.class),
-                    ResolvableType.forClassWithGenerics(List.class, String.class)));
+    private final CallerAllowList allowList;
 
-    private final String service;
-
-    private final Environment environment;
-
-    /** This service's allowed callers; {@code null} while it has no entry. */
-    private final AtomicReference<Set<String>> allowed = new AtomicReference<>();
-
-    /** Whether the missing entry was reported; reloads run one at a time (start-up, then the config thread). */
-    private volatile boolean warnedMissing;
-
-    CallerAllowListFilter(String service, Environment environment) {
-        this.service = service;
-        this.environment = environment;
-        reload();
-    }
-
-    /** Reads this service's entry again from the environment; logs when it appears, changes or disappears. */
-    void reload() {
-        Set<String> next;
-        try {
-            next = Binder.get(this.environment).bind(PREFIX, ALLOW_LISTS).map((lists) -> lists.get(this.service))
-                    .map((callers) -> callers.stream().filter(Objects::nonNull).map(String::trim)
-                            .filter((caller) -> !caller.isEmpty()).collect(Collectors.toUnmodifiableSet()))
-                    .orElse(null);
-        }
-        catch (RuntimeException ex) {
-            logger.warn(PREFIX + "." + this.service + " cannot be read (" + ex.getMessage()
-                    + "); the last good allow-list stays in force");
-            return;
-        }
-        Set<String> previous = this.allowed.getAndSet(next);
-        if (next == null && (previous != null || !this.warnedMissing)) {
-            this.warnedMissing = true;
-            logger.warn("Service '" + this.service + "' has no " + PREFIX + "." + this.service
-                    + " entry: it admits no caller. List the services allowed to call it (e.g. " + PREFIX + "."
-                    + this.service + "=orders-service,billing-service), or write " + PREFIX + "." + this.service
-                    + "=* to admit every caller with a trusted certificate");
-        }
-        else if (next != null && !next.equals(previous)) {
-            logger.info("Service '" + this.service + "' admits " + (next.contains(ANY) ? "every trusted caller"
-                    : "the callers " + next.stream().sorted().toList()) + " (" + PREFIX + "." + this.service + ")");
-        }
+    CallerAllowListFilter(CallerAllowList allowList) {
+        this.allowList = allowList;
     }
 
     @Override
@@ -98,28 +32,24 @@ class CallerAllowListFilter extends OncePerRequestFilter implements Ordered {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Set<String> allowed = this.allowed.get();
-        String caller = null;
-        if (request.getAttribute(CERTIFICATES) instanceof X509Certificate[] certificates
-                && certificates.length > 0) {
-            caller = CallerIdentity.of(certificates[0]);
-        }
-        if (allowed != null && (allowed.contains(ANY) || (caller != null && allowed.contains(caller)))) {
+        String refusal = this.allowList.refusal(caller(request));
+        if (refusal == null) {
             chain.doFilter(request, response);
             return;
         }
-        String detail;
-        if (allowed == null) {
-            detail = "Service '" + this.service + "' admits no caller: " + PREFIX + "." + this.service
-                    + " is not set";
+        forbid(request, response, refusal);
+    }
+
+    /** The identity of the request's client certificate, {@code null} without one or when it names none. */
+    static String caller(HttpServletRequest request) {
+        if (request.getAttribute(CERTIFICATES) instanceof X509Certificate[] certificates && certificates.length > 0) {
+            return CallerIdentity.of(certificates[0]);
         }
-        else if (caller != null) {
-            detail = "Caller '" + caller + "' is not in " + PREFIX + "." + this.service;
-        }
-        else {
-            detail = "The client certificate names no service; present a certificate with a URI SAN "
-                    + CallerIdentity.SPIFFE_PREFIX + "<service> or a CN";
-        }
+        return null;
+    }
+
+    /** Answers {@code 403} problem details whose detail says why the caller was refused. */
+    static void forbid(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
         response.setStatus(HttpServletResponse.SC_FORBIDDEN);
         response.setContentType("application/problem+json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());

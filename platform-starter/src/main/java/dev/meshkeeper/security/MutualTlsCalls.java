@@ -2,14 +2,10 @@ package dev.meshkeeper.security;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerRequestTransformer;
@@ -17,7 +13,6 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequestFactory;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 
 /**
  * How {@code @LoadBalanced} clients call other services with mutual TLS on, failing closed:
@@ -25,8 +20,10 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
  * <li>as a {@link LoadBalancerRequestTransformer}, it refuses an instance without an SSL port
  * ({@link InsecureInstanceException}) and remembers, on the calling thread, which instance the balancer chose;</li>
  * <li>its {@link #requestFactory() request factory} opens the connection only over {@code https} to that instance,
- * with the bundle's certificate, and a trust manager that also requires the server's certificate to speak for the
- * called service ({@link ServiceIdentityTrustManager}). A request that did not pass the transformer is refused.</li>
+ * through a request factory per called service that Spring Boot's {@code ClientHttpRequestFactoryBuilder} builds
+ * from the application's HTTP client settings (timeouts, redirects) and the bundle, whose trust managers also require
+ * the server's certificate to speak for the called service ({@link ServiceIdentityTrustManager}). A request that
+ * did not pass the transformer is refused.</li>
  * </ul>
  * The balancer runs the transformer and then the request factory on the caller's thread, one request at a time.
  */
@@ -36,10 +33,18 @@ final class MutualTlsCalls implements LoadBalancerRequestTransformer {
 
     private final Supplier<SslBundle> bundle;
 
+    private final Function<SslBundle, ClientHttpRequestFactory> requestFactories;
+
     private final Map<String, ClientHttpRequestFactory> factories = new ConcurrentHashMap<>();
 
-    MutualTlsCalls(Supplier<SslBundle> bundle) {
+    /**
+     * @param bundle the mesh bundle ({@code meshkeeper.security.mtls.bundle})
+     * @param requestFactories builds a request factory with the application's HTTP client settings and the given
+     * bundle
+     */
+    MutualTlsCalls(Supplier<SslBundle> bundle, Function<SslBundle, ClientHttpRequestFactory> requestFactories) {
         this.bundle = bundle;
+        this.requestFactories = requestFactories;
     }
 
     @Override
@@ -54,8 +59,8 @@ final class MutualTlsCalls implements LoadBalancerRequestTransformer {
     }
 
     /**
-     * The request factory of every {@code @LoadBalanced RestClient.Builder}. Resolves the bundle at once, so that a
-     * bundle name that names no bundle stops start-up.
+     * The request factory of every {@code @LoadBalanced RestClient.Builder} and {@code RestTemplate}. Resolves the
+     * bundle at once, so that a bundle name that names no bundle stops start-up.
      */
     ClientHttpRequestFactory requestFactory() {
         this.bundle.get();
@@ -80,20 +85,11 @@ final class MutualTlsCalls implements LoadBalancerRequestTransformer {
     }
 
     private ClientHttpRequestFactory factoryFor(String serviceId) {
-        SslBundle bundle = this.bundle.get();
         try {
-            TrustManager[] trustManagers = bundle.getManagers().getTrustManagers();
-            TrustManager[] checked = new TrustManager[trustManagers.length];
-            for (int i = 0; i < trustManagers.length; i++) {
-                checked[i] = (trustManagers[i] instanceof X509TrustManager x509)
-                        ? new ServiceIdentityTrustManager(x509, serviceId) : trustManagers[i];
-            }
-            SSLContext context = SSLContext.getInstance(bundle.getProtocol());
-            context.init(bundle.getManagers().getKeyManagers(), checked, null);
-            return new JdkClientHttpRequestFactory(HttpClient.newBuilder().sslContext(context).build());
+            return this.requestFactories.apply(ServiceIdentityTrustManager.forService(this.bundle.get(), serviceId));
         }
-        catch (GeneralSecurityException ex) {
-            throw new IllegalStateException("Could not build the TLS context for calls to '" + serviceId
+        catch (RuntimeException ex) {
+            throw new IllegalStateException("Could not build the TLS client for calls to '" + serviceId
                     + "' from meshkeeper.security.mtls.bundle: " + ex.getMessage(), ex);
         }
     }

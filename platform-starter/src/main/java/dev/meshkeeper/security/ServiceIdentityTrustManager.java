@@ -4,8 +4,11 @@ import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslManagerBundle;
 
 /**
  * The bundle's trust manager, plus a check that the server speaks for the service that is being called: after the
@@ -22,6 +25,25 @@ final class ServiceIdentityTrustManager extends X509ExtendedTrustManager {
     ServiceIdentityTrustManager(X509TrustManager delegate, String serviceId) {
         this.delegate = delegate;
         this.serviceId = serviceId;
+    }
+
+    /**
+     * {@code bundle} for calls to {@code serviceId}: the same key, stores, options and protocol, with each of its
+     * X.509 trust managers also requiring the server to speak for {@code serviceId}. Every HTTP client Spring Boot
+     * builds from an SSL bundle (JDK, Apache HttpComponents, Jetty, Reactor Netty) takes its trust from it.
+     */
+    static SslBundle forService(SslBundle bundle, String serviceId) {
+        SslManagerBundle managers = bundle.getManagers();
+        TrustManager[] trustManagers = managers.getTrustManagers();
+        TrustManager[] checked = new TrustManager[trustManagers.length];
+        for (int i = 0; i < trustManagers.length; i++) {
+            checked[i] = (trustManagers[i] instanceof X509TrustManager x509)
+                    ? new ServiceIdentityTrustManager(x509, serviceId) : trustManagers[i];
+        }
+        SslManagerBundle checkedManagers = SslManagerBundle.of(managers.getKeyManagerFactory(),
+                SslManagerBundle.from(checked).getTrustManagerFactory());
+        return SslBundle.of(bundle.getStores(), bundle.getKey(), bundle.getOptions(), bundle.getProtocol(),
+                checkedManagers);
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -15,12 +16,16 @@ import org.springframework.cloud.client.loadbalancer.LoadBalancerRequestTransfor
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.test.context.support.TestPropertySourceUtils;
 import org.springframework.web.client.RestClient;
 
 @Timeout(60)
 @ExtendWith(OutputCaptureExtension.class)
 class MutualTlsAutoConfigurationTests {
+
+    private static final FilteredClassLoader WITHOUT_SPRING_SECURITY = new FilteredClassLoader(
+            "org.springframework.security.config", "org.springframework.security.web");
 
     private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(MutualTlsAutoConfiguration.class));
@@ -35,12 +40,35 @@ class MutualTlsAutoConfigurationTests {
 
     @Test
     void namedBundleTurnsOnSecureRegistrationClientsAndAllowList() {
-        this.contextRunner.withPropertyValues("meshkeeper.security.mtls.bundle=mesh").run((context) -> {
+        this.contextRunner.withClassLoader(WITHOUT_SPRING_SECURITY)
+                .withPropertyValues("meshkeeper.security.mtls.bundle=mesh").run((context) -> {
             assertThat(context).hasSingleBean(MutualTlsProperties.class);
             assertThat(context).hasBean("meshkeeperMutualTlsRestClients");
             assertThat(context).hasBean("meshkeeperSecureRegistration");
             assertThat(context).hasSingleBean(CallerAllowListFilter.class);
+            assertThat(context).doesNotHaveBean(SecurityFilterChain.class);
         });
+    }
+
+    @Test
+    void withSpringSecurityTheAllowListIsAFilterChainInsteadOfAFilter() {
+        this.contextRunner.withPropertyValues("meshkeeper.security.mtls.bundle=mesh").run((context) -> {
+            assertThat(context).hasSingleBean(CallerAllowListSecurity.class);
+            assertThat(context).hasBean("meshkeeperCallerAllowListFilterChain");
+            assertThat(context).doesNotHaveBean(CallerAllowListFilter.class);
+        });
+    }
+
+    @Test
+    void balancedClientWithoutSpringBootsHttpClientSupportStopsStartUp() {
+        this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.boot.http.client"))
+                .withPropertyValues("meshkeeper.security.mtls.bundle=mesh")
+                .withUserConfiguration(BalancedClient.class).run((context) -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(
+                            "@LoadBalanced client 'balancedRestClientBuilder' cannot present the certificate")
+                            .hasMessageContaining("spring-boot-starter-restclient");
+                });
     }
 
     @Test

@@ -184,7 +184,7 @@ class MutualTlsFailClosedTests {
         assertThat(guarded.getEnvironment().getProperty("meshkeeper.security.mtls.enabled")).isNull();
         assertThat(guarded.getEnvironment().getProperty("meshkeeper.security.mtls.bundle")).isEqualTo("mesh");
         assertThat(guarded.getEnvironment().getProperty("server.ssl.client-auth")).isEqualTo("need");
-        assertThat(guarded.getBeansOfType(CallerAllowListFilter.class)).hasSize(1);
+        assertThat(guarded.getBeansOfType(CallerAllowList.class)).hasSize(1);
         assertThat(anonymousCallFails(port(guarded))).isTrue();
         assertThat(directCall(port(guarded)).statusCode()).isEqualTo(200);
         assertThat(output.getOut()).contains("Ignoring meshkeeper.security.mtls.enabled from ZooKeeper config context "
