@@ -11,12 +11,15 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JAutoConfiguration;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JCircuitBreakerFactory;
+import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
 import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryContext;
 import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryFactory;
 import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryPolicy;
 import org.springframework.cloud.loadbalancer.blocking.retry.BlockingLoadBalancedRetryFactory;
 import org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -110,6 +113,31 @@ class ResilienceAutoConfigurationTests {
     }
 
     @Test
+    void webClientCallsGetTheBlockingClientsBreakerOfEachServiceWithItsSettings() {
+        this.contextRunner.withPropertyValues("meshkeeper.traffic.circuit-breaker.failure-rate-threshold=60",
+                "meshkeeper.traffic.circuit-breaker.clients.pricing-service.sliding-window-size=7").run((context) -> {
+                    assertThat(context).hasSingleBean(LoadBalancedWebClientCircuitBreaking.class)
+                            .hasSingleBean(CircuitBreakingFeignCapability.class);
+                    Resilience4JCircuitBreakerFactory factory = context
+                            .getBean(Resilience4JCircuitBreakerFactory.class);
+                    ServiceCircuitBreakers reactive = new ServiceCircuitBreakers(breakerFactories(context));
+                    // created first by the exchange filter's side: the settings the blocking side would give
+                    var pricing = reactive.forService("pricing-service");
+                    var inventory = reactive.forService("inventory-service");
+                    assertThat(pricing.getCircuitBreakerConfig().getSlidingWindowSize()).isEqualTo(7);
+                    assertThat(pricing.getCircuitBreakerConfig().getFailureRateThreshold()).isEqualTo(60f);
+                    assertThat(inventory.getCircuitBreakerConfig().getSlidingWindowSize()).isEqualTo(20);
+                    assertThat(inventory.getCircuitBreakerConfig().getFailureRateThreshold()).isEqualTo(60f);
+                    assertThat(pricing.getTags()).containsEntry("group", CircuitBreakerSettings.GROUP);
+                    // and the blocking side runs its calls through the very same breaker
+                    factory.create("pricing-service", CircuitBreakerSettings.GROUP).run(() -> "ok");
+                    assertThat(pricing.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
+                    assertThat(factory.getCircuitBreakerRegistry().circuitBreaker("pricing-service"))
+                            .isSameAs(pricing);
+                });
+    }
+
+    @Test
     void invalidCircuitBreakerValueFailsStartUpNamingTheKey() {
         this.contextRunner.withPropertyValues(
                 "meshkeeper.traffic.circuit-breaker.clients.pricing-service.failure-rate-threshold=150")
@@ -126,7 +154,9 @@ class ResilienceAutoConfigurationTests {
         this.contextRunner.withPropertyValues("meshkeeper.traffic.circuit-breaker.enabled=false")
                 .run((context) -> {
                     assertThat(context).doesNotHaveBean("meshkeeperCircuitBreakerCustomizer");
-                    assertThat(context).doesNotHaveBean(LoadBalancedCircuitBreaking.class);
+                    assertThat(context).doesNotHaveBean(LoadBalancedCircuitBreaking.class)
+                            .doesNotHaveBean(LoadBalancedWebClientCircuitBreaking.class)
+                            .doesNotHaveBean(CircuitBreakingFeignCapability.class);
                 });
     }
 
@@ -136,6 +166,11 @@ class ResilienceAutoConfigurationTests {
             assertThat(context).doesNotHaveBean(ResilienceProperties.class);
             assertThat(context).doesNotHaveBean(IdempotentRetryFactory.class);
         });
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static ObjectProvider<CircuitBreakerFactory<?, ?>> breakerFactories(ApplicationContext context) {
+        return (ObjectProvider) context.getBeanProvider(CircuitBreakerFactory.class);
     }
 
     private static LoadBalancedRetryContext retryContext(HttpMethod method, boolean marked) {
