@@ -2,28 +2,32 @@ package dev.meshkeeper.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
+
 import io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;
+import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JAutoConfiguration;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JCircuitBreakerFactory;
 import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryContext;
 import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryFactory;
 import org.springframework.cloud.client.loadbalancer.LoadBalancedRetryPolicy;
 import org.springframework.cloud.loadbalancer.blocking.retry.BlockingLoadBalancedRetryFactory;
 import org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.mock.http.client.MockClientHttpRequest;
+import org.springframework.web.reactive.function.client.WebClient;
 
 @Timeout(60)
 class ResilienceAutoConfigurationTests {
@@ -138,6 +142,16 @@ class ResilienceAutoConfigurationTests {
     }
 
     @Test
+    void aReactiveApplicationWithoutTheServletApiGetsWebClientCircuitBreaking() {
+        this.contextRunner.withClassLoader(new FilteredClassLoader("jakarta.servlet", "org.springframework.web.servlet"))
+                .withUserConfiguration(LoadBalancedWebClientBuilder.class).run((context) -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(LoadBalancedWebClientCircuitBreaking.class);
+                    context.getBean(WebClient.Builder.class).filters((filters) -> assertThat(filters)
+                            .first().isInstanceOf(CircuitBreakingExchangeFilter.class));
+                });
+    }
+
+    @Test
     void invalidCircuitBreakerValueFailsStartUpNamingTheKey() {
         this.contextRunner.withPropertyValues(
                 "meshkeeper.traffic.circuit-breaker.clients.pricing-service.failure-rate-threshold=150")
@@ -179,6 +193,16 @@ class ResilienceAutoConfigurationTests {
             request.getAttributes().put(RetryableRequests.ATTRIBUTE, true);
         }
         return new LoadBalancedRetryContext(null, request);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class LoadBalancedWebClientBuilder {
+
+        @Bean
+        @LoadBalanced
+        WebClient.Builder loadBalancedWebClientBuilder() {
+            return WebClient.builder();
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
