@@ -2,7 +2,6 @@ package dev.meshkeeper.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 import io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;
 import java.net.URI;
