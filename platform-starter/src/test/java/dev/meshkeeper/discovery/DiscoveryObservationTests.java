@@ -73,7 +73,8 @@ class DiscoveryObservationTests {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> TestObservationRegistryAssert
                 .assertThat(this.observations).hasAnObservation(observation -> observation
                         .hasNameEqualTo("meshkeeper.discovery.change").hasLowCardinalityKeyValue("service", "orders")
-                        .hasLowCardinalityKeyValue("kind", "added").hasHighCardinalityKeyValue("instance.id", "orders-2")
+                        .hasLowCardinalityKeyValue("kind", "added")
+                        .hasHighCardinalityKeyValue("instance.id", "orders-2")
                         .hasHighCardinalityKeyValue("instance.status", "UP")
                         .doesNotHaveLowCardinalityKeyValueWithKey("instance.id")));
 

@@ -142,7 +142,8 @@ class ResilienceAutoConfigurationTests {
 
     @Test
     void aReactiveApplicationWithoutTheServletApiGetsWebClientCircuitBreaking() {
-        this.contextRunner.withClassLoader(new FilteredClassLoader("jakarta.servlet", "org.springframework.web.servlet"))
+        this.contextRunner
+                .withClassLoader(new FilteredClassLoader("jakarta.servlet", "org.springframework.web.servlet"))
                 .withUserConfiguration(LoadBalancedWebClientBuilder.class).run((context) -> {
                     assertThat(context).hasNotFailed().hasSingleBean(LoadBalancedWebClientCircuitBreaking.class);
                     context.getBean(WebClient.Builder.class).filters((filters) -> assertThat(filters)
