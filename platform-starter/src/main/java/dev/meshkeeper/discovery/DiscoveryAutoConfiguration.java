@@ -5,6 +5,7 @@ import dev.meshkeeper.zookeeper.ZooKeeperConnectionAutoConfiguration;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.discovery.ServiceDiscovery;
@@ -35,7 +36,8 @@ import reactor.core.publisher.Flux;
  * from it: the blocking and reactive {@code DiscoveryClient}s (replacing Spring Cloud Zookeeper's), a service registry
  * whose calls are bounded by the operation timeout, the LoadBalancer's instance
  * list supplier (replacing Spring Cloud Zookeeper's, without the TTL cache), the
- * {@code meshkeeper.discovery.instances} gauge and the {@code discovery} section of the {@code meshkeeper} endpoint.
+ * {@code meshkeeper.discovery.instances} gauge, the {@code meshkeeper.discovery.change} observations and the
+ * {@code discovery} section of the {@code meshkeeper} endpoint.
  * The cache follows the connection through the {@link ZooKeeperConnectionMonitor}, so it is present only with the
  * monitor ({@code meshkeeper.zookeeper.enabled}, on by default).
  */
@@ -64,6 +66,14 @@ public class DiscoveryAutoConfiguration {
                 properties.getCacheStartTimeout(), properties.getRemovalGrace(), monitor,
                 (zooKeeperRequests != null) ? zooKeeperRequests.timeout() : Duration.ofSeconds(1),
                 properties.getPreloadServices());
+    }
+
+    /** The {@code meshkeeper.discovery.change} observations, when the application has an ObservationRegistry. */
+    @Bean
+    @ConditionalOnMissingBean(name = "discoveryObservations")
+    DiscoveryObservations discoveryObservations(WatchedInstances instances,
+            ObjectProvider<ObservationRegistry> observations) {
+        return new DiscoveryObservations(instances, observations.getIfUnique(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

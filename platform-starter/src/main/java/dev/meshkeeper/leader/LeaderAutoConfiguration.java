@@ -8,6 +8,7 @@ import dev.meshkeeper.zookeeper.ZooKeeperConnectionAutoConfiguration;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
@@ -52,6 +53,13 @@ public class LeaderAutoConfiguration {
             ObjectProvider<MeterRegistry> meters, Environment environment, ApplicationEventPublisher publisher) {
         return new ClusterLeadership(curator, properties, new LocalInstanceId(registration, environment), monitor,
                 publisher, meters.getIfAvailable(CompositeMeterRegistry::new));
+    }
+
+    /** The {@code meshkeeper.leadership.change} observations, when the application has an ObservationRegistry. */
+    @Bean
+    @ConditionalOnMissingBean(name = "leadershipObservations")
+    LeadershipObservations leadershipObservations(ObjectProvider<ObservationRegistry> observations) {
+        return new LeadershipObservations(observations.getIfUnique(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

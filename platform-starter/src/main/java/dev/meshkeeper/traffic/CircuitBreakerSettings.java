@@ -9,15 +9,26 @@ import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JCircuit
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.reactive.function.client.ClientResponse;
 
 /**
  * Maps {@code meshkeeper.traffic.circuit-breaker.*} onto the Resilience4j configuration of each called service's
- * breaker: count-based sliding window; a call fails when it throws or answers 5xx. The values were checked when
+ * breaker: count-based sliding window; a call fails when it throws or answers 5xx ({@code RestClient},
+ * {@code RestTemplate}, {@code WebClient} and Feign responses alike). The values were checked when
  * they were bound ({@link ResilienceProperties#validateCircuitBreakers()}), so Resilience4j accepts each of them.
  */
 class CircuitBreakerSettings implements Customizer<Resilience4JCircuitBreakerFactory> {
 
     private static final String PREFIX = "meshkeeper.traffic.circuit-breaker";
+
+    /** WebFlux and Feign are optional: their response types are looked at only when they are on the class path. */
+    private static final boolean WEBFLUX = ClassUtils.isPresent(
+            "org.springframework.web.reactive.function.client.ClientResponse",
+            CircuitBreakerSettings.class.getClassLoader());
+
+    private static final boolean FEIGN = ClassUtils.isPresent("feign.Response",
+            CircuitBreakerSettings.class.getClassLoader());
 
     private final ResilienceProperties.CircuitBreaker properties;
 
@@ -71,7 +82,8 @@ class CircuitBreakerSettings implements Customizer<Resilience4JCircuitBreakerFac
                 .build();
     }
 
-    private static boolean isServerError(Object result) {
+    /** Whether a call's result is a 5xx response of any of the clients whose calls are broken: a failure. */
+    static boolean isServerError(Object result) {
         if (result instanceof ClientHttpResponse response) {
             try {
                 return response.getStatusCode().is5xxServerError();
@@ -80,7 +92,23 @@ class CircuitBreakerSettings implements Customizer<Resilience4JCircuitBreakerFac
                 return true;
             }
         }
-        return false;
+        return (WEBFLUX && WebFluxResponses.isServerError(result)) || (FEIGN && FeignResponses.isServerError(result));
+    }
+
+    /** Loaded only when WebFlux is on the class path. */
+    private static final class WebFluxResponses {
+
+        static boolean isServerError(Object result) {
+            return result instanceof ClientResponse response && response.statusCode().is5xxServerError();
+        }
+    }
+
+    /** Loaded only when Feign is on the class path. */
+    private static final class FeignResponses {
+
+        static boolean isServerError(Object result) {
+            return result instanceof feign.Response response && response.status() >= 500;
+        }
     }
 
     private static <T> T pick(T value, T fallback) {

@@ -29,7 +29,9 @@ import org.springframework.web.client.RestClient;
  * methods and requests marked with {@link RetryableRequests#ATTRIBUTE}, on another instance, within the budget of
  * {@code spring.cloud.loadbalancer.retry.*} (defaults set by Meshkeeper: two further instances, on I/O errors and
  * 503);</li>
- * <li>a Spring Cloud CircuitBreaker (Resilience4j) per called service in front of the balancer and its retries.</li>
+ * <li>a Spring Cloud CircuitBreaker (Resilience4j) per called service in front of the balancer and its retries, for
+ * {@code @LoadBalanced} {@code RestClient}, {@code RestTemplate} and {@code WebClient} calls and OpenFeign calls by
+ * service name alike (one breaker per service, whichever client calls it).</li>
  * </ul>
  * Each attempt, retried or not, ends in the balancer's lifecycle callbacks, which already report failures to the
  * outlier ejection: an instance that keeps failing is ejected and retries stop reaching it.
@@ -76,6 +78,33 @@ public class ResilienceAutoConfiguration {
         static LoadBalancedCircuitBreaking meshkeeperLoadBalancedCircuitBreaking(ApplicationContext context,
                 ObjectProvider<CircuitBreakerFactory<?, ?>> factory) {
             return new LoadBalancedCircuitBreaking(context, new CircuitBreakingInterceptor(factory));
+        }
+
+        /** The same breakers for {@code @LoadBalanced WebClient.Builder} beans, as an exchange filter. */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = "org.springframework.web.reactive.function.client.WebClient")
+        static class WebClientCircuitBreakerConfiguration {
+
+            @Bean
+            static LoadBalancedWebClientCircuitBreaking meshkeeperLoadBalancedWebClientCircuitBreaking(
+                    ApplicationContext context, ObjectProvider<CircuitBreakerFactory<?, ?>> factory) {
+                return new LoadBalancedWebClientCircuitBreaking(context,
+                        new CircuitBreakingExchangeFilter(new ServiceCircuitBreakers(factory)));
+            }
+        }
+
+        /** The same breakers for OpenFeign clients addressed by service name, as a Feign capability. */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = { "feign.Capability",
+                "org.springframework.cloud.openfeign.loadbalancer.FeignBlockingLoadBalancerClient" })
+        static class FeignCircuitBreakerConfiguration {
+
+            @Bean
+            @ConditionalOnMissingBean(name = "meshkeeperFeignCircuitBreaking")
+            CircuitBreakingFeignCapability meshkeeperFeignCircuitBreaking(
+                    ObjectProvider<CircuitBreakerFactory<?, ?>> factory) {
+                return new CircuitBreakingFeignCapability(factory);
+            }
         }
     }
 }
