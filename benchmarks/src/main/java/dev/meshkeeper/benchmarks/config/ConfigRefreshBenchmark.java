@@ -52,7 +52,10 @@ import org.springframework.core.env.Environment;
  * parses the value and hands it to the same waiting bean (no application; {@code beans} does not apply). {@code beans}
  * is the number of {@code @ConfigurationProperties} beans in the context. One sample = one write and the wait until the
  * bean sees it (bounded: a sample that does not arrive within 30 s fails the run). ZooKeeper runs with
- * {@code forceSync=no}: the disk flush of each write would add the same delay to both paths.
+ * {@code forceSync=no}: the disk flush of each write would add the same delay to both paths. {@code pauseMs} is the
+ * quiet time before each write, outside the measured time: with the default, every change is a single change after a
+ * quiet period (longer than Meshkeeper's 5 ms coalescing window); {@code pauseMs=0} writes as soon as the previous
+ * value was seen, a steady stream in which Meshkeeper's refreshes are at least one coalescing window apart.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -69,6 +72,9 @@ public class ConfigRefreshBenchmark {
 
     @Param({ "1", "200" })
     public int beans;
+
+    @Param({ "20" })
+    public int pauseMs;
 
     private Path dataDir;
 
@@ -137,6 +143,14 @@ public class ConfigRefreshBenchmark {
             throw new IllegalStateException("the raw watch did not read " + this.znode);
         }
         this.target = bean;
+    }
+
+    /** The quiet time before a write (not measured), so that each change is a single change, not part of a stream. */
+    @Setup(Level.Invocation)
+    public void pause() throws InterruptedException {
+        if (this.pauseMs > 0) {
+            Thread.sleep(this.pauseMs);
+        }
     }
 
     @Benchmark
