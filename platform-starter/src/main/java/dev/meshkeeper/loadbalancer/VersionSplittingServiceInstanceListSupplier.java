@@ -49,13 +49,22 @@ class VersionSplittingServiceInstanceListSupplier extends DelegatingServiceInsta
 
     @Override
     public Flux<List<ServiceInstance>> get() {
-        return getDelegate().get().map((list) -> select(this.before.apply(list), null));
+        return narrowed(getDelegate().get(), null);
     }
 
     @Override
     public Flux<List<ServiceInstance>> get(Request request) {
-        String pinned = pinnedVersion(request);
-        return getDelegate().get(request).map((list) -> select(this.before.apply(list), pinned));
+        return narrowed(getDelegate().get(request), pinnedVersion(request));
+    }
+
+    /** The lists of the delegate, each narrowed by {@link #narrow}: what {@link #get(Request)} returns. */
+    Flux<List<ServiceInstance>> narrowed(Flux<List<ServiceInstance>> offered, String pinned) {
+        return offered.map((list) -> narrow(list, pinned));
+    }
+
+    /** One list of the delegate as this supplier offers it: filtered first, then narrowed to one version. */
+    List<ServiceInstance> narrow(List<ServiceInstance> offered, String pinned) {
+        return select(this.before.apply(offered), pinned);
     }
 
     List<ServiceInstance> select(List<ServiceInstance> instances, String pinned) {
@@ -98,7 +107,8 @@ class VersionSplittingServiceInstanceListSupplier extends DelegatingServiceInsta
         return instances;
     }
 
-    private static String pinnedVersion(Request request) {
+    /** The version {@code request} is pinned to by its header, or {@code null}. */
+    static String pinnedVersion(Request request) {
         if (request != null && request.getContext() instanceof RequestDataContext context
                 && context.getClientRequest() != null) {
             HttpHeaders headers = context.getClientRequest().getHeaders();
