@@ -141,6 +141,8 @@ class MeshkeeperLoadBalancerTests {
     void aListAtHandIsChosenFromWithoutAssemblingOperators() {
         List<ServiceInstance> all = List.of(instance("orders", 1));
         assertThat(balancer(supplier(() -> Flux.just(all))).choose(request())).isInstanceOf(ImmediateChoice.class);
+        assertThat(balancer(supplier(() -> Source.READ_ON_SUBSCRIBE.publish.apply(all))).choose(request()))
+                .isInstanceOf(ImmediateChoice.class);
         assertThat(balancer(supplier(() -> Flux.just(all).hide())).choose(request()))
                 .isNotInstanceOf(ImmediateChoice.class);
     }
