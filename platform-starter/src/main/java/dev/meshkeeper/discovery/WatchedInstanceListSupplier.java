@@ -4,6 +4,7 @@ import java.util.List;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The LoadBalancer's instance list for one service, read from {@link WatchedInstances}: only UP instances, as of
@@ -28,9 +29,12 @@ public class WatchedInstanceListSupplier implements ServiceInstanceListSupplier 
         return this.serviceId;
     }
 
-    /** One list per subscription: the UP instances at the time of subscribing. */
+    /**
+     * One list per subscription: the UP instances at the time of subscribing. The Flux is a {@code Callable}, so a
+     * balancer may take the list with one call instead of subscribing.
+     */
     @Override
     public Flux<List<ServiceInstance>> get() {
-        return Flux.defer(() -> Flux.just(this.instances.instances(this.serviceId)));
+        return Mono.fromSupplier(() -> this.instances.instances(this.serviceId)).flux();
     }
 }

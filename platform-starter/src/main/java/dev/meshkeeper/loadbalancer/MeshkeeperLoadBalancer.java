@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
@@ -16,6 +17,7 @@ import org.springframework.cloud.loadbalancer.core.NoopServiceInstanceListSuppli
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.SelectedInstanceCallback;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -73,10 +75,20 @@ final class MeshkeeperLoadBalancer implements ReactorServiceInstanceLoadBalancer
         ServiceInstanceListSupplier instances = supplier();
         ServiceInstance previous = (request != null && request.getContext() instanceof RetryableRequestContext retry)
                 ? retry.getPreviousServiceInstance() : null;
+        if (instances instanceof VersionSplittingServiceInstanceListSupplier split) {
+            // The supplier Meshkeeper builds unless zone preference or a Spring Cloud configuration wraps it.
+            Flux<List<ServiceInstance>> offered = split.getDelegate().get(request);
+            String pinned = VersionSplittingServiceInstanceListSupplier.pinnedVersion(request);
+            if (offered instanceof Callable) {
+                return ImmediateChoice.of(this, split, offered, pinned, previous);
+            }
+            return split.narrowed(offered, pinned).next().map((list) -> respond(split, list, previous));
+        }
         return instances.get(request).next().map((list) -> respond(instances, list, previous));
     }
 
-    private Response<ServiceInstance> respond(ServiceInstanceListSupplier instances, List<ServiceInstance> offered,
+    /** The response to one choice among {@code offered}, the instances the supplier offers for it. */
+    Response<ServiceInstance> respond(ServiceInstanceListSupplier instances, List<ServiceInstance> offered,
             ServiceInstance previous) {
         List<ServiceInstance> list = withoutPrevious(this.filter.apply(offered), previous);
         if (list.isEmpty()) {

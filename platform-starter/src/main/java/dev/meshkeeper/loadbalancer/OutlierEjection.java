@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,16 +127,34 @@ public final class OutlierEjection {
         if (now >= latest) {
             return instances;
         }
+        // Read before the records: an ejection made meanwhile makes the next choice filter again.
+        long ejections = outliers.ejectionCount;
+        int percent = this.settings.getMaxEjectedPercent();
+        SameInstances<NotEjected> last = outliers.lastNotEjected;
+        if (last != null && last.value().holds(ejections, percent, now) && last.holdsFor(instances)) {
+            List<ServiceInstance> chosen = last.value().chosen();
+            return (chosen != null) ? chosen : instances;
+        }
+        NotEjected filtered = filtered(outliers, instances, now, ejections, percent);
+        outliers.lastNotEjected = new SameInstances<>(instances, filtered);
+        return (filtered.chosen() != null) ? filtered.chosen() : instances;
+    }
+
+    private NotEjected filtered(ServiceOutliers outliers, List<ServiceInstance> instances, long now, long ejections,
+            int percent) {
         List<ServiceInstance> ejected = new ArrayList<>();
+        long firstReturn = Long.MAX_VALUE;
         for (ServiceInstance instance : instances) {
-            if (outliers.ejectedUntil(instanceKey(instance), now) != null) {
+            Long until = outliers.ejectedUntil(instanceKey(instance), now);
+            if (until != null) {
                 ejected.add(instance);
+                firstReturn = Math.min(firstReturn, until);
             }
         }
         if (ejected.isEmpty()) {
-            return instances;
+            return new NotEjected(ejections, percent, firstReturn, null);
         }
-        int allowed = maxEjected(instances.size());
+        int allowed = instances.size() * percent / 100;
         if (ejected.size() > allowed) {
             // The list shrank since these were ejected: keep out only the most recently ejected ones.
             ejected.sort(Comparator.comparing(
@@ -148,7 +167,7 @@ public final class OutlierEjection {
                 chosen.add(instance);
             }
         }
-        return chosen;
+        return new NotEjected(ejections, percent, firstReturn, Collections.unmodifiableList(chosen));
     }
 
     private int maxEjected(int instances) {
@@ -182,6 +201,12 @@ public final class OutlierEjection {
 
         /** Instances of the service in the last list balanced, the base of max-ejected-percent. */
         private volatile int knownInstances;
+
+        /** Ejections made so far: a filtered list made before the latest one no longer holds. */
+        private volatile long ejectionCount;
+
+        /** The last list filtered and what was left of it, reused while its instances are offered again. */
+        private volatile SameInstances<NotEjected> lastNotEjected;
 
         ServiceOutliers(String serviceId) {
             this.serviceId = serviceId;
@@ -230,6 +255,7 @@ public final class OutlierEjection {
             long until = now + period.toMillis();
             this.instances.put(key, new InstanceRecord(0, ejectionsInARow, until));
             this.latestEjectedUntil = Math.max(this.latestEjectedUntil, until);
+            this.ejectionCount++;
             this.ejections.increment();
             logger.warn("Ejected instance " + key + " of " + this.serviceId + " for " + period + " (until "
                     + Instant.ofEpochMilli(until) + ") after " + failures + " failures in a row; ejection "

@@ -177,6 +177,8 @@ class DiscoveryAutoConfigurationTests {
                             .getInstance("some-service", ServiceInstanceListSupplier.class);
                     assertThat(supplier).isInstanceOf(WatchedInstanceListSupplier.class);
                     assertThat(supplier.getServiceId()).isEqualTo("some-service");
+                    // so that a balancer takes the list with one call instead of subscribing
+                    assertThat(supplier.get()).isInstanceOf(java.util.concurrent.Callable.class);
                 });
     }
 

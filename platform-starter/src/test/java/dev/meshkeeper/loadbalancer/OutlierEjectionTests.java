@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,6 +75,35 @@ class OutlierEjectionTests {
         assertThat(this.ejection.filter("returning", all)).containsExactlyElementsOf(all);
         assertThat(this.registry.get("meshkeeper.loadbalancer.ejected").tag("service", "returning").gauge().value())
                 .isEqualTo(0.0);
+    }
+
+    @Test
+    void aListOfTheSameInstancesReusesItsFilteringUntilTheEjectionsChange() {
+        List<ServiceInstance> all = instances("reused", 6);
+        this.ejection.filter("reused", all);
+        fail(all.get(1), 3);
+        List<ServiceInstance> first = this.ejection.filter("reused", all);
+        // A supplier's next snapshot: a new list object of the same instance objects.
+        List<ServiceInstance> again = this.ejection.filter("reused", new ArrayList<>(all));
+        assertThat(again).isSameAs(first).hasSize(5).doesNotContain(all.get(1));
+        fail(all.get(4), 3);
+        assertThat(this.ejection.filter("reused", new ArrayList<>(all))).hasSize(4)
+                .doesNotContain(all.get(1), all.get(4));
+        List<ServiceInstance> replaced = new ArrayList<>(all);
+        replaced.set(1, TestInstances.instance("reused", 2));
+        assertThat(this.ejection.filter("reused", replaced)).hasSize(4).doesNotContain(all.get(1), all.get(4));
+        this.clock.advance(Duration.ofSeconds(30));
+        assertThat(this.ejection.filter("reused", new ArrayList<>(all))).containsExactlyElementsOf(all);
+    }
+
+    @Test
+    void aListChangedInPlaceIsFilteredAgain() {
+        List<ServiceInstance> all = instances("in-place", 4);
+        this.ejection.filter("in-place", all);
+        fail(all.get(0), 3);
+        assertThat(this.ejection.filter("in-place", all)).hasSize(3);
+        ServiceInstance ejected = all.set(0, TestInstances.instance("in-place", 9));
+        assertThat(this.ejection.filter("in-place", all)).containsExactlyElementsOf(all).doesNotContain(ejected);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.meshkeeper.loadbalancer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshkeeper.MeshkeeperPropertyFailureAnalyzer;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,7 @@ import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.ServiceInstanceListSuppliers;
 import reactor.core.publisher.Flux;
 
 @Timeout(60)
@@ -99,6 +101,38 @@ class VersionSplitWiringTests {
                     assertThat(split.select(instances, "v2")).extracting(ServiceInstance::getInstanceId)
                             .containsExactly("b");
                     assertThat(split.select(instances, "v9")).isEmpty();
+                });
+    }
+
+    @Test
+    void theSameInstancesAreNarrowedOnceAndChangedInstancesAgain() {
+        this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.clients.inventory-service.version-split=v1=1,v2=1")
+                .run((context) -> {
+                    List<ServiceInstance> instances = List.of(instance("a", "v1"), instance("b", "v2"),
+                            instance("c", "v2"));
+                    VersionSplittingServiceInstanceListSupplier split = new VersionSplittingServiceInstanceListSupplier(
+                            ServiceInstanceListSuppliers.from("inventory-service"),
+                            context.getBean(VersionSplits.class), (list) -> list);
+                    List<ServiceInstance> pinned = split.select(instances, "v2");
+                    assertThat(split.select(List.copyOf(instances), "v2")).isSameAs(pinned)
+                            .extracting(ServiceInstance::getInstanceId).containsExactly("b", "c");
+                    List<ServiceInstance> changed = List.of(instances.get(0), instance("b", "v1"), instances.get(2));
+                    assertThat(split.select(changed, "v2")).extracting(ServiceInstance::getInstanceId)
+                            .containsExactly("c");
+                    assertThat(split.select(changed, "v1")).extracting(ServiceInstance::getInstanceId)
+                            .containsExactly("a", "b");
+                    Set<List<String>> drawn = new HashSet<>();
+                    for (int i = 0; i < 200; i++) {
+                        drawn.add(split.select(List.copyOf(instances), null).stream()
+                                .map(ServiceInstance::getInstanceId).toList());
+                    }
+                    assertThat(drawn).containsExactlyInAnyOrder(List.of("a"), List.of("b", "c"));
+                    drawn.clear();
+                    for (int i = 0; i < 200; i++) {
+                        drawn.add(split.select(List.copyOf(changed), null).stream()
+                                .map(ServiceInstance::getInstanceId).toList());
+                    }
+                    assertThat(drawn).containsExactlyInAnyOrder(List.of("a", "b"), List.of("c"));
                 });
     }
 
