@@ -1,8 +1,11 @@
 package dev.meshkeeper.discovery;
 
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import org.apache.curator.x.discovery.ServiceInstance;
@@ -36,8 +39,35 @@ public final class ZookeeperInstanceSerializer implements InstanceSerializer<Zoo
     private final ObjectMapper reader = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    /**
+     * Binds a registration in one pass, the payload as a {@link ZookeeperInstance} with Curator's type id switched
+     * off (its {@code @class} is then an unknown property, ignored). Every change of a watched service is read
+     * through here, so the common, well-formed registration skips the tree below.
+     */
+    private final ObjectReader direct = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .addMixIn(ServiceInstance.class, UntypedPayload.class)
+            .readerFor(this.reader.getTypeFactory().constructParametricType(ServiceInstance.class,
+                    ZookeeperInstance.class));
+
     @Override
     public ServiceInstance<ZookeeperInstance> deserialize(byte[] bytes) throws Exception {
+        try {
+            ServiceInstance<ZookeeperInstance> instance = this.direct.readValue(bytes);
+            if (instance != null) {
+                if (instance.getPayload() != null && instance.getPayload().getMetadata() == null) {
+                    instance.getPayload().setMetadata(new HashMap<>());
+                }
+                return instance;
+            }
+        }
+        catch (JsonProcessingException ex) {
+            // Not a well-formed registration: the tree below says what is wrong with it.
+        }
+        return deserializeTree(bytes);
+    }
+
+    private ServiceInstance<ZookeeperInstance> deserializeTree(byte[] bytes) throws Exception {
         JsonNode tree = this.reader.readTree(bytes);
         if (!(tree instanceof ObjectNode registration)) {
             throw new IllegalArgumentException("the registration is not a JSON object");
@@ -70,6 +100,13 @@ public final class ZookeeperInstanceSerializer implements InstanceSerializer<Zoo
             instance.setMetadata(new HashMap<>());
         }
         return instance;
+    }
+
+    /** Switches off the type id Curator puts on {@link ServiceInstance#getPayload()}. */
+    abstract static class UntypedPayload {
+
+        @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
+        abstract Object getPayload();
     }
 
     @Override

@@ -2,14 +2,11 @@ package dev.meshkeeper.benchmarks.lock;
 
 import dev.meshkeeper.benchmarks.summary.BenchmarkResults;
 import dev.meshkeeper.benchmarks.summary.Goal;
+import dev.meshkeeper.benchmarks.summary.ProcessCounters;
 import dev.meshkeeper.lock.ClusterLock;
 import dev.meshkeeper.lock.DistributedLocks;
 import dev.meshkeeper.lock.LockLease;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,7 +61,7 @@ public final class LockCpuTimeComparison {
             int warmup = Math.max(1, rounds / 5);
             for (int round = 0; round < rounds + warmup; round++) {
                 for (Map.Entry<String, Cycle> contender : contenders.entrySet()) {
-                    long switches = voluntaryContextSwitches();
+                    long switches = ProcessCounters.voluntaryContextSwitches();
                     long cpu = os.getProcessCpuTime();
                     long start = System.nanoTime();
                     for (int i = 0; i < cycles; i++) {
@@ -72,7 +69,7 @@ public final class LockCpuTimeComparison {
                     }
                     double wall = (System.nanoTime() - start) / 1000.0 / cycles;
                     double cpuPerCycle = (os.getProcessCpuTime() - cpu) / 1000.0 / cycles;
-                    double switchesPerCycle = (double) (voluntaryContextSwitches() - switches) / cycles;
+                    double switchesPerCycle = (double) (ProcessCounters.voluntaryContextSwitches() - switches) / cycles;
                     if (round >= warmup) {
                         samples.get(contender.getKey()).add(new double[] { wall, cpuPerCycle, switchesPerCycle });
                     }
@@ -82,7 +79,7 @@ public final class LockCpuTimeComparison {
             meshkeeperClient.close();
             curatorClient.close();
             System.out.printf("%nuncontended acquire + release, %d rounds of %d cycles, load average before: %s%n",
-                    rounds, cycles, loadAverage());
+                    rounds, cycles, ProcessCounters.loadAverage());
             System.out.printf("%-12s %14s %12s %18s %22s%n", "lock", "wall µs/cycle", "cycles/s", "process CPU µs/cycle",
                     "voluntary switches/cycle");
             double curatorWall = median(samples.get("curator"), 0);
@@ -96,38 +93,6 @@ public final class LockCpuTimeComparison {
             BenchmarkResults.record("lock.uncontended-interleaved.meshkeeper", "median cycles/s", "ops/s",
                     1_000_000 / meshkeeperWall, "curator-interprocess-mutex", 1_000_000 / curatorWall,
                     Goal.ratioAtLeast(0.95));
-        }
-    }
-
-    /** Voluntary context switches of every live thread of this process so far (0 off Linux). */
-    private static long voluntaryContextSwitches() {
-        long total = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path task : tasks) {
-                try {
-                    for (String line : Files.readAllLines(task.resolve("status"))) {
-                        if (line.startsWith("voluntary_ctxt_switches:")) {
-                            total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                        }
-                    }
-                }
-                catch (IOException ex) {
-                    // the thread ended meanwhile
-                }
-            }
-        }
-        catch (IOException ex) {
-            return 0;
-        }
-        return total;
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        }
-        catch (IOException ex) {
-            return "unknown";
         }
     }
 

@@ -27,7 +27,12 @@ final class Comparisons {
         lockRows();
         chooseRows();
         configRefreshRows();
+        // Like with like: the starter's application watches its own service, so its baseline is raw Curator with a
+        // cache on the writing client; the unwatched service is compared with raw Curator, nobody watching.
         pair("discovery.register-deregister", "throughput", "RegistrationBenchmark.meshkeeperRegistry",
+                "RegistrationBenchmark.curatorServiceDiscoveryWatched", Goal.ratioAtLeast(0.9));
+        pair("discovery.register-deregister.unwatched", "throughput",
+                "RegistrationBenchmark.meshkeeperRegistryUnwatchedService",
                 "RegistrationBenchmark.curatorServiceDiscovery", Goal.ratioAtLeast(0.9));
         pair("data.read.shared-value", "score", "SharedDataReadBenchmark.sharedValueGet",
                 "SharedDataReadBenchmark.curatorSharedValueGetAndDecode", null);
