@@ -9,26 +9,15 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.meshkeeper.registry.RegistryServerApplication;
 import dev.meshkeeper.registry.TestRegistryProperties;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
-import org.apache.curator.x.discovery.ServiceDiscovery;
-import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
-import org.apache.curator.x.discovery.ServiceInstance;
-import org.apache.curator.x.discovery.UriSpec;
-import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,7 +29,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -124,8 +112,6 @@ class OpenApiDocumentTests {
             this.closeables.get(i).close();
         }
     }
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -283,14 +269,8 @@ class OpenApiDocumentTests {
     }
 
     private void register(String service, String id, int port, Map<String, String> metadata) throws Exception {
-        ServiceDiscovery<ZookeeperInstance> discovery = ServiceDiscoveryBuilder.builder(ZookeeperInstance.class)
-                .client(this.curator).basePath("/services")
-                .serializer(new JsonInstanceSerializer<>(ZookeeperInstance.class)).watchInstances(false).build();
-        discovery.start();
-        this.closeables.add(discovery);
-        discovery.registerService(ServiceInstance.<ZookeeperInstance>builder().name(service).id(id)
-                .address("127.0.0.1").port(port).uriSpec(new UriSpec("{scheme}://{address}:{port}"))
-                .payload(new ZookeeperInstance(id, service, metadata)).build());
+        RegistryNodes.on(this.curator).register(service, id, port, metadata);
+        this.closeables.add(() -> this.curator.delete().quietly().forPath("/services/" + service + "/" + id));
     }
 
     private JsonNode document() throws Exception {
@@ -300,22 +280,17 @@ class OpenApiDocumentTests {
     }
 
     private HttpResponse<String> get(String path, String user) throws Exception {
-        return send("GET", path, null, null, user);
+        return api(user).get(path);
     }
 
     private HttpResponse<String> send(String method, String path, String contentType, String body, String user)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + path))
-                .timeout(Duration.ofSeconds(20)).header("Accept", "application/json")
-                .method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-                        : HttpRequest.BodyPublishers.noBody());
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        if (user != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString((user + ":" + user + "-pw").getBytes(StandardCharsets.UTF_8)));
-        }
-        return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return api(user).send(method, path, body, contentType, null);
+    }
+
+    /** The admin API as {@code user}, or without credentials when it is null, accepting JSON. */
+    private ApiClient api(String user) {
+        return ((user != null) ? ApiClient.as(user, this.httpPort) : ApiClient.anonymous(this.httpPort))
+                .acceptingJson();
     }
 }
