@@ -86,12 +86,6 @@ class RateLimitRemovalTests {
     }
 
     private static void write(String path, String value) throws Exception {
-        byte[] data = value.getBytes(StandardCharsets.UTF_8);
-        if (curator.checkExists().forPath(path) == null) {
-            curator.create().creatingParentsIfNeeded().forPath(path, data);
-        }
-        else {
-            curator.setData().forPath(path, data);
-        }
+        curator.create().orSetData().creatingParentsIfNeeded().forPath(path, value.getBytes(StandardCharsets.UTF_8));
     }
 }
