@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.testapps.WebClientConsumer;
 import dev.meshkeeper.testapps.MeshApps;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -22,7 +23,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JCircuitBreakerFactory;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
-import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -57,10 +57,12 @@ class WebClientCircuitBreakerCustomizerTests {
         forcedOpen = MeshApps.provider(registry.connectString(), FORCED_OPEN);
         listened = MeshApps.provider(registry.connectString(), LISTENED);
         plain = MeshApps.provider(registry.connectString(), PLAIN);
-        consumer = new SpringApplicationBuilder(WebClientOnlyConsumer.class).web(WebApplicationType.NONE).run(
-                "--spring.application.name=customized-consumer", "--spring.main.banner-mode=off",
-                "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:", "--spring.cloud.zookeeper.discovery.register=false");
+        consumer = new SpringApplicationBuilder(WebClientOnlyConsumer.class, WebClientConsumer.class)
+                .web(WebApplicationType.NONE).run("--spring.application.name=customized-consumer",
+                        "--spring.main.banner-mode=off",
+                        "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
+                        "--spring.config.import=optional:zookeeper:",
+                        "--spring.cloud.zookeeper.discovery.register=false");
         DiscoveryClient discovery = consumer.getBean(DiscoveryClient.class);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(List.of(FORCED_OPEN, LISTENED, PLAIN))
                 .allSatisfy((service) -> assertThat(discovery.getInstances(service)).hasSize(1)));
@@ -95,7 +97,10 @@ class WebClientCircuitBreakerCustomizerTests {
                 .bodyToMono(String.class).block(Duration.ofSeconds(10));
     }
 
-    /** Calls providers with a {@code @LoadBalanced WebClient} only; customizes two services' breakers. */
+    /**
+     * Calls providers with a {@code @LoadBalanced WebClient} only ({@link WebClientConsumer}, not the shared
+     * consumer, which brings a {@code RestClient}); customizes two services' breakers.
+     */
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
     static class WebClientOnlyConsumer {
@@ -111,17 +116,6 @@ class WebClientCircuitBreakerCustomizerTests {
                         .onSuccess((event) -> this.successes.add(event.getCircuitBreakerName())),
                         CircuitBreaker::getName), LISTENED);
             };
-        }
-
-        @Bean
-        @LoadBalanced
-        WebClient.Builder loadBalancedWebClientBuilder() {
-            return WebClient.builder();
-        }
-
-        @Bean
-        WebClient loadBalancedWebClient(@LoadBalanced WebClient.Builder builder) {
-            return builder.build();
         }
     }
 }
