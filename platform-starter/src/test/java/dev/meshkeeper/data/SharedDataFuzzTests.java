@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.testapps.DeliberatePause;
 import dev.meshkeeper.zookeeper.ZooKeeperUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -202,13 +203,9 @@ class SharedDataFuzzTests {
         }
     }
 
+    /** Pacing of one application's writes (5 to 50 ms apart), not a wait for an outcome. */
     private static void pause(ThreadLocalRandom random) {
-        try {
-            Thread.sleep(random.nextInt(5, 50));
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
+        DeliberatePause.take(Duration.ofMillis(random.nextInt(5, 50)));
     }
 
     private void injectFaults(RegistryHandle registry, List<DataClient> applications, long deadline)
@@ -217,7 +214,10 @@ class SharedDataFuzzTests {
         AtomicLong round = new AtomicLong();
         boolean restarted = false;
         while (System.nanoTime() < deadline - Duration.ofSeconds(5).toNanos()) {
-            Thread.sleep(random.nextLong(800, 2_000));
+            // Pacing of the faults (one every 0.8 to 2 s), not a wait for an outcome.
+            if (!DeliberatePause.take(Duration.ofMillis(random.nextLong(800, 2_000)))) {
+                throw new InterruptedException("fault injection interrupted");
+            }
             DataClient victim = applications.get(random.nextInt(applications.size()));
             long fault = round.incrementAndGet();
             try {

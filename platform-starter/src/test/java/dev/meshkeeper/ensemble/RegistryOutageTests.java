@@ -172,10 +172,13 @@ class RegistryOutageTests {
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(leadership.isLeader(GROUP)).as("leadership void").isFalse());
             firstProvider.getBean(InstanceRegistration.class).updateMetadata(Map.of("outage", kind));
-            long left = OUTAGE.toNanos() - (System.nanoTime() - beganAt);
-            // The outage lasts its full length: the load keeps flowing meanwhile.
-            Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(left)));
-            assertThat(greeting()).as("config keeps its last value").isEqualTo(greetingBefore);
+            Duration left = Duration.ofNanos(Math.max(0, OUTAGE.toNanos() - (System.nanoTime() - beganAt)));
+            // The outage lasts its full length while the load keeps flowing; all along, the consumer knows it is
+            // disconnected and its config keeps its last value.
+            await().during(left).atMost(left.plusSeconds(5)).untilAsserted(() -> {
+                assertThat(monitor.isConnected()).as("connected during the outage").isFalse();
+                assertThat(greeting()).as("config keeps its last value").isEqualTo(greetingBefore);
+            });
         }
         finally {
             end.run();

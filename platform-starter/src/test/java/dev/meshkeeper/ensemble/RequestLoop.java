@@ -1,5 +1,6 @@
 package dev.meshkeeper.ensemble;
 
+import dev.meshkeeper.testapps.DeliberatePause;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -83,12 +84,8 @@ final class RequestLoop implements AutoCloseable {
                 this.failures.add(new Failure(Instant.now(), current, ex.getClass().getSimpleName() + ": "
                         + ex.getMessage()));
             }
-            try {
-                // Pacing of the load, not a wait for an outcome.
-                Thread.sleep(this.pause.toMillis());
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
+            // Pacing of the load, not a wait for an outcome.
+            if (!DeliberatePause.take(this.pause)) {
                 return;
             }
         }

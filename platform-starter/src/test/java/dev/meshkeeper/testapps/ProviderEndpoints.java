@@ -1,6 +1,7 @@
 package dev.meshkeeper.testapps;
 
 import dev.meshkeeper.loadbalancer.PinnedVersion;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,8 +73,7 @@ public class ProviderEndpoints {
     }
 
     @GetMapping("/who")
-    ResponseEntity<String> who(@RequestHeader(name = PinnedVersion.HEADER, required = false) String pinned)
-            throws InterruptedException {
+    ResponseEntity<String> who(@RequestHeader(name = PinnedVersion.HEADER, required = false) String pinned) {
         this.gets.incrementAndGet();
         if (pinned != null) {
             this.pinnedGets.incrementAndGet();
@@ -94,7 +94,7 @@ public class ProviderEndpoints {
     }
 
     @GetMapping("/work")
-    String work() throws InterruptedException {
+    String work() {
         // Blocking on purpose, also in a reactive provider: the delay stands for real work.
         delay();
         return port();
@@ -110,11 +110,11 @@ public class ProviderEndpoints {
         return this.environment.getProperty("meshkeeper.discovery.version");
     }
 
-    private void delay() throws InterruptedException {
+    private void delay() {
         long delay = this.delayMillis.get();
         if (delay > 0) {
-            // A slow instance: consumers measure this as latency.
-            Thread.sleep(delay);
+            // A slow instance: the pause is the latency consumers measure, not a wait for anything.
+            DeliberatePause.take(Duration.ofMillis(delay));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.meshkeeper.testapps;
 
+import java.time.Duration;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperRegistration;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -16,10 +17,10 @@ class WhoAmI {
     }
 
     @GetMapping("/whoami")
-    String whoAmI(@RequestParam(defaultValue = "0") long workMillis) throws InterruptedException {
+    String whoAmI(@RequestParam(defaultValue = "0") long workMillis) {
         if (workMillis > 0) {
             // The request's own work, so that it is in flight while the instance shuts down.
-            Thread.sleep(workMillis);
+            DeliberatePause.take(Duration.ofMillis(workMillis));
         }
         return this.registration.getServiceInstance().getId();
     }

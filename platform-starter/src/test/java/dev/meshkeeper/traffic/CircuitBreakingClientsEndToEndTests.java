@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import dev.meshkeeper.testapps.WebClientConsumer;
+import dev.meshkeeper.testapps.MeshApps;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
@@ -22,10 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JCircuitBreakerFactory;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
@@ -34,7 +32,7 @@ import org.springframework.cloud.openfeign.FeignClientBuilder;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -65,10 +63,9 @@ class CircuitBreakingClientsEndToEndTests {
     @BeforeAll
     static void startConsumer(RegistryHandle handle) {
         registry = handle;
-        consumer = new SpringApplicationBuilder(Consumer.class).web(WebApplicationType.NONE).run(
-                "--spring.application.name=breaking-consumer",
-                "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:", "--spring.cloud.zookeeper.discovery.register=false",
+        consumer = MeshApps.consumerApp(registry.connectString(), "breaking-consumer")
+                .with(WebClientConsumer.class, Consumer.class).run(
+                "--spring.cloud.zookeeper.discovery.register=false",
                 "--meshkeeper.loadbalancer.outlier-ejection.enabled=false",
                 "--meshkeeper.traffic.circuit-breaker.sliding-window-size=4",
                 "--meshkeeper.traffic.circuit-breaker.minimum-number-of-calls=4",
@@ -86,7 +83,8 @@ class CircuitBreakingClientsEndToEndTests {
     @Test
     void aFailingProviderOpensTheWebClientBreakerWhichThenFailsFastAndClosesOnRecovery() {
         Function<String, String> webClient = (service) -> consumer.getBean(WebClient.class).get()
-                .uri("http://" + service + "/who").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
+                .uri("http://" + service + "/outcome").retrieve().bodyToMono(String.class)
+                .block(Duration.ofSeconds(10));
         opensFailsFastAndRecovers("breaking-webclient", webClient);
     }
 
@@ -102,11 +100,12 @@ class CircuitBreakingClientsEndToEndTests {
         awaitInstance(service);
         provider.failing.set(true);
         WebClient webClient = consumer.getBean(WebClient.class);
-        awaitOpen(service, (name) -> webClient.get().uri("http://" + name + "/who").retrieve()
+        awaitOpen(service, (name) -> webClient.get().uri("http://" + name + "/outcome").retrieve()
                 .bodyToMono(String.class).block(Duration.ofSeconds(10)));
         int hits = provider.hits.get();
         RestClient restClient = consumer.getBean(RestClient.class);
-        assertThatThrownBy(() -> restClient.get().uri("http://" + service + "/who").retrieve().body(String.class))
+        assertThatThrownBy(() -> restClient.get().uri("http://" + service + "/outcome").retrieve()
+                .body(String.class))
                 .isInstanceOf(CallNotPermittedException.class).hasMessageContaining(service);
         assertThat(provider.hits.get()).isEqualTo(hits);
     }
@@ -185,23 +184,16 @@ class CircuitBreakingClientsEndToEndTests {
     }
 
     private static Outcomes provider(String service) {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(Provider.class).run(
-                "--spring.application.name=" + service, "--server.port=0",
-                "--spring.cloud.zookeeper.connect-string=" + registry.connectString(),
-                "--spring.config.import=optional:zookeeper:",
-                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1");
+        ConfigurableApplicationContext context = MeshApps.providerApp(registry.connectString(), service)
+                .with(Outcomes.class).run();
         applications.add(context);
         return context.getBean(Outcomes.class);
     }
 
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
-    @Import(Outcomes.class)
-    static class Provider {
-
-    }
-
-    /** {@code GET /who}: "ok", or 500 while failing (500 is not retried, so one call is one hit). */
+    /**
+     * {@code GET /outcome}: "ok", or 500 while failing (500 is not retried, so one call is one hit; the shared
+     * provider's {@code /who} answers 503, which is).
+     */
     @RestController
     static class Outcomes {
 
@@ -209,8 +201,8 @@ class CircuitBreakingClientsEndToEndTests {
 
         final AtomicInteger hits = new AtomicInteger();
 
-        @GetMapping("/who")
-        ResponseEntity<String> who() {
+        @GetMapping("/outcome")
+        ResponseEntity<String> outcome() {
             this.hits.incrementAndGet();
             return this.failing.get() ? ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body("failing")
                     : ResponseEntity.ok("ok");
@@ -220,8 +212,8 @@ class CircuitBreakingClientsEndToEndTests {
     /** What a {@code @FeignClient(name = "...")} interface declares; built here once per called service. */
     interface WhoClient {
 
-        @GetMapping("/who")
-        String who();
+        @GetMapping("/outcome")
+        String outcome();
     }
 
     /** The Feign client of each called service. */
@@ -237,31 +229,17 @@ class CircuitBreakingClientsEndToEndTests {
 
         String who(String service) {
             return this.clients.computeIfAbsent(service, (name) -> this.builder.forType(WhoClient.class, name).build())
-                    .who();
+                    .outcome();
         }
     }
 
-    @SpringBootConfiguration
-    @EnableAutoConfiguration
+    /**
+     * What the shared consumer ({@code @LoadBalanced RestClient.Builder}) and {@link WebClientConsumer} lack: the
+     * {@code RestClient} and the Feign clients.
+     */
+    @Configuration(proxyBeanMethods = false)
     @EnableFeignClients(clients = {})
     static class Consumer {
-
-        @Bean
-        @LoadBalanced
-        WebClient.Builder loadBalancedWebClientBuilder() {
-            return WebClient.builder();
-        }
-
-        @Bean
-        WebClient loadBalancedWebClient(@LoadBalanced WebClient.Builder builder) {
-            return builder.build();
-        }
-
-        @Bean
-        @LoadBalanced
-        RestClient.Builder loadBalancedRestClientBuilder() {
-            return RestClient.builder();
-        }
 
         @Bean
         RestClient loadBalancedRestClient(@LoadBalanced RestClient.Builder builder) {

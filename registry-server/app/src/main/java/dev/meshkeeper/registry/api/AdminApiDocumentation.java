@@ -111,7 +111,9 @@ class AdminApiDocumentation {
      * The errors an operation can answer, from what it takes: every call may be unauthenticated (401) or meet
      * ZooKeeper away (503); a named resource may be invalid (400) or missing (404); a change may be forbidden to a
      * viewer (403) or race another (409); a body may be malformed (400), too large (413) or of another type (415); a
-     * conditional change may find another version (412).
+     * conditional change may find another version (412) or, on a server that requires If-Match on config or shared
+     * data writes ({@code meshkeeper.registry.config.require-if-match},
+     * {@code meshkeeper.registry.data.require-if-match}), come without one (428).
      */
     private static void addProblems(String path, PathItem.HttpMethod method, Operation operation) {
         ApiResponses responses = operation.getResponses();
@@ -128,6 +130,7 @@ class AdminApiDocumentation {
         problem(responses, "404", named);
         problem(responses, "409", change);
         problem(responses, "412", conditional);
+        problem(responses, "428", conditional && change);
         problem(responses, "413", body);
         problem(responses, "415", body);
         problem(responses, "503", !path.equals(PATH));

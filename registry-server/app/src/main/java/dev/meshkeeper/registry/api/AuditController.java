@@ -25,7 +25,7 @@ class AuditController {
         this.properties = properties;
     }
 
-    @Operation(summary = "Audit log of mutating calls, newest first")
+    @Operation(operationId = "listAuditEntries", summary = "Audit log of mutating calls, newest first")
     @GetMapping
     AuditEntries entries(@RequestParam(defaultValue = "100") int limit) throws Exception {
         if (limit < 1 || limit > this.properties.getLimit()) {

@@ -61,13 +61,13 @@ class ConfigController {
         return !request.isUserInRole("OPERATOR");
     }
 
-    @Operation(summary = "Every config context")
+    @Operation(operationId = "listConfigContexts", summary = "Every config context")
     @GetMapping
     Contexts contexts() throws Exception {
         return new Contexts(this.store.contexts());
     }
 
-    @Operation(summary = "A context with its values (ETag = version)")
+    @Operation(operationId = "getConfigContext", summary = "A context with its values (ETag = version)")
     @GetMapping("/{context}")
     ResponseEntity<ContextView> read(@PathVariable String context, HttpServletRequest request) throws Exception {
         ResponseEntity<ContextView> view = view(this.store.read(context), null, HttpStatus.OK);
@@ -79,7 +79,7 @@ class ConfigController {
                 body.context(), body.path(), body.version(), this.mask.mask(body.properties()), null));
     }
 
-    @Operation(summary = "Set many keys atomically")
+    @Operation(operationId = "putConfigProperties", summary = "Set many keys atomically")
     @PutMapping(path = "/{context}", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ContextView> put(@PathVariable String context, @RequestBody(required = false) PutRequest request,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch, Principal principal)
@@ -91,7 +91,7 @@ class ConfigController {
         return write(context, request.properties(), List.of(), ifMatch, principal, "put", null);
     }
 
-    @Operation(summary = "Set one key (body = the value)")
+    @Operation(operationId = "putConfigProperty", summary = "Set one key (body = the value)")
     @PutMapping(path = "/{context}/properties/{key}", consumes = MediaType.TEXT_PLAIN_VALUE)
     ResponseEntity<ContextView> putOne(@PathVariable String context, @PathVariable String key,
             @RequestBody(required = false) String value,
@@ -100,7 +100,7 @@ class ConfigController {
         return write(context, Map.of(key, (value != null) ? value : ""), List.of(), ifMatch, principal, "put", null);
     }
 
-    @Operation(summary = "Delete one key")
+    @Operation(operationId = "deleteConfigProperty", summary = "Delete one key")
     @DeleteMapping("/{context}/properties/{key}")
     ResponseEntity<ContextView> deleteOne(@PathVariable String context, @PathVariable String key,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch, Principal principal)
@@ -108,7 +108,7 @@ class ConfigController {
         return write(context, Map.of(), List.of(key), ifMatch, principal, "delete", null);
     }
 
-    @Operation(summary = "Delete several keys")
+    @Operation(operationId = "deleteConfigProperties", summary = "Delete several keys")
     @DeleteMapping("/{context}/properties")
     ResponseEntity<ContextView> delete(@PathVariable String context, @RequestParam(name = "key") List<String> keys,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch, Principal principal)
@@ -117,7 +117,7 @@ class ConfigController {
                 null);
     }
 
-    @Operation(summary = "The context's change history, newest first")
+    @Operation(operationId = "getConfigHistory", summary = "The context's change history, newest first")
     @GetMapping("/{context}/history")
     ChangeHistory history(@PathVariable String context, HttpServletRequest request) throws Exception {
         Snapshot snapshot = this.store.read(context);
@@ -128,7 +128,7 @@ class ConfigController {
         return new ChangeHistory(context, snapshot.version(), this.properties.getHistoryLimit(), changes);
     }
 
-    @Operation(summary = "Differences between two versions")
+    @Operation(operationId = "diffConfigVersions", summary = "Differences between two versions")
     @GetMapping("/{context}/diff")
     Diff diff(@PathVariable String context, @RequestParam long from, @RequestParam long to,
             HttpServletRequest request) throws Exception {
@@ -146,7 +146,7 @@ class ConfigController {
         return new Diff(context, from, to, changes);
     }
 
-    @Operation(summary = "Restore the values of a version")
+    @Operation(operationId = "rollbackConfigContext", summary = "Restore the values of a version")
     @PostMapping(path = "/{context}/rollback", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ContextView> rollback(@PathVariable String context,
             @RequestBody(required = false) RollbackRequest request,
@@ -163,7 +163,7 @@ class ConfigController {
         return write(context, sets, deletes, ifMatch, principal, "rollback", request.version());
     }
 
-    @Operation(summary = "Export as properties or YAML")
+    @Operation(operationId = "exportConfigContext", summary = "Export as properties or YAML")
     @GetMapping(path = "/{context}/export", produces = { MediaType.TEXT_PLAIN_VALUE, "application/yaml" })
     ResponseEntity<String> export(@PathVariable String context,
             @RequestParam(defaultValue = "properties") String format, HttpServletRequest request) throws Exception {
@@ -177,7 +177,7 @@ class ConfigController {
                 .body(configFormat.write(values));
     }
 
-    @Operation(summary = "Import a properties or YAML file (merge or replace)")
+    @Operation(operationId = "importConfigContext", summary = "Import a properties or YAML file (merge or replace)")
     @PostMapping(path = "/{context}/import", consumes = { MediaType.TEXT_PLAIN_VALUE, "application/yaml",
             "application/x-yaml", "text/yaml", "text/x-java-properties", MediaType.APPLICATION_OCTET_STREAM_VALUE })
     ResponseEntity<ContextView> importContext(@PathVariable String context,

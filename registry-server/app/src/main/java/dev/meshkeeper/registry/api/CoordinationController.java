@@ -38,19 +38,19 @@ class CoordinationController {
         this.authentication = authentication.getIfAvailable();
     }
 
-    @Operation(summary = "Every lock with holder, fencing token and waiters")
+    @Operation(operationId = "listLocks", summary = "Every lock with holder, fencing token and waiters")
     @GetMapping("/locks")
     Locks locks() throws Exception {
         return new Locks(this.store.locks());
     }
 
-    @Operation(summary = "Every leader group with its leader and members")
+    @Operation(operationId = "listLeaderGroups", summary = "Every leader group with its leader and members")
     @GetMapping("/leaders")
     LeaderGroups leaders() throws Exception {
         return new LeaderGroups(this.store.leaders());
     }
 
-    @Operation(summary = "This registry server's ZooKeeper role and statistics")
+    @Operation(operationId = "getCluster", summary = "This registry server's ZooKeeper role and statistics")
     @GetMapping("/cluster")
     Cluster cluster() {
         ServerStatus status = this.server.status();

@@ -55,13 +55,13 @@ class DataController {
         this.properties = properties;
     }
 
-    @Operation(summary = "Every shared data name with its kind and number of entries")
+    @Operation(operationId = "listData", summary = "Every shared data name with its kind and number of entries")
     @GetMapping
     List<Summary> list() throws Exception {
         return this.store.list();
     }
 
-    @Operation(summary = "A value or counter with its version, or a map with every entry")
+    @Operation(operationId = "getData", summary = "A value or counter with its version, or a map with every entry")
     @GetMapping("/{name}")
     ResponseEntity<DataView> read(@PathVariable String name) throws Exception {
         DataView view = this.store.read(name);
@@ -69,14 +69,14 @@ class DataController {
         return ResponseEntity.ok().eTag(etag(etag)).body(view);
     }
 
-    @Operation(summary = "One map entry with its version")
+    @Operation(operationId = "getDataEntry", summary = "One map entry with its version")
     @GetMapping("/{name}/{key}")
     ResponseEntity<EntryItem> readEntry(@PathVariable String name, @PathVariable String key) throws Exception {
         EntryItem entry = this.store.readEntry(name, key);
         return ResponseEntity.ok().eTag(etag(entry.version())).body(entry);
     }
 
-    @Operation(summary = "Create or set a value or counter (a bare integer is a counter)")
+    @Operation(operationId = "putData", summary = "Create or set a value or counter (a bare integer is a counter)")
     @PutMapping(path = "/{name}", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ValueView> put(@PathVariable String name,
             @io.swagger.v3.oas.annotations.parameters.RequestBody(description = VALUE_BODY,
@@ -94,7 +94,7 @@ class DataController {
         return ResponseEntity.ok().eTag(etag(view.version())).body(view);
     }
 
-    @Operation(summary = "Create or set one map entry (creates the map when missing)")
+    @Operation(operationId = "putDataEntry", summary = "Create or set one map entry (creates the map when missing)")
     @PutMapping(path = "/{name}/{key}", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<EntryItem> putEntry(@PathVariable String name, @PathVariable String key,
             @io.swagger.v3.oas.annotations.parameters.RequestBody(description = VALUE_BODY,
@@ -113,7 +113,7 @@ class DataController {
         return ResponseEntity.ok().eTag(etag(entry.version())).body(entry);
     }
 
-    @Operation(summary = "Delete a value or counter, or a map with all its entries")
+    @Operation(operationId = "deleteData", summary = "Delete a value or counter, or a map with all its entries")
     @ApiResponse(responseCode = "204", description = "Deleted")
     @DeleteMapping("/{name}")
     ResponseEntity<Void> delete(@PathVariable String name,
@@ -125,7 +125,7 @@ class DataController {
         return ResponseEntity.noContent().build();
     }
 
-    @Operation(summary = "Delete one map entry (the map stays)")
+    @Operation(operationId = "deleteDataEntry", summary = "Delete one map entry (the map stays)")
     @ApiResponse(responseCode = "204", description = "Deleted")
     @DeleteMapping("/{name}/{key}")
     ResponseEntity<Void> deleteEntry(@PathVariable String name, @PathVariable String key,

@@ -21,7 +21,8 @@ class PlacementController {
         this.store = store;
     }
 
-    @Operation(summary = "Every work group with its leader, members, assignment and the items running now")
+    @Operation(operationId = "listWorkGroups",
+            summary = "Every work group with its leader, members, assignment and the items running now")
     @GetMapping("/placement")
     PlacementGroups placement() throws Exception {
         return new PlacementGroups(this.store.groups());

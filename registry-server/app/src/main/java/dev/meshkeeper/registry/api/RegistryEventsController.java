@@ -29,7 +29,8 @@ class RegistryEventsController {
         this.events = events;
     }
 
-    @Operation(summary = "Server-sent events naming what changed (services, config, locks, leaders, audit, data, "
+    @Operation(operationId = "streamEvents",
+            summary = "Server-sent events naming what changed (services, config, locks, leaders, audit, data, "
             + "topology)")
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     ResponseEntity<?> events(Principal principal, HttpServletRequest request) {

@@ -31,25 +31,26 @@ class ServicesController {
         this.store = store;
     }
 
-    @Operation(summary = "Every registered service with its instance counts")
+    @Operation(operationId = "listServices", summary = "Every registered service with its instance counts")
     @GetMapping
     ServiceList services() throws Exception {
         return new ServiceList(this.store.services());
     }
 
-    @Operation(summary = "A service and its instances")
+    @Operation(operationId = "getService", summary = "A service and its instances")
     @GetMapping("/{service}")
     ServiceView service(@PathVariable String service) throws Exception {
         return new ServiceView(service, this.store.service(service));
     }
 
-    @Operation(summary = "One instance")
+    @Operation(operationId = "getInstance", summary = "One instance")
     @GetMapping("/{service}/instances/{id}")
     Instance instance(@PathVariable String service, @PathVariable String id) throws Exception {
         return this.store.instance(service, id);
     }
 
-    @Operation(summary = "Set the instance_status of an instance (UP or OUT_OF_SERVICE)")
+    @Operation(operationId = "setInstanceStatus",
+            summary = "Set the instance_status of an instance (UP or OUT_OF_SERVICE)")
     @PutMapping(path = "/{service}/instances/{id}/status", consumes = MediaType.APPLICATION_JSON_VALUE)
     Instance status(@PathVariable String service, @PathVariable String id,
             @RequestBody(required = false) StatusRequest request, HttpServletRequest servletRequest)

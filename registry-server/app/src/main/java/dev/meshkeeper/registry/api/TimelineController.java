@@ -25,7 +25,7 @@ class TimelineController {
         this.timeline = timeline;
     }
 
-    @Operation(summary = "What happened in the mesh, most recent first")
+    @Operation(operationId = "getTimeline", summary = "What happened in the mesh, most recent first")
     @GetMapping(path = "/api/v1/timeline", produces = MediaType.APPLICATION_JSON_VALUE)
     Timeline timeline(@RequestParam(name = "limit", required = false) String limit) {
         return new Timeline(this.timeline.entries(limit(limit)));

@@ -31,13 +31,14 @@ class TopologyController {
         this.services = services;
     }
 
-    @Operation(summary = "The observed service map: services and the calls between them")
+    @Operation(operationId = "getTopology", summary = "The observed service map: services and the calls between them")
     @GetMapping(path = "/api/v1/topology", produces = MediaType.APPLICATION_JSON_VALUE)
     TopologyView.Topology topology() throws Exception {
         return this.topology.topology();
     }
 
-    @Operation(summary = "An instance's recent load, in-flight requests, p99 latency and status")
+    @Operation(operationId = "getInstanceHistory",
+            summary = "An instance's recent load, in-flight requests, p99 latency and status")
     @GetMapping(path = "/api/v1/services/{service}/instances/{id}/history", produces = MediaType.APPLICATION_JSON_VALUE)
     History history(@PathVariable String service, @PathVariable String id,
             @RequestParam(name = "minutes", required = false) String minutes) throws Exception {

@@ -39,6 +39,11 @@ final class ApiClient {
         return new ApiClient(port, user, null);
     }
 
+    /** Calls without credentials, without an {@code Accept} header. */
+    static ApiClient anonymous(int port) {
+        return new ApiClient(port, null, null);
+    }
+
     /** The same user, sending {@code Accept: application/json} with every request. */
     ApiClient acceptingJson() {
         return new ApiClient(this.port, this.user, "application/json");
@@ -49,10 +54,15 @@ final class ApiClient {
         return new ApiClient(this.port, user, this.accept);
     }
 
-    /** A request to {@code path} with a 20 s timeout, this client's user and, if set, its {@code Accept}. */
+    /**
+     * A request to {@code path} with a 20 s timeout, this client's user (none when anonymous) and, if set, its
+     * {@code Accept}.
+     */
     HttpRequest.Builder request(String path) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
-                .header("Authorization", basic(this.user));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20));
+        if (this.user != null) {
+            request.header("Authorization", basic(this.user));
+        }
         return (this.accept != null) ? request.header("Accept", this.accept) : request;
     }
 

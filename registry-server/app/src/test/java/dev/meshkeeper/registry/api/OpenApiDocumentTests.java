@@ -1,6 +1,7 @@
 package dev.meshkeeper.registry.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -9,27 +10,18 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.meshkeeper.registry.RegistryServerApplication;
 import dev.meshkeeper.registry.TestRegistryProperties;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
-import org.apache.curator.x.discovery.ServiceDiscovery;
-import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
-import org.apache.curator.x.discovery.ServiceInstance;
-import org.apache.curator.x.discovery.UriSpec;
-import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +32,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -96,6 +87,54 @@ class OpenApiDocumentTests {
             "PUT /api/v1/data/{name}/{key}",
             "DELETE /api/v1/data/{name}/{key}");
 
+    /** The operationId of each operation: stable names clients are generated with, never springdoc's put_1. */
+    static final Map<String, String> OPERATION_IDS = Map.ofEntries(
+            Map.entry("GET /api/v1/services", "listServices"),
+            Map.entry("GET /api/v1/services/{service}", "getService"),
+            Map.entry("GET /api/v1/services/{service}/instances/{id}", "getInstance"),
+            Map.entry("PUT /api/v1/services/{service}/instances/{id}/status", "setInstanceStatus"),
+            Map.entry("GET /api/v1/services/{service}/instances/{id}/history", "getInstanceHistory"),
+            Map.entry("GET /api/v1/locks", "listLocks"),
+            Map.entry("GET /api/v1/leaders", "listLeaderGroups"),
+            Map.entry("GET /api/v1/placement", "listWorkGroups"),
+            Map.entry("GET /api/v1/topology", "getTopology"),
+            Map.entry("GET /api/v1/timeline", "getTimeline"),
+            Map.entry("GET /api/v1/cluster", "getCluster"),
+            Map.entry("GET /api/v1/audit", "listAuditEntries"),
+            Map.entry("GET /api/v1/events", "streamEvents"),
+            Map.entry("GET /api/v1/openapi.json", "openApi"),
+            Map.entry("GET /api/v1/config", "listConfigContexts"),
+            Map.entry("GET /api/v1/config/{context}", "getConfigContext"),
+            Map.entry("PUT /api/v1/config/{context}", "putConfigProperties"),
+            Map.entry("PUT /api/v1/config/{context}/properties/{key}", "putConfigProperty"),
+            Map.entry("DELETE /api/v1/config/{context}/properties/{key}", "deleteConfigProperty"),
+            Map.entry("DELETE /api/v1/config/{context}/properties", "deleteConfigProperties"),
+            Map.entry("GET /api/v1/config/{context}/history", "getConfigHistory"),
+            Map.entry("GET /api/v1/config/{context}/diff", "diffConfigVersions"),
+            Map.entry("POST /api/v1/config/{context}/rollback", "rollbackConfigContext"),
+            Map.entry("GET /api/v1/config/{context}/export", "exportConfigContext"),
+            Map.entry("POST /api/v1/config/{context}/import", "importConfigContext"),
+            Map.entry("GET /api/v1/data", "listData"),
+            Map.entry("GET /api/v1/data/{name}", "getData"),
+            Map.entry("PUT /api/v1/data/{name}", "putData"),
+            Map.entry("DELETE /api/v1/data/{name}", "deleteData"),
+            Map.entry("GET /api/v1/data/{name}/{key}", "getDataEntry"),
+            Map.entry("PUT /api/v1/data/{name}/{key}", "putDataEntry"),
+            Map.entry("DELETE /api/v1/data/{name}/{key}", "deleteDataEntry"));
+
+    /** The writes a server may refuse with 428 when it requires If-Match (config and shared data). */
+    static final List<String> PRECONDITION_REQUIRED = List.of(
+            "PUT /api/v1/config/{context}",
+            "PUT /api/v1/config/{context}/properties/{key}",
+            "DELETE /api/v1/config/{context}/properties/{key}",
+            "DELETE /api/v1/config/{context}/properties",
+            "POST /api/v1/config/{context}/rollback",
+            "POST /api/v1/config/{context}/import",
+            "PUT /api/v1/data/{name}",
+            "DELETE /api/v1/data/{name}",
+            "PUT /api/v1/data/{name}/{key}",
+            "DELETE /api/v1/data/{name}/{key}");
+
     @TempDir
     static Path dataDir;
 
@@ -104,6 +143,8 @@ class OpenApiDocumentTests {
         TestRegistryProperties.server(registry, () -> 0, dataDir);
         TestRegistryProperties.user(registry, "vic", "viewer");
         TestRegistryProperties.user(registry, "olga", "operator");
+        // Shared data writes need a precondition here, so that a real 428 can be checked against the description.
+        registry.add("meshkeeper.registry.data.require-if-match", () -> "true");
     }
 
     @LocalServerPort
@@ -118,14 +159,22 @@ class OpenApiDocumentTests {
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
+    /**
+     * springdoc generates the description on its first request, which may take longer than one request's timeout on
+     * a busy machine; it keeps generating and serves the result from then on.
+     */
+    @BeforeEach
+    void descriptionGenerated() {
+        await().atMost(Duration.ofMinutes(2)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(get("/api/v1/openapi.json", "vic").statusCode()).isEqualTo(200));
+    }
+
     @AfterEach
     void close() throws Exception {
         for (int i = this.closeables.size() - 1; i >= 0; i--) {
             this.closeables.get(i).close();
         }
     }
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -148,6 +197,27 @@ class OpenApiDocumentTests {
         }
         assertThat(missing).isEmpty();
         assertThat(unsummarised).isEmpty();
+    }
+
+    @Test
+    void everyOperationHasItsOwnStableOperationId() throws Exception {
+        JsonNode document = document();
+        Map<String, String> described = new java.util.TreeMap<>();
+        document.path("paths").properties().forEach((path) -> path.getValue().properties().forEach((method) -> described
+                .put(method.getKey().toUpperCase() + " " + path.getKey(), method.getValue().path("operationId")
+                        .asString(""))));
+        assertThat(described).containsExactlyInAnyOrderEntriesOf(OPERATION_IDS);
+    }
+
+    @Test
+    void writesThatMayRequireIfMatchListPreconditionRequired() throws Exception {
+        JsonNode document = document();
+        for (String operation : OPERATIONS) {
+            String[] parts = operation.split(" ");
+            JsonNode responses = document.path("paths").path(parts[1]).path(parts[0].toLowerCase()).path("responses");
+            assertThat(responses.has("428")).as("428 listed for " + operation)
+                    .isEqualTo(PRECONDITION_REQUIRED.contains(operation));
+        }
     }
 
     @Test
@@ -183,12 +253,9 @@ class OpenApiDocumentTests {
                 "{\"properties\":{\"limit\":\"5\",\"greeting\":\"hello\"}}", "olga").statusCode()).isEqualTo(200);
         assertThat(send("PUT", "/api/v1/config/orders/properties/limit", "text/plain", "6", "olga").statusCode())
                 .isEqualTo(200);
-        assertThat(send("PUT", "/api/v1/data/feature-flags", "application/json", "{\"checkout\":true}", "olga")
-                .statusCode()).isEqualTo(200);
-        assertThat(send("PUT", "/api/v1/data/orders-placed", "application/json", "42", "olga").statusCode())
-                .isEqualTo(200);
-        assertThat(send("PUT", "/api/v1/data/carts/cart-1", "application/json", "[1,2]", "olga").statusCode())
-                .isEqualTo(200);
+        assertThat(create("/api/v1/data/feature-flags", "{\"checkout\":true}").statusCode()).isEqualTo(200);
+        assertThat(create("/api/v1/data/orders-placed", "42").statusCode()).isEqualTo(200);
+        assertThat(create("/api/v1/data/carts/cart-1", "[1,2]").statusCode()).isEqualTo(200);
         JsonNode document = document();
         String instance = "/api/v1/services/catalog-service/instances/catalog-service-127.0.0.1-8081";
         List<String> mismatches = new ArrayList<>();
@@ -221,6 +288,8 @@ class OpenApiDocumentTests {
         check(document, "/api/v1/services/{service}", "/api/v1/services/no-such-service", 404, "vic", mismatches);
         check(document, "/api/v1/audit", "/api/v1/audit?limit=0", 400, "vic", mismatches);
         check(document, "/api/v1/locks", "/api/v1/locks", 401, null, mismatches);
+        checkAnswer(document, "/api/v1/data/{name}", "put", "PUT /api/v1/data/orders-placed",
+                send("PUT", "/api/v1/data/orders-placed", "application/json", "43", "olga"), 428, mismatches);
 
         assertThat(mismatches).isEmpty();
     }
@@ -243,22 +312,26 @@ class OpenApiDocumentTests {
     /** GETs {@code url} and validates the answer against the schema the description gives for it. */
     private void check(JsonNode document, String template, String url, int status, String user, List<String> mismatches)
             throws Exception {
-        HttpResponse<String> response = get(url, user);
+        checkAnswer(document, template, "get", "GET " + url, get(url, user), status, mismatches);
+    }
+
+    /** Validates the answer to {@code call} against the schema the description gives for it. */
+    private void checkAnswer(JsonNode document, String template, String method, String call,
+            HttpResponse<String> response, int status, List<String> mismatches) {
         if (response.statusCode() != status) {
-            mismatches.add("GET " + url + " answered " + response.statusCode() + ", not " + status + ": "
-                    + response.body());
+            mismatches.add(call + " answered " + response.statusCode() + ", not " + status + ": " + response.body());
             return;
         }
         String mediaType = response.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
-        Schema schema = responseSchema(document, template, "get", status, mediaType);
+        Schema schema = responseSchema(document, template, method, status, mediaType);
         if (schema == null) {
-            mismatches.add("GET " + template + " has no schema for " + status + " " + mediaType);
+            mismatches.add(method.toUpperCase() + " " + template + " has no schema for " + status + " " + mediaType);
             return;
         }
         for (Error error : schema.validate(this.json.readTree(response.body()))) {
-            mismatches.add("GET " + url + " -> " + status + ": " + error);
+            mismatches.add(call + " -> " + status + ": " + error);
         }
-        logger.debug("GET {} -> {} matches the description", url, status);
+        logger.debug("{} -> {} matches the description", call, status);
     }
 
     /** The schema of one response, resolved within the whole description so that its $refs resolve. */
@@ -283,14 +356,8 @@ class OpenApiDocumentTests {
     }
 
     private void register(String service, String id, int port, Map<String, String> metadata) throws Exception {
-        ServiceDiscovery<ZookeeperInstance> discovery = ServiceDiscoveryBuilder.builder(ZookeeperInstance.class)
-                .client(this.curator).basePath("/services")
-                .serializer(new JsonInstanceSerializer<>(ZookeeperInstance.class)).watchInstances(false).build();
-        discovery.start();
-        this.closeables.add(discovery);
-        discovery.registerService(ServiceInstance.<ZookeeperInstance>builder().name(service).id(id)
-                .address("127.0.0.1").port(port).uriSpec(new UriSpec("{scheme}://{address}:{port}"))
-                .payload(new ZookeeperInstance(id, service, metadata)).build());
+        RegistryNodes.on(this.curator).register(service, id, port, metadata);
+        this.closeables.add(() -> this.curator.delete().quietly().forPath("/services/" + service + "/" + id));
     }
 
     private JsonNode document() throws Exception {
@@ -300,22 +367,24 @@ class OpenApiDocumentTests {
     }
 
     private HttpResponse<String> get(String path, String user) throws Exception {
-        return send("GET", path, null, null, user);
+        return api(user).get(path);
     }
 
     private HttpResponse<String> send(String method, String path, String contentType, String body, String user)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + path))
-                .timeout(Duration.ofSeconds(20)).header("Accept", "application/json")
-                .method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-                        : HttpRequest.BodyPublishers.noBody());
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        if (user != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString((user + ":" + user + "-pw").getBytes(StandardCharsets.UTF_8)));
-        }
-        return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return api(user).send(method, path, body, contentType, null);
+    }
+
+    /** Creates a shared data name or map entry as the operator, with If-None-Match: * (its precondition). */
+    private HttpResponse<String> create(String path, String body) throws Exception {
+        ApiClient operator = api("olga");
+        return operator.send(operator.request(path).header("Content-Type", "application/json")
+                .header("If-None-Match", "*").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** The admin API as {@code user}, or without credentials when it is null, accepting JSON. */
+    private ApiClient api(String user) {
+        return ((user != null) ? ApiClient.as(user, this.httpPort) : ApiClient.anonymous(this.httpPort))
+                .acceptingJson();
     }
 }

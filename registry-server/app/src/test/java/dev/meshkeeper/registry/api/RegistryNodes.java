@@ -2,10 +2,13 @@ package dev.meshkeeper.registry.api;
 
 import dev.meshkeeper.registry.junit.RegistryHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.zookeeper.CreateMode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Znodes written straight into the registry's ZooKeeper the way its clients write them: registrations in Spring
@@ -13,6 +16,8 @@ import org.apache.zookeeper.CreateMode;
  * Curator client ({@link #connect}) or on the registry server's.
  */
 final class RegistryNodes implements AutoCloseable {
+
+    private static final JsonMapper json = JsonMapper.builder().build();
 
     private final CuratorFramework curator;
 
@@ -42,12 +47,20 @@ final class RegistryNodes implements AutoCloseable {
 
     /** An UP instance {@code id} of {@code service}: an ephemeral node in Spring Cloud Zookeeper's format. */
     void register(String service, String id) throws Exception {
+        register(service, id, 8080, Map.of("instance_status", "UP"));
+    }
+
+    /**
+     * An instance {@code id} of {@code service} on 127.0.0.1:{@code port} with {@code metadata}: an ephemeral node
+     * in Spring Cloud Zookeeper's format.
+     */
+    void register(String service, String id, int port, Map<String, String> metadata) throws Exception {
         String registration = """
-                {"name":"%1$s","id":"%2$s","address":"127.0.0.1","port":8080,"sslPort":null,
+                {"name":"%1$s","id":"%2$s","address":"127.0.0.1","port":%3$d,"sslPort":null,
                  "payload":{"@class":"org.springframework.cloud.zookeeper.discovery.ZookeeperInstance",
-                   "id":"%1$s","name":"%1$s","metadata":{"instance_status":"UP"}},
+                   "id":"%1$s","name":"%1$s","metadata":%4$s},
                  "registrationTimeUTC":1,"serviceType":"DYNAMIC"}
-                """.formatted(service, id);
+                """.formatted(service, id, port, json.writeValueAsString(new TreeMap<>(metadata)));
         this.curator.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
                 .forPath("/services/" + service + "/" + id, bytes(registration));
     }
