@@ -23,6 +23,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -49,7 +50,8 @@ public class TrafficAutoConfiguration {
             ObjectProvider<InstanceRegistration> registration, ObjectProvider<WatchedInstances> watchedInstances,
             ObjectProvider<MeterRegistry> meterRegistry) {
         return new ClusterRateLimits(properties, environment, environment.getProperty("spring.application.name"),
-                registration::getIfAvailable, watchedInstances.getIfAvailable(),
+                // resolved once found: the fraction is worked out at every membership change
+                SingletonSupplier.of(registration::getIfAvailable), watchedInstances.getIfAvailable(),
                 meterRegistry.getIfAvailable(CompositeMeterRegistry::new));
     }
 
