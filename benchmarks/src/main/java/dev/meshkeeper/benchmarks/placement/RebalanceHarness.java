@@ -30,7 +30,8 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
 /**
  * Rebalance time and movement of a work group: {@code members} members (each its own ZooKeeper session against a
  * real ZooKeeper server in this JVM) share {@code items} items; then, {@code rounds} times each, a member joins, a
- * member leaves gracefully, and a member crashes (its session expires after {@code session-ms}). Each change is
+ * member leaves gracefully, and a member crashes (its session expires after {@code session-ms}); an optional fifth
+ * argument names the changes to make in each round ({@code join,leave} for a short run without crashes). Each change is
  * timed from the change until every item runs again on a member of a balanced assignment (seen through
  * {@code WorkAssignedEvent}/{@code WorkRevokedEvent}), and its moved items are compared with the minimum.
  * <p>
@@ -62,6 +63,7 @@ public final class RebalanceHarness {
         int items = (args.length > 1) ? Integer.parseInt(args[1]) : 1000;
         int rounds = (args.length > 2) ? Integer.parseInt(args[2]) : 5;
         int sessionMs = (args.length > 3) ? Integer.parseInt(args[3]) : 2000;
+        List<String> changes = List.of(((args.length > 4) ? args[4] : "join,leave,crash").split(","));
         RegistryServer server = new RegistryServer(RegistryServerSettings.builder().bindAddress("127.0.0.1")
                 .clientPort(0).dataDir(Files.createTempDirectory("meshkeeper-bench-")).tickTime(Duration.ofMillis(200))
                 .minSessionTimeout(Duration.ofMillis(400)).maxSessionTimeout(Duration.ofSeconds(20))
@@ -80,10 +82,16 @@ public final class RebalanceHarness {
             List<long[]> leave = new ArrayList<>();
             List<long[]> crash = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                join.add(harness.change("join"));
-                leave.add(harness.change("leave"));
-                crash.add(harness.change("crash"));
-                harness.change("join");
+                if (changes.contains("join")) {
+                    join.add(harness.change("join"));
+                }
+                if (changes.contains("leave")) {
+                    leave.add(harness.change("leave"));
+                }
+                if (changes.contains("crash")) {
+                    crash.add(harness.change("crash"));
+                    harness.change("join");
+                }
             }
             print("graceful join", join);
             print("graceful leave", leave);
@@ -122,7 +130,10 @@ public final class RebalanceHarness {
                 handOff = Math.max(handOff, (now[1] - then[1]) / (now[0] - then[0]));
             }
         }
-        return new long[] { millis, moved, minimumMoves(before), (long) handOff };
+        long minimum = minimumMoves(before);
+        System.out.printf("%s at %s: %d ms, of which hand-off %d ms; moved %d items, minimum %d%n", change,
+                java.time.LocalTime.now(), millis, (long) handOff, moved, minimum);
+        return new long[] { millis, moved, minimum, (long) handOff };
     }
 
     private void join() throws Exception {
@@ -181,6 +192,9 @@ public final class RebalanceHarness {
     }
 
     private static void print(String change, List<long[]> results) {
+        if (results.isEmpty()) {
+            return;
+        }
         List<Long> millis = results.stream().map(result -> result[0]).sorted().toList();
         List<Long> handOff = results.stream().map(result -> result[3]).sorted().toList();
         long moved = results.stream().mapToLong(result -> result[1]).sum();
