@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * No cache of the group's claims is kept: a claim found held by another member is watched (one ZooKeeper watch on
  * that claim), and its deletion, or the end of this session, sets off {@code released}, so the member tries again at
- * once instead of on a timer. This session's own claims are remembered from the writes that made and removed them.
+ * once instead of on a timer. A claim still watched after {@value #RECHECK_MILLIS} ms is looked at again when the
+ * member reacts next (a read, no write), so a deletion that was not heard of delays its item by that much at most.
+ * This session's own claims are remembered from the writes that made and removed them.
  */
 final class ItemClaims {
 
@@ -51,8 +53,14 @@ final class ItemClaims {
 
     private final Runnable released;
 
-    /** Items whose claim another session holds, each watched until it goes; valid for {@link #heldIn} only. */
-    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /** A claim watched this long is looked at again (a read), in case its deletion was not heard of. */
+    static final long RECHECK_MILLIS = 1_000;
+
+    /**
+     * Items whose claim another session holds, each watched until it goes, with the time it was last looked at;
+     * valid for {@link #heldIn} only.
+     */
+    private final Map<String, Long> held = new ConcurrentHashMap<>();
 
     private volatile long heldIn;
 
@@ -86,7 +94,13 @@ final class ItemClaims {
             this.held.clear();
             this.heldIn = session;
         }
-        List<String> free = wanted.stream().filter(item -> !this.held.contains(item)).toList();
+        long due = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(RECHECK_MILLIS);
+        List<String> overdue = wanted.stream().filter(item -> this.held.getOrDefault(item, due) - due < 0).toList();
+        if (!overdue.isEmpty()) {
+            this.requests.requireConnected("exists", this.ownersPath);
+            ownOrWatch(overdue, session);
+        }
+        List<String> free = wanted.stream().filter(item -> !this.held.containsKey(item)).toList();
         if (free.isEmpty()) {
             return false;
         }
@@ -189,22 +203,23 @@ final class ItemClaims {
      */
     private Map<String, Long> ownOrWatch(List<String> items, long session) {
         Map<String, CompletableFuture<Stat>> answers = new LinkedHashMap<>();
+        boolean gone = false;
         for (String item : items) {
             CompletableFuture<Stat> answer = new CompletableFuture<>();
             try {
-                this.held.add(item);
+                this.held.put(item, System.nanoTime());
                 this.curator.checkExists().usingWatcher((CuratorWatcher) event -> watched(item, event))
                         .inBackground((client, event) -> answer.complete(event.getStat())).forPath(path(item));
                 answers.put(item, answer);
             }
             catch (Exception ex) {
                 this.held.remove(item);
+                gone = true;
                 logger.debug("Work group '{}': cannot look at claim {}: {}", this.group, path(item), ex.toString());
             }
         }
         awaitAll(answers.values());
         Map<String, Long> tokens = new HashMap<>();
-        boolean gone = false;
         for (Map.Entry<String, CompletableFuture<Stat>> entry : answers.entrySet()) {
             Stat stat = entry.getValue().getNow(null);
             if (stat == null || stat.getEphemeralOwner() == session) {
@@ -221,11 +236,15 @@ final class ItemClaims {
         return tokens;
     }
 
-    /** A watched claim changed (went), or the session ended: the item may be free. */
+    /**
+     * A watched claim changed (went), or the session ended: the item may be free. A removed watch says nothing about
+     * the claim; the claim is looked at again after {@value #RECHECK_MILLIS} ms.
+     */
     private void watched(String item, WatchedEvent event) {
-        if (event.getType() != Watcher.Event.EventType.None
+        Watcher.Event.EventType type = event.getType();
+        if ((type != Watcher.Event.EventType.None && type != Watcher.Event.EventType.DataWatchRemoved)
                 || event.getState() == Watcher.Event.KeeperState.Expired) {
-            if (this.held.remove(item)) {
+            if (this.held.remove(item) != null) {
                 this.released.run();
             }
         }

@@ -233,8 +233,7 @@ final class PlacementMember implements LeaderLatchListener {
             if (this.latch.hasLeadership()) {
                 this.leader.lead();
             }
-            this.follower.follow(this.view.published());
-            this.retry.succeeded();
+            this.retry.succeeded(this.follower.follow(this.view.published()));
         }
         catch (IllegalArgumentException ex) {
             logger.warn("Work group '{}': {}", this.group, ex.getMessage());

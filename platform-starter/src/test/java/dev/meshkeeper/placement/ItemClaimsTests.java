@@ -87,6 +87,22 @@ class ItemClaimsTests {
     }
 
     @Test
+    void aClaimWhoseDeletionWasNotHeardOfIsLookedAtAgainAfterTheRecheckTime() throws Exception {
+        this.other.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath(BASE + "/owners/6", "a".getBytes(StandardCharsets.UTF_8));
+        assertThat(this.claims.claimAll(List.of("6"), this::start)).isFalse();
+        this.mine.watchers().removeAll().forPath(BASE + "/owners/6");
+        this.other.delete().forPath(BASE + "/owners/6");
+
+        long since = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> this.claims.claimAll(List.of("6"), this::start));
+        assertThat(System.nanoTime() - since).as("not before the recheck time")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(ItemClaims.RECHECK_MILLIS / 2).toNanos());
+        assertThat(this.started).containsOnlyKeys("6");
+    }
+
+    @Test
     void ownClaimsAreRememberedUntilTheirDeletionSoThatStaleOnesAreFound() throws Exception {
         assertThat(this.claims.claimAll(List.of("3", "4"), this::start)).isTrue();
         assertThat(this.claims.stale(Set.of("4"))).containsExactly("3");
