@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import org.apache.curator.ensemble.EnsembleProvider;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -220,10 +222,37 @@ public final class RebalanceHarness {
 
         final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
+        /** Where the client connects; a crash points it at a closed port, so the client cannot come back. */
+        final AtomicReference<String> ensemble = new AtomicReference<>(RebalanceHarness.this.connectString);
+
         Member(String id) throws Exception {
             this.id = id;
-            this.curator = CuratorFrameworkFactory.newClient(RebalanceHarness.this.connectString,
-                    RebalanceHarness.this.sessionMs, Math.min(5_000, RebalanceHarness.this.sessionMs), new ExponentialBackoffRetry(50, 5, 500));
+            this.curator = CuratorFrameworkFactory.builder().ensembleProvider(new EnsembleProvider() {
+
+                @Override
+                public void start() {
+                }
+
+                @Override
+                public String getConnectionString() {
+                    return Member.this.ensemble.get();
+                }
+
+                @Override
+                public void close() {
+                }
+
+                @Override
+                public void setConnectionString(String connectString) {
+                }
+
+                @Override
+                public boolean updateServerListEnabled() {
+                    return false;
+                }
+            }).sessionTimeoutMs(RebalanceHarness.this.sessionMs)
+                    .connectionTimeoutMs(Math.min(5_000, RebalanceHarness.this.sessionMs))
+                    .retryPolicy(new ExponentialBackoffRetry(50, 5, 500)).build();
             this.curator.start();
             this.curator.blockUntilConnected(20, TimeUnit.SECONDS);
             this.monitor = new ZooKeeperConnectionMonitor(this.curator, event -> {
@@ -257,11 +286,18 @@ public final class RebalanceHarness {
             this.curator.close();
         }
 
-        /** Vanishes without closing its session: ZooKeeper expires it after the session timeout. */
+        /**
+         * Vanishes without closing its session: ZooKeeper expires it after the session timeout. The client is cut off
+         * first (its ensemble becomes a closed port): Curator answers the session's end on the client side by opening
+         * a new session, and a crashed process must not come back for a moment with a new session. The client is closed
+         * before the member stops, so that the member cannot release its items.
+         */
         void crash() throws Exception {
+            this.ensemble.set("127.0.0.1:1");
             this.curator.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
             this.curator.close();
             this.placement.stop();
+            this.monitor.destroy();
         }
     }
 }
