@@ -86,7 +86,8 @@ class GroupViewTests {
         assertThat(this.view.liveMembers()).containsOnlyKeys("a", "b");
     }
 
-    private static CuratorFramework client(RegistryHandle registry) throws Exception {
+    /** A client with its own session, connected. */
+    static CuratorFramework client(RegistryHandle registry) throws Exception {
         CuratorFramework client = CuratorFrameworkFactory.newClient(registry.connectString(), 10_000, 5_000,
                 new ExponentialBackoffRetry(50, 3));
         client.start();

@@ -16,8 +16,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
@@ -49,8 +47,8 @@ class ItemClaimsTests {
 
     @BeforeEach
     void start(RegistryHandle registry) throws Exception {
-        this.mine = client(registry);
-        this.other = client(registry);
+        this.mine = GroupViewTests.client(registry);
+        this.other = GroupViewTests.client(registry);
         this.monitor = new ZooKeeperConnectionMonitor(this.mine, event -> {
         });
         this.monitor.afterPropertiesSet();
@@ -127,13 +125,5 @@ class ItemClaimsTests {
     private boolean start(String item, long token) {
         this.started.put(item, token);
         return true;
-    }
-
-    private static CuratorFramework client(RegistryHandle registry) throws Exception {
-        CuratorFramework client = CuratorFrameworkFactory.newClient(registry.connectString(), 10_000, 5_000,
-                new ExponentialBackoffRetry(50, 3));
-        client.start();
-        client.blockUntilConnected();
-        return client;
     }
 }
