@@ -12,6 +12,7 @@ import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,8 @@ import org.apache.curator.ensemble.EnsembleProvider;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.ClientCnxn;
+import org.apache.zookeeper.ZooKeeper;
 
 /**
  * Rebalance time and movement of a work group: {@code members} members (each its own ZooKeeper session against a
@@ -289,15 +292,29 @@ public final class RebalanceHarness {
         /**
          * Vanishes without closing its session: ZooKeeper expires it after the session timeout. The client is cut off
          * first (its ensemble becomes a closed port): Curator answers the session's end on the client side by opening
-         * a new session, and a crashed process must not come back for a moment with a new session. The client is closed
-         * before the member stops, so that the member cannot release its items.
+         * a new session, and a crashed process must not come back with one. Its ZooKeeper handle is marked closed
+         * before the session's end is injected: {@code injectSessionExpiration()} marks it closed only after queueing
+         * the event, and when Curator's event thread took the event first, Curator's close of the handle, still open,
+         * sent a regular session close, so the "crash" ended the session at once (and, with the former ensemble, the
+         * member came back with a new session). The client is closed before the member stops, so that the member
+         * cannot release its items.
          */
         void crash() throws Exception {
             this.ensemble.set("127.0.0.1:1");
-            this.curator.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+            ZooKeeper zooKeeper = this.curator.getZookeeperClient().getZooKeeper();
+            markClosed(zooKeeper);
+            zooKeeper.getTestable().injectSessionExpiration();
             this.curator.close();
             this.placement.stop();
             this.monitor.destroy();
+        }
+
+        private static void markClosed(ZooKeeper zooKeeper) throws ReflectiveOperationException {
+            Field cnxn = ZooKeeper.class.getDeclaredField("cnxn");
+            cnxn.setAccessible(true);
+            Field state = ClientCnxn.class.getDeclaredField("state");
+            state.setAccessible(true);
+            state.set(cnxn.get(zooKeeper), ZooKeeper.States.CLOSED);
         }
     }
 }
