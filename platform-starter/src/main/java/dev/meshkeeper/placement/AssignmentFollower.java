@@ -50,7 +50,8 @@ final class AssignmentFollower {
         return this.seen;
     }
 
-    void follow(PublishedAssignment current) throws KeeperException {
+    /** @return whether every item the assignment gives this member runs now */
+    boolean follow(PublishedAssignment current) throws KeeperException {
         if (current.generation() != this.seen.generation() || current.epoch() != this.seen.epoch()) {
             this.seen = current;
             this.seenAt = System.nanoTime();
@@ -72,5 +73,6 @@ final class AssignmentFollower {
             this.settled = true;
             this.listener.settled(current.generation(), System.nanoTime() - this.seenAt);
         }
+        return all;
     }
 }

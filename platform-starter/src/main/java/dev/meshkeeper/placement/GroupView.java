@@ -1,7 +1,6 @@
 package dev.meshkeeper.placement;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
@@ -12,13 +11,17 @@ import org.apache.curator.utils.ZKPaths;
 
 /**
  * One member's watched view of its group under {@code {root}/{group}}: the live members with their weights and the
- * published assignment, read from one {@link CuratorCache} (memory reads; the assignment is decoded once per
- * version). The live members are kept up to date from the cache's events, so that reading them does not scan the
- * group's claims, which a group of 10,000 items holds as many of.
+ * published assignment, each read from its own {@link CuratorCache} (memory reads; the assignment is decoded once
+ * per version). The group's claims ({@code owners/}) are deliberately not cached: a group of 10,000 items holds as
+ * many claims, and a cache of them would make every member read each claim that comes or goes (and a joining member
+ * read all of them, 20,000 requests that the server answers before anyone else's) while a member only needs to know
+ * about the claims of the items it is given ({@link ItemClaims} watches those).
  */
 final class GroupView {
 
-    private final CuratorCache cache;
+    private final CuratorCache membersCache;
+
+    private final CuratorCache assignmentCache;
 
     private final String membersPath;
 
@@ -32,20 +35,23 @@ final class GroupView {
 
     private final AtomicLong membersChanges = new AtomicLong();
 
-    private final Set<String> ownClaims = ConcurrentHashMap.newKeySet();
-
-    private final CuratorFramework curator;
-
     GroupView(CuratorFramework curator, String base) {
-        this.curator = curator;
-        this.cache = CuratorCache.build(curator, base);
         this.membersPath = ZKPaths.makePath(base, "members");
         this.ownersPath = ZKPaths.makePath(base, "owners");
         this.assignmentPath = ZKPaths.makePath(base, "assignment");
+        this.membersCache = CuratorCache.build(curator, this.membersPath);
+        this.assignmentCache = CuratorCache.build(curator, this.assignmentPath,
+                CuratorCache.Options.SINGLE_NODE_CACHE);
     }
 
-    CuratorCache cache() {
-        return this.cache;
+    void start() {
+        this.membersCache.start();
+        this.assignmentCache.start();
+    }
+
+    void close() {
+        this.membersCache.close();
+        this.assignmentCache.close();
     }
 
     String membersPath() {
@@ -62,7 +68,7 @@ final class GroupView {
 
     /** The assignment in the cache, decoded once per version. */
     PublishedAssignment published() {
-        ChildData data = this.cache.get(this.assignmentPath).orElse(null);
+        ChildData data = this.assignmentCache.get(this.assignmentPath).orElse(null);
         if (data == null) {
             return PublishedAssignment.NONE;
         }
@@ -78,23 +84,22 @@ final class GroupView {
     /** The version of the assignment node {@link #published()} decoded, -1 when there is none. */
     int publishedVersion() {
         Decoded decoded = this.decoded;
-        return (decoded != null && this.cache.get(this.assignmentPath).isPresent()) ? decoded.version() : -1;
+        return (decoded != null && this.assignmentCache.get(this.assignmentPath).isPresent()) ? decoded.version()
+                : -1;
     }
 
-    /** Runs {@code react} after every event of the cache a member has to react to, and once the cache is loaded. */
+    /** Runs {@code react} after every event of the caches (members, assignment), and once each is loaded. */
     void onChange(Runnable react) {
-        this.cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> {
-            if (changed(type, before, after)) {
+        for (CuratorCache cache : new CuratorCache[] { this.membersCache, this.assignmentCache }) {
+            cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> {
+                changed(type, before, after);
                 react.run();
-            }
-        }).forInitialized(react).build());
+            }).forInitialized(react).build());
+        }
     }
 
-    /**
-     * Takes one event of the cache in (on the cache's thread): a member node updates the live members.
-     * @return whether a member has to react to it: anything but another session's new claim, which frees no item
-     */
-    boolean changed(CuratorCacheListener.Type type, ChildData before, ChildData after) {
+    /** Takes one event of the caches in (on the cache's thread): a member node updates the live members. */
+    void changed(CuratorCacheListener.Type type, ChildData before, ChildData after) {
         ChildData data = (after != null) ? after : before;
         String path = data.getPath();
         int slash = path.lastIndexOf('/');
@@ -107,37 +112,6 @@ final class GroupView {
                 this.members.put(member, MemberData.fromJson(data.getData()).share());
             }
             this.membersChanges.incrementAndGet();
-            return true;
-        }
-        if (slash != this.ownersPath.length() || !path.startsWith(this.ownersPath)) {
-            return true;
-        }
-        String item = path.substring(slash + 1);
-        if (type == CuratorCacheListener.Type.NODE_DELETED) {
-            this.ownClaims.remove(item);
-            return true;
-        }
-        if (data.getStat().getEphemeralOwner() == sessionId()) {
-            this.ownClaims.add(item);
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * The items this session holds a claim on as far as the cache has shown, kept up to date from its events (may
-     * still name claims that went with an earlier session), so that looking for stale claims needs no scan.
-     */
-    Set<String> ownClaims() {
-        return this.ownClaims;
-    }
-
-    private long sessionId() {
-        try {
-            return this.curator.getZookeeperClient().getZooKeeper().getSessionId();
-        }
-        catch (Exception ex) {
-            return 0;
         }
     }
 

@@ -102,7 +102,7 @@ final class PlacementMember implements LeaderLatchListener {
         this.memberNode = new MemberNode(curator, ZKPaths.makePath(this.view.membersPath(), member), weight, load);
         this.latch = new LeaderLatch(curator, ZKPaths.makePath(base, "leader"), member, LeaderLatch.CloseMode.SILENT);
         this.leader = new PlacementLeader(this, listener);
-        this.claims = new ItemClaims(curator, requests, this.view, member, group);
+        this.claims = new ItemClaims(curator, requests, this.view, member, group, this::reconcileSoon);
         this.owned = new OwnedItems(group, listener, this.claims);
         this.follower = new AssignmentFollower(member, this.owned, this.claims, listener, this::started);
         this.retry = new ReconcileRetry(group, this.thread, this::reconcile);
@@ -114,7 +114,7 @@ final class PlacementMember implements LeaderLatchListener {
         }
         this.connection = this.requests.monitor().subscribe(this::connectionChanged);
         this.view.onChange(this::reconcileSoon);
-        this.view.cache().start();
+        this.view.start();
         this.memberNode.start();
         if (this.memberNode.loadInterval() != null) {
             this.thread.every(this.memberNode.loadInterval(), this.memberNode::refreshLoad);
@@ -147,7 +147,7 @@ final class PlacementMember implements LeaderLatchListener {
             Thread.currentThread().interrupt();
         }
         closeQuietly(this.latch);
-        this.view.cache().close();
+        this.view.close();
         this.thread.shutdown();
     }
 
@@ -233,8 +233,7 @@ final class PlacementMember implements LeaderLatchListener {
             if (this.latch.hasLeadership()) {
                 this.leader.lead();
             }
-            this.follower.follow(this.view.published());
-            this.retry.succeeded();
+            this.retry.succeeded(this.follower.follow(this.view.published()));
         }
         catch (IllegalArgumentException ex) {
             logger.warn("Work group '{}': {}", this.group, ex.getMessage());

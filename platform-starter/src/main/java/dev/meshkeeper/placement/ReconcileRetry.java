@@ -59,6 +59,22 @@ final class ReconcileRetry {
         this.delay = Math.min(this.delay * 2, MAX_MILLIS);
     }
 
+    /**
+     * The reaction succeeded; if it left items waiting for claims that other members still hold (each watched), react
+     * again after {@link ItemClaims#RECHECK_MILLIS} unless a try is pending, so that no item is left waiting when
+     * the deletion of its claim was not heard of.
+     */
+    void succeeded(boolean settled) {
+        succeeded();
+        if (!settled && !this.scheduled) {
+            this.scheduled = true;
+            this.thread.schedule(() -> {
+                this.scheduled = false;
+                this.reconcile.run();
+            }, ItemClaims.RECHECK_MILLIS);
+        }
+    }
+
     /** The reaction succeeded: the next failure is tried again after {@value #FIRST_MILLIS} ms. */
     void succeeded() {
         if (this.failures > 0) {

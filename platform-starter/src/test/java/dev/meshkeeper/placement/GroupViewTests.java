@@ -5,23 +5,23 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A member's view of its group follows the members and its own claims from the cache's events (no scan of the
- * group's claims), and only the changes a member has to react to set off a reaction: not another session's new claim.
+ * A member's view of its group follows the members and the assignment from the caches' events, and does not read
+ * the group's claims at all: a claim coming or going sets off no reaction through the view ({@link ItemClaimsTests}
+ * shows how a member learns that a claim it waits for went).
  */
 @EmbeddedRegistry
 @Timeout(60)
@@ -35,19 +35,20 @@ class GroupViewTests {
 
     GroupView view;
 
+    final AtomicInteger reactions = new AtomicInteger();
+
     @BeforeEach
     void start(RegistryHandle registry) throws Exception {
         this.mine = client(registry);
         this.other = client(registry);
         this.view = new GroupView(this.mine, BASE);
-        this.view.onChange(() -> {
-        });
-        this.view.cache().start();
+        this.view.onChange(this.reactions::incrementAndGet);
+        this.view.start();
     }
 
     @AfterEach
     void close() {
-        this.view.cache().close();
+        this.view.close();
         this.mine.close();
         this.other.close();
     }
@@ -67,28 +68,26 @@ class GroupViewTests {
     }
 
     @Test
-    void anotherSessionsNewClaimSetsOffNoReactionButItsDeletionAndOwnClaimsDo() throws Exception {
-        long session = this.mine.getZookeeperClient().getZooKeeper().getSessionId();
-        ChildData others = claim("1", session + 1);
-        ChildData own = claim("2", session);
-        assertThat(this.view.changed(CuratorCacheListener.Type.NODE_CREATED, null, others))
-                .as("another member's new claim frees no item").isFalse();
-        assertThat(this.view.changed(CuratorCacheListener.Type.NODE_CREATED, null, own)).isTrue();
-        assertThat(this.view.ownClaims()).containsExactly("2");
-        assertThat(this.view.changed(CuratorCacheListener.Type.NODE_DELETED, others, null)).isTrue();
-        assertThat(this.view.changed(CuratorCacheListener.Type.NODE_DELETED, own, null)).isTrue();
-        assertThat(this.view.ownClaims()).isEmpty();
-        assertThat(this.view.changed(CuratorCacheListener.Type.NODE_CHANGED, null,
-                new ChildData(BASE + "/assignment", new Stat(), new byte[0]))).isTrue();
+    void claimsComingAndGoingSetOffNoReactionWhileMemberAndAssignmentChangesDo() throws Exception {
+        this.other.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath(BASE + "/members/a", MemberData.of(1).toJson());
+        await().atMost(Duration.ofSeconds(10)).until(() -> this.view.liveMembers().containsKey("a"));
+        int before = this.reactions.get();
+        this.other.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath(BASE + "/owners/1", "a".getBytes(StandardCharsets.UTF_8));
+        this.mine.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath(BASE + "/owners/2", "b".getBytes(StandardCharsets.UTF_8));
+        this.other.delete().forPath(BASE + "/owners/1");
+        this.other.create().creatingParentsIfNeeded().forPath(BASE + "/assignment", new byte[0]);
+        await().atMost(Duration.ofSeconds(10)).until(() -> this.reactions.get() > before);
+        assertThat(this.reactions.get()).as("only the assignment's creation, no claim").isEqualTo(before + 1);
+        this.other.create().withMode(CreateMode.EPHEMERAL).forPath(BASE + "/members/b", MemberData.of(1).toJson());
+        await().atMost(Duration.ofSeconds(10)).until(() -> this.reactions.get() == before + 2);
+        assertThat(this.view.liveMembers()).containsOnlyKeys("a", "b");
     }
 
-    private static ChildData claim(String item, long session) {
-        Stat stat = new Stat();
-        stat.setEphemeralOwner(session);
-        return new ChildData(BASE + "/owners/" + item, stat, new byte[0]);
-    }
-
-    private static CuratorFramework client(RegistryHandle registry) throws Exception {
+    /** A client with its own session, connected. */
+    static CuratorFramework client(RegistryHandle registry) throws Exception {
         CuratorFramework client = CuratorFrameworkFactory.newClient(registry.connectString(), 10_000, 5_000,
                 new ExponentialBackoffRetry(50, 3));
         client.start();

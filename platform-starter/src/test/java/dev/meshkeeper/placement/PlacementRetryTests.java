@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 import org.junit.jupiter.api.AfterEach;
@@ -24,47 +22,36 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PlacementRetryTests {
 
-    static final List<String> ITEMS = IntStream.range(0, 12).mapToObj(Integer::toString).toList();
-
-    final OwnershipLedger ledger = new OwnershipLedger();
-
-    final List<LightMember> members = new ArrayList<>();
+    final LightGroup group = new LightGroup("retry", 12, Duration.ofSeconds(2));
 
     @AfterEach
     void closeMembers() {
-        this.members.forEach(LightMember::close);
+        this.group.close();
     }
 
     @Test
     void aLeaderWhoseAssignmentWriteFailsTriesAgainWithoutAnyFurtherMemberChange(RegistryHandle registry)
             throws Exception {
-        join(registry, "a", "b");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.ledger.owners())
-                .containsOnlyKeys(ITEMS).values().containsOnly("a", "b"));
-        LightMember leader = this.members.stream().filter(member -> member.member.leads()).findFirst().orElseThrow();
+        this.group.join(registry, "a", "b");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.group.ledger.owners())
+                .containsOnlyKeys(this.group.items).values().containsOnly("a", "b"));
+        LightMember leader = this.group.members.stream().filter(member -> member.member.leads()).findFirst().orElseThrow();
         String assignment = leader.member.view().assignmentPath();
         leader.curator.setACL().withACL(List.of(new ACL(ZooDefs.Perms.READ | ZooDefs.Perms.ADMIN,
                 ZooDefs.Ids.ANYONE_ID_UNSAFE))).forPath(assignment);
 
-        join(registry, "c");
+        this.group.join(registry, "c");
         await().atMost(Duration.ofSeconds(10)).until(() -> leader.member.failures() >= 2);
-        assertThat(this.ledger.owners().values()).as("nothing assigned while the write is refused")
+        assertThat(this.group.ledger.owners().values()).as("nothing assigned while the write is refused")
                 .doesNotContain("c");
 
         leader.curator.setACL().withACL(ZooDefs.Ids.OPEN_ACL_UNSAFE).forPath(assignment);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(this.ledger.owners()).containsOnlyKeys(ITEMS);
-            assertThat(this.ledger.owners().values()).containsOnly("a", "b", "c");
-            this.members.forEach(member -> assertThat(member.working).hasSize(4));
+            assertThat(this.group.ledger.owners()).containsOnlyKeys(this.group.items);
+            assertThat(this.group.ledger.owners().values()).containsOnly("a", "b", "c");
+            this.group.members.forEach(member -> assertThat(member.working).hasSize(4));
         });
         await().atMost(Duration.ofSeconds(5)).until(() -> leader.member.failures() == 0);
-        assertThat(this.ledger.doubleOwnership).hasValue(0);
-    }
-
-    private void join(RegistryHandle registry, String... ids) throws Exception {
-        for (String id : ids) {
-            this.members.add(new LightMember(registry.connectString(), Duration.ofSeconds(2), "retry", id, 1, ITEMS,
-                    this.ledger));
-        }
+        assertThat(this.group.ledger.doubleOwnership).hasValue(0);
     }
 }

@@ -12,6 +12,7 @@ import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
 import dev.meshkeeper.zookeeper.ZooKeeperRequests;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,15 +23,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import org.apache.curator.ensemble.EnsembleProvider;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.ClientCnxn;
+import org.apache.zookeeper.ZooKeeper;
 
 /**
  * Rebalance time and movement of a work group: {@code members} members (each its own ZooKeeper session against a
  * real ZooKeeper server in this JVM) share {@code items} items; then, {@code rounds} times each, a member joins, a
- * member leaves gracefully, and a member crashes (its session expires after {@code session-ms}). Each change is
+ * member leaves gracefully, and a member crashes (its session expires after {@code session-ms}); an optional fifth
+ * argument names the changes to make in each round ({@code join,leave} for a short run without crashes). Each change is
  * timed from the change until every item runs again on a member of a balanced assignment (seen through
  * {@code WorkAssignedEvent}/{@code WorkRevokedEvent}), and its moved items are compared with the minimum.
  * <p>
@@ -62,6 +68,7 @@ public final class RebalanceHarness {
         int items = (args.length > 1) ? Integer.parseInt(args[1]) : 1000;
         int rounds = (args.length > 2) ? Integer.parseInt(args[2]) : 5;
         int sessionMs = (args.length > 3) ? Integer.parseInt(args[3]) : 2000;
+        List<String> changes = List.of(((args.length > 4) ? args[4] : "join,leave,crash").split(","));
         RegistryServer server = new RegistryServer(RegistryServerSettings.builder().bindAddress("127.0.0.1")
                 .clientPort(0).dataDir(Files.createTempDirectory("meshkeeper-bench-")).tickTime(Duration.ofMillis(200))
                 .minSessionTimeout(Duration.ofMillis(400)).maxSessionTimeout(Duration.ofSeconds(20))
@@ -80,10 +87,16 @@ public final class RebalanceHarness {
             List<long[]> leave = new ArrayList<>();
             List<long[]> crash = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                join.add(harness.change("join"));
-                leave.add(harness.change("leave"));
-                crash.add(harness.change("crash"));
-                harness.change("join");
+                if (changes.contains("join")) {
+                    join.add(harness.change("join"));
+                }
+                if (changes.contains("leave")) {
+                    leave.add(harness.change("leave"));
+                }
+                if (changes.contains("crash")) {
+                    crash.add(harness.change("crash"));
+                    harness.change("join");
+                }
             }
             print("graceful join", join);
             print("graceful leave", leave);
@@ -122,7 +135,10 @@ public final class RebalanceHarness {
                 handOff = Math.max(handOff, (now[1] - then[1]) / (now[0] - then[0]));
             }
         }
-        return new long[] { millis, moved, minimumMoves(before), (long) handOff };
+        long minimum = minimumMoves(before);
+        System.out.printf("%s at %s: %d ms, of which hand-off %d ms; moved %d items, minimum %d%n", change,
+                java.time.LocalTime.now(), millis, (long) handOff, moved, minimum);
+        return new long[] { millis, moved, minimum, (long) handOff };
     }
 
     private void join() throws Exception {
@@ -181,6 +197,9 @@ public final class RebalanceHarness {
     }
 
     private static void print(String change, List<long[]> results) {
+        if (results.isEmpty()) {
+            return;
+        }
         List<Long> millis = results.stream().map(result -> result[0]).sorted().toList();
         List<Long> handOff = results.stream().map(result -> result[3]).sorted().toList();
         long moved = results.stream().mapToLong(result -> result[1]).sum();
@@ -206,10 +225,37 @@ public final class RebalanceHarness {
 
         final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
+        /** Where the client connects; a crash points it at a closed port, so the client cannot come back. */
+        final AtomicReference<String> ensemble = new AtomicReference<>(RebalanceHarness.this.connectString);
+
         Member(String id) throws Exception {
             this.id = id;
-            this.curator = CuratorFrameworkFactory.newClient(RebalanceHarness.this.connectString,
-                    RebalanceHarness.this.sessionMs, Math.min(5_000, RebalanceHarness.this.sessionMs), new ExponentialBackoffRetry(50, 5, 500));
+            this.curator = CuratorFrameworkFactory.builder().ensembleProvider(new EnsembleProvider() {
+
+                @Override
+                public void start() {
+                }
+
+                @Override
+                public String getConnectionString() {
+                    return Member.this.ensemble.get();
+                }
+
+                @Override
+                public void close() {
+                }
+
+                @Override
+                public void setConnectionString(String connectString) {
+                }
+
+                @Override
+                public boolean updateServerListEnabled() {
+                    return false;
+                }
+            }).sessionTimeoutMs(RebalanceHarness.this.sessionMs)
+                    .connectionTimeoutMs(Math.min(5_000, RebalanceHarness.this.sessionMs))
+                    .retryPolicy(new ExponentialBackoffRetry(50, 5, 500)).build();
             this.curator.start();
             this.curator.blockUntilConnected(20, TimeUnit.SECONDS);
             this.monitor = new ZooKeeperConnectionMonitor(this.curator, event -> {
@@ -243,11 +289,32 @@ public final class RebalanceHarness {
             this.curator.close();
         }
 
-        /** Vanishes without closing its session: ZooKeeper expires it after the session timeout. */
+        /**
+         * Vanishes without closing its session: ZooKeeper expires it after the session timeout. The client is cut off
+         * first (its ensemble becomes a closed port): Curator answers the session's end on the client side by opening
+         * a new session, and a crashed process must not come back with one. Its ZooKeeper handle is marked closed
+         * before the session's end is injected: {@code injectSessionExpiration()} marks it closed only after queueing
+         * the event, and when Curator's event thread took the event first, Curator's close of the handle, still open,
+         * sent a regular session close, so the "crash" ended the session at once (and, with the former ensemble, the
+         * member came back with a new session). The client is closed before the member stops, so that the member
+         * cannot release its items.
+         */
         void crash() throws Exception {
-            this.curator.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+            this.ensemble.set("127.0.0.1:1");
+            ZooKeeper zooKeeper = this.curator.getZookeeperClient().getZooKeeper();
+            markClosed(zooKeeper);
+            zooKeeper.getTestable().injectSessionExpiration();
             this.curator.close();
             this.placement.stop();
+            this.monitor.destroy();
+        }
+
+        private static void markClosed(ZooKeeper zooKeeper) throws ReflectiveOperationException {
+            Field cnxn = ZooKeeper.class.getDeclaredField("cnxn");
+            cnxn.setAccessible(true);
+            Field state = ClientCnxn.class.getDeclaredField("state");
+            state.setAccessible(true);
+            state.set(cnxn.get(zooKeeper), ZooKeeper.States.CLOSED);
         }
     }
 }
