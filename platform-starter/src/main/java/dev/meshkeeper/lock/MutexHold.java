@@ -171,25 +171,29 @@ final class MutexHold {
     }
 
     /**
-     * Releases the ZooKeeper lock (once): deletes the lock node, guaranteed as Curator's release does (retried in
-     * the background after a connection loss); waits for it only while connected.
+     * Releases the ZooKeeper lock (once): sends the deletion of the lock node, guaranteed as Curator's release makes
+     * it (retried in the background after a connection loss), without waiting for its answer. ZooKeeper applies it
+     * before any later request of this session, so this process's next acquisition finds the lock free; other
+     * processes hear of it through their watch, as after Curator's release.
      */
     void release() {
         if (!this.released.compareAndSet(false, true)) {
             return;
         }
-        CompletableFuture<Void> deleted = new CompletableFuture<>();
-        deleted.whenComplete((done, ex) -> this.context.threads().free());
         try {
-            this.context.curator().delete().guaranteed().inBackground((client, event) -> deleted.complete(null))
-                    .forPath(this.node);
+            this.context.curator().delete().guaranteed().inBackground((client, event) -> {
+                this.context.threads().free();
+                int code = event.getResultCode();
+                if (code != KeeperException.Code.OK.intValue() && code != KeeperException.Code.NONODE.intValue()) {
+                    logger.debug("Lock node {} not deleted yet ({}); the guaranteed delete is retried, and ZooKeeper "
+                            + "removes the node when the session ends", this.node, KeeperException.Code.get(code));
+                }
+            }).forPath(this.node);
         }
         catch (Exception ex) {
-            deleted.completeExceptionally(ex);
-        }
-        // The delete's callback comes on the client's event thread: a lease closed there must not wait for it.
-        if (!Thread.currentThread().getName().endsWith("-EventThread")) {
-            this.context.awaitRelease(deleted, this.node);
+            this.context.threads().free();
+            logger.warn("Could not send the deletion of lock node {} ({}); ZooKeeper removes it when the session ends",
+                    this.node, ex.toString());
         }
     }
 
