@@ -183,10 +183,14 @@ final class MutexHold {
         try {
             this.context.curator().delete().guaranteed().inBackground((client, event) -> {
                 this.context.threads().free();
-                int code = event.getResultCode();
-                if (code != KeeperException.Code.OK.intValue() && code != KeeperException.Code.NONODE.intValue()) {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                if (code == KeeperException.Code.CONNECTIONLOSS || code == KeeperException.Code.SESSIONEXPIRED) {
                     logger.debug("Lock node {} not deleted yet ({}); the guaranteed delete is retried, and ZooKeeper "
-                            + "removes the node when the session ends", this.node, KeeperException.Code.get(code));
+                            + "removes the node when the session ends", this.node, code);
+                }
+                else if (code != KeeperException.Code.OK && code != KeeperException.Code.NONODE) {
+                    logger.warn("Could not delete lock node {} ({}); it holds the lock until this application's "
+                            + "ZooKeeper session ends", this.node, code);
                 }
             }).forPath(this.node);
         }
