@@ -62,16 +62,17 @@ class UncontendedMutexTests {
     void anUncontendedAcquireAndReleaseSendsOnlyTheCreationTheListingAndTheDeletion() {
         ClusterLock mutex = this.first.locks().mutex("uncontended-" + UUID.randomUUID());
         // the first acquisition also creates the lock's parent nodes
-        mutex.tryAcquire(Duration.ofSeconds(10)).orElseThrow().close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> this.operations.contains("DeleteBuilderImpl-Background"));
-        this.operations.clear();
-        long token;
-        try (LockLease lease = mutex.tryAcquire(Duration.ofSeconds(10)).orElseThrow()) {
-            token = lease.fencingToken();
+        cycle(mutex);
+        List<String> cycle = List.of();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            cycle = cycle(mutex);
+            if (!cycle.contains("CreateBuilderImpl-findProtectedNodeInForeground")) {
+                break;
+            }
+            // the empty lock parent was reaped between two cycles, so the creation was retried after creating it
         }
-        assertThat(token).isPositive();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.operations).containsExactly(
-                "CreateBuilderImpl-Background", "GetChildrenBuilderImpl-Background", "DeleteBuilderImpl-Background"));
+        assertThat(cycle).containsExactly("CreateBuilderImpl-Background", "GetChildrenBuilderImpl-Background",
+                "DeleteBuilderImpl-Background");
     }
 
     @Test
@@ -96,5 +97,16 @@ class UncontendedMutexTests {
             assertThat(later.fencingToken()).as("another process's lock granted first in line afterwards")
                     .isGreaterThan(handOffToken);
         }
+    }
+
+    /** One acquire + release; the client's operations from the acquisition to the deletion's answer. */
+    private List<String> cycle(ClusterLock mutex) {
+        this.operations.clear();
+        try (LockLease lease = mutex.tryAcquire(Duration.ofSeconds(10)).orElseThrow()) {
+            assertThat(lease.fencingToken()).isPositive();
+        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(() -> this.operations.contains("DeleteBuilderImpl-Background"));
+        return List.copyOf(this.operations);
     }
 }
