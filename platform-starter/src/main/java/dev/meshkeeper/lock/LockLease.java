@@ -47,7 +47,12 @@ public interface LockLease extends AutoCloseable {
         return DistributedLockInterceptor.current();
     }
 
-    /** Releases the lease. Idempotent; never throws. */
+    /**
+     * Releases the lease. Idempotent; never throws. A mutex lease sends its release to ZooKeeper and returns without
+     * waiting for the answer: ZooKeeper applies it before any later request of this application, so this
+     * application's next acquisition finds the lock free, and other applications are told by their watch. A read,
+     * write or semaphore lease waits for its release while connected.
+     */
     @Override
     void close();
 }

@@ -1,12 +1,10 @@
 package dev.meshkeeper.lock;
 
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.framework.recipes.locks.StandardLockInternalsDriver;
@@ -16,15 +14,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A held Curator {@link InterProcessMutex}. The fencing token of a fresh hold is the lock parent's {@code pzxid} read
- * after the lock is granted: it is at least the zxid that deleted the previous holder's node, hence above every
- * token issued before, and costs one read.
+ * A held mutex: this process's lock node, first in Curator's {@code InterProcessMutex} order. The lock node is
+ * created with the listing of the lock sent right behind it ({@link LockNode}); when the node is first in line the
+ * lock is granted on the calling thread with the fencing token from that listing (the lock parent's {@code pzxid}),
+ * in the two requests Curator's own uncontended acquisition makes. Otherwise Curator's mutex takes the node over
+ * and waits for its turn on a pooled thread (so that the caller's wait stays bounded however long Curator
+ * retries); the token of a lock granted that way is the lock parent's {@code pzxid} read after the grant (at least
+ * the zxid that deleted the previous holder's node). The hold pins no thread.
  * <p>
- * Curator's blocking acquisition runs on a pooled thread (so that the caller's wait stays bounded however long
- * Curator retries); the hold pins no thread afterwards. Curator's mutex belongs to the thread that acquired it, while
- * a lease may be closed by any thread and a hold is handed between local threads, so the hold is given back as
- * Curator's own release does it, by a guaranteed delete of the lock node, issued by whichever thread releases it;
- * the mutex object is per hold and dropped with it. Hand-off writes are issued by the handing thread likewise.
+ * Curator's mutex belongs to the thread that acquired it, while a lease may be closed by any thread and a hold is
+ * handed between local threads, so the hold is given back as Curator's own release does it, by a guaranteed delete
+ * of the lock node, issued by whichever thread releases it. Hand-off writes are issued by the handing thread.
  * <p>
  * The lock node's creation is waited for at most the operation timeout; a creation given up on deletes its node
  * the moment it completes (the node would otherwise queue ahead of every other participant until this process's
@@ -59,16 +59,54 @@ final class MutexHold {
      */
     static MutexHold acquire(LockContext context, String path, byte[] data, long deadline, long epoch)
             throws Exception {
-        CuratorFramework curator = context.curator();
+        if (deadline - System.nanoTime() <= 0) {
+            return null;
+        }
         RecipeThreads threads = context.threads();
         threads.reserve(deadline, path);
-        LockNodeCreation creation = new LockNodeCreation();
-        HolderMutex mutex = new HolderMutex(curator, path, data, creation);
+        CompletableFuture<Void> interrupted = context.leases().interruptionAfter(epoch);
+        LockNode node = null;
+        long token;
+        try {
+            node = LockNode.create(context.curator(), path, data);
+            token = node.await(Math.min(deadline, System.nanoTime() + context.operationTimeout().toNanos()),
+                    interrupted);
+        }
+        catch (Exception ex) {
+            if (node != null) {
+                node.abandon();
+            }
+            threads.free();
+            throw ex;
+        }
+        if (token > 0) {
+            return new MutexHold(context, node.path(), token, epoch);
+        }
+        if (token < 0) {
+            logger.debug("Lock node under {} was not created within meshkeeper.zookeeper.operation-timeout ({}) or "
+                    + "the connection was interrupted; not acquired", path, context.operationTimeout());
+            threads.free();
+            return null;
+        }
+        return queued(context, path, data, node, deadline, epoch, interrupted);
+    }
+
+    /** Curator's mutex takes the lock node over and waits on a pooled thread until it is first in line. */
+    private static MutexHold queued(LockContext context, String path, byte[] data, LockNode node, long deadline,
+            long epoch, CompletableFuture<Void> interrupted) throws Exception {
+        CuratorFramework curator = context.curator();
+        RecipeThreads threads = context.threads();
+        HolderMutex mutex = new HolderMutex(curator, path, data, node.path());
         CompletableFuture<MutexHold> pending;
         try {
             pending = threads.call(() -> {
                 long remaining = deadline - System.nanoTime();
-                if (remaining <= 0 || !mutex.acquire(remaining, TimeUnit.NANOSECONDS)) {
+                if (remaining <= 0) {
+                    node.abandon();
+                    return null;
+                }
+                // Curator deletes the node itself when its wait ends without the lock
+                if (!mutex.acquire(remaining, TimeUnit.NANOSECONDS)) {
                     return null;
                 }
                 try {
@@ -85,6 +123,7 @@ final class MutexHold {
             });
         }
         catch (RuntimeException ex) {
+            node.abandon();
             threads.free();
             throw ex;
         }
@@ -93,18 +132,6 @@ final class MutexHold {
                 threads.free();
             }
         });
-        CompletableFuture<Void> interrupted = context.leases().interruptionAfter(epoch);
-        long createdBy = Math.min(deadline, System.nanoTime() + context.operationTimeout().toNanos());
-        if (!creation.await(pending, createdBy, interrupted)) {
-            logger.debug("Lock node under {} was not created within meshkeeper.zookeeper.operation-timeout ({}) or "
-                    + "the connection was interrupted; not acquired", path, context.operationTimeout());
-            pending.thenAccept(hold -> {
-                if (hold != null) {
-                    hold.release();
-                }
-            });
-            return null;
-        }
         return RecipeThread.await(pending, deadline, interrupted, MutexHold::release);
     }
 
@@ -144,34 +171,43 @@ final class MutexHold {
     }
 
     /**
-     * Releases the ZooKeeper lock (once): deletes the lock node, guaranteed as Curator's release does (retried in
-     * the background after a connection loss); waits for it only while connected.
+     * Releases the ZooKeeper lock (once): sends the deletion of the lock node, guaranteed as Curator's release makes
+     * it (retried in the background after a connection loss), without waiting for its answer. ZooKeeper applies it
+     * before any later request of this session, so this process's next acquisition finds the lock free; other
+     * processes hear of it through their watch, as after Curator's release.
      */
     void release() {
         if (!this.released.compareAndSet(false, true)) {
             return;
         }
-        CompletableFuture<Void> deleted = new CompletableFuture<>();
-        deleted.whenComplete((done, ex) -> this.context.threads().free());
         try {
-            this.context.curator().delete().guaranteed().inBackground((client, event) -> deleted.complete(null))
-                    .forPath(this.node);
+            this.context.curator().delete().guaranteed().inBackground((client, event) -> {
+                this.context.threads().free();
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                if (code == KeeperException.Code.CONNECTIONLOSS || code == KeeperException.Code.SESSIONEXPIRED) {
+                    logger.debug("Lock node {} not deleted yet ({}); the guaranteed delete is retried, and ZooKeeper "
+                            + "removes the node when the session ends", this.node, code);
+                }
+                else if (code != KeeperException.Code.OK && code != KeeperException.Code.NONODE) {
+                    logger.warn("Could not delete lock node {} ({}); it holds the lock until this application's "
+                            + "ZooKeeper session ends", this.node, code);
+                }
+            }).forPath(this.node);
         }
         catch (Exception ex) {
-            deleted.completeExceptionally(ex);
-        }
-        // The delete's callback comes on the client's event thread: a lease closed there must not wait for it.
-        if (!Thread.currentThread().getName().endsWith("-EventThread")) {
-            this.context.awaitRelease(deleted, this.node);
+            this.context.threads().free();
+            logger.warn("Could not send the deletion of lock node {} ({}); ZooKeeper removes it when the session ends",
+                    this.node, ex.toString());
         }
     }
 
+    /** Curator's mutex over a lock node created already, with the holder data for any node it creates itself. */
     static final class HolderMutex extends InterProcessMutex {
 
         private final byte[] data;
 
-        HolderMutex(CuratorFramework client, String path, byte[] data, LockNodeCreation creation) {
-            super(client, path, creation);
+        HolderMutex(CuratorFramework client, String path, byte[] data, String node) {
+            super(client, path, new AdoptedNode(node));
             this.data = data;
         }
 
@@ -186,44 +222,21 @@ final class MutexHold {
     }
 
     /**
-     * Curator's standard lock driver (protected-mode, sequential ephemeral nodes) that reports when the lock node is
-     * created, and deletes it at once if the waiting caller gave up on the creation meanwhile.
+     * Curator's standard lock driver whose first creation is the lock node created already; a creation Curator
+     * retries (the node vanished with an expired session) makes a new node as usual.
      */
-    static final class LockNodeCreation extends StandardLockInternalsDriver {
+    static final class AdoptedNode extends StandardLockInternalsDriver {
 
-        private final CompletableFuture<String> created = new CompletableFuture<>();
+        private final AtomicReference<String> node;
+
+        AdoptedNode(String node) {
+            this.node = new AtomicReference<>(node);
+        }
 
         @Override
         public String createsTheLock(CuratorFramework client, String path, byte[] lockNodeBytes) throws Exception {
-            String node = super.createsTheLock(client, path, lockNodeBytes);
-            this.created.complete(node);
-            if (this.created.isCompletedExceptionally()) {
-                client.delete().guaranteed().inBackground().forPath(node);
-                throw new CancellationException("lock node " + node + " was created after its caller gave up; "
-                        + "deleted");
-            }
-            return node;
-        }
-
-        /**
-         * Waits until the lock node exists, the acquisition ended otherwise, the connection was interrupted or
-         * {@code deadline} (nanoTime) passed.
-         * @return whether the acquisition goes on; {@code false} when the creation was given up on
-         */
-        boolean await(CompletableFuture<?> acquisition, long deadline, CompletableFuture<?> interrupted)
-                throws InterruptedException {
-            try {
-                // not woken by the creation itself: a granted lock follows it within two round trips
-                CompletableFuture.anyOf(acquisition, interrupted)
-                        .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-            catch (ExecutionException | TimeoutException ex) {
-                // decided below
-            }
-            if (this.created.isDone() || acquisition.isDone()) {
-                return true;
-            }
-            return !this.created.completeExceptionally(new CancellationException("lock node creation given up"));
+            String adopted = this.node.getAndSet(null);
+            return (adopted != null) ? adopted : super.createsTheLock(client, path, lockNodeBytes);
         }
     }
 }

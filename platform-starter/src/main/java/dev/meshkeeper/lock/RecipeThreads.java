@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The bounded pool of threads that run Curator's blocking lock calls ({@code meshkeeper-lock-N}) and the places of
  * the ZooKeeper holds: at most {@code meshkeeper.lock.max-holds} holds being acquired or held at once. A read-write
- * or semaphore hold pins one thread from acquisition to release; a mutex hold uses one only while it is acquired.
+ * or semaphore hold pins one thread from acquisition to release; a mutex hold uses one only while it waits in line
+ * behind another process (a free mutex is granted on the caller's thread), but takes a place like any other hold.
  * When all are taken, a new acquisition waits for one to be freed, within its own wait; if none is freed in time it
  * is not acquired (a WARN says so once per episode). Idle threads end after a minute.
  */

@@ -7,10 +7,6 @@ import dev.meshkeeper.lock.LockNotAcquiredException.Reason;
 import dev.meshkeeper.registry.junit.EmbeddedRegistry;
 import dev.meshkeeper.registry.junit.RegistryHandle;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,27 +20,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class LockNotAcquiredReasonTests {
 
-    private CuratorFramework curator;
+    private OwnClientLocks participant;
 
     private CuratorDistributedLocks locks;
 
     @BeforeEach
     void start(RegistryHandle registry) throws InterruptedException {
-        this.curator = CuratorFrameworkFactory.newClient(registry.connectString(), 10_000, 5_000,
-                new RetryOneTime(100));
-        this.curator.start();
-        assertThat(this.curator.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
-        LockProperties properties = new LockProperties();
-        properties.setMaxHolds(1);
-        this.locks = CuratorDistributedLocks.builder(this.curator).properties(properties)
-                .instanceId(() -> "reasons").build();
+        this.participant = OwnClientLocks.start(registry, 1, "reasons");
+        this.locks = this.participant.locks();
     }
 
     @AfterEach
     void stop() {
         Thread.interrupted();
-        this.locks.close();
-        this.curator.close();
+        this.participant.close();
     }
 
     @Test

@@ -23,7 +23,10 @@ import org.apache.curator.framework.recipes.locks.InterProcessMutex;
  * both clients and the lock threads, so the difference between the two is the added work) and the threads'
  * voluntary context switches (Linux: summed over {@code /proc/self/task}; a thread that blocks to wait for another,
  * as at every hand-off, switches voluntarily; the involuntary ones grow with the machine's load and are left out),
- * per cycle. Medians of the rounds; the ratio is Curator's wall time over Meshkeeper's (a throughput ratio).
+ * per cycle. Medians of the rounds; the ratio is Curator's wall time over Meshkeeper's (a throughput ratio). A second
+ * table shows what a cycle asks of ZooKeeper and allocates, totalled over the measured rounds: each contender's
+ * Curator operations by kind ({@link RequestCount}, a tracer on its own client), the server's writes, reads and
+ * transaction-log fsyncs, and the bytes allocated by every thread of the process.
  *
  * <pre>java -cp benchmarks/target/meshkeeper-benchmarks.jar \
  *     dev.meshkeeper.benchmarks.lock.LockCpuTimeComparison [rounds] [cycles-per-round]</pre>
@@ -44,6 +47,10 @@ public final class LockCpuTimeComparison {
             DistributedLocks locks = LockBenchmarkEnvironment.distributedLocks(meshkeeperClient, "cpu");
             ClusterLock mutex = locks.mutex("cpu-meshkeeper");
             InterProcessMutex curatorMutex = new InterProcessMutex(curatorClient, "/meshkeeper/locks/cpu-curator");
+            Map<String, RequestCount> requests = Map.of("curator", RequestCount.on(curatorClient), "meshkeeper",
+                    RequestCount.on(meshkeeperClient));
+            Map<String, long[]> totals = new LinkedHashMap<>();
+            Map<String, Map<String, Long>> operationsBefore = new LinkedHashMap<>();
             Map<String, Cycle> contenders = new LinkedHashMap<>();
             contenders.put("curator", () -> {
                 curatorMutex.acquire();
@@ -61,6 +68,11 @@ public final class LockCpuTimeComparison {
             int warmup = Math.max(1, rounds / 5);
             for (int round = 0; round < rounds + warmup; round++) {
                 for (Map.Entry<String, Cycle> contender : contenders.entrySet()) {
+                    if (round == warmup) {
+                        operationsBefore.put(contender.getKey(), requests.get(contender.getKey()).operations());
+                    }
+                    long[] server = RequestCount.server();
+                    long allocated = allocatedBytes();
                     long switches = ProcessCounters.voluntaryContextSwitches();
                     long cpu = os.getProcessCpuTime();
                     long start = System.nanoTime();
@@ -70,8 +82,15 @@ public final class LockCpuTimeComparison {
                     double wall = (System.nanoTime() - start) / 1000.0 / cycles;
                     double cpuPerCycle = (os.getProcessCpuTime() - cpu) / 1000.0 / cycles;
                     double switchesPerCycle = (double) (ProcessCounters.voluntaryContextSwitches() - switches) / cycles;
+                    long allocatedInRound = allocatedBytes() - allocated;
+                    long[] serverAfter = RequestCount.server();
                     if (round >= warmup) {
                         samples.get(contender.getKey()).add(new double[] { wall, cpuPerCycle, switchesPerCycle });
+                        long[] total = totals.computeIfAbsent(contender.getKey(), (name) -> new long[4]);
+                        for (int i = 0; i < 3; i++) {
+                            total[i] += serverAfter[i] - server[i];
+                        }
+                        total[3] += allocatedInRound;
                     }
                 }
             }
@@ -90,10 +109,37 @@ public final class LockCpuTimeComparison {
                     + "%.1f voluntary context switches%n", curatorWall / meshkeeperWall,
                     median(samples.get("meshkeeper"), 1) - median(samples.get("curator"), 1),
                     median(samples.get("meshkeeper"), 2) - median(samples.get("curator"), 2));
+            long measured = (long) rounds * cycles;
+            System.out.printf("%nper cycle, over the %d measured cycles of each: server writes, reads and fsyncs; "
+                    + "bytes allocated by all threads; the contender's Curator operations by kind%n", measured);
+            totals.forEach((name, total) -> {
+                Map<String, Long> before = operationsBefore.get(name);
+                StringBuilder operations = new StringBuilder();
+                requests.get(name).operations().forEach((kind, count) -> {
+                    double perCycle = (double) (count - before.getOrDefault(kind, 0L)) / measured;
+                    if (perCycle >= 0.005) {
+                        operations.append(String.format(" %s %.2f", kind, perCycle));
+                    }
+                });
+                System.out.printf("%-12s writes %.2f, reads %.2f, fsyncs %.2f, allocated %.1f KB;%s%n", name,
+                        (double) total[1] / measured, (double) total[2] / measured, (double) total[0] / measured,
+                        total[3] / 1024.0 / measured, operations);
+            });
             BenchmarkResults.record("lock.uncontended-interleaved.meshkeeper", "median cycles/s", "ops/s",
                     1_000_000 / meshkeeperWall, "curator-interprocess-mutex", 1_000_000 / curatorWall,
                     Goal.ratioAtLeast(0.95));
         }
+    }
+
+    /** Bytes allocated so far by every live thread of this process. */
+    private static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
+                .getThreadMXBean();
+        long total = 0;
+        for (long allocated : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            total += Math.max(0, allocated);
+        }
+        return total;
     }
 
     private static double median(List<double[]> values, int column) {
