@@ -22,7 +22,8 @@ import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
  * The registered instances of every service this application looks up, held in memory and kept current by
  * ZooKeeper watches (one Curator {@code PersistentWatcher} per service on {@code <root>/<service>}, opened on the
  * service's first lookup, or from the start in the background for the services to preload; each time the watch is
- * set the service's nodes are read with one list and a few multi-reads). Reads never touch ZooKeeper, except the first lookup of a service not loaded yet while connected, which waits up to
+ * set the service's nodes are read with one list and a few multi-reads). Reads never touch ZooKeeper, except the
+ * first lookup of a service not loaded yet while connected, which waits up to
  * {@code meshkeeper.discovery.cache-start-timeout} for the cache to load. During an outage a first lookup answers at
  * once with an empty list, and the service's cache loads when the connection returns; the service names
  * ({@link #services()}) are watched the same way. Each instance is kept in a compact form (not the node's bytes).

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * One watched service: the watch on its registration nodes, the instances read from it and the immutable snapshot lookups return. Changes
- * to {@link #byId} and {@link #lingering} are made holding this object's lock and end with {@link #publish()}.
+ * One watched service: the watch on its registration nodes, the instances read from them and the immutable snapshot
+ * lookups return. Changes to {@link #byId} and {@link #lingering} are made holding this object's lock and end with
+ * {@link #publish()}.
  */
 final class WatchedService {
 
@@ -61,8 +62,8 @@ final class WatchedService {
     }
 
     /**
-     * Opens the watched cache of a service: {@code changes} reads every node it reports, and {@code listeners} hear of
-     * the service once it has loaded. The cache starts loading in the background.
+     * Opens the watched cache of a service: {@code changes} reads every node its watch reports, and {@code listeners}
+     * hear of the service once it has loaded. The first read starts in the background.
      */
     static WatchedService open(CuratorFramework curator, String serviceId, String path, RegistrationChanges changes,
             MembershipListeners listeners) {

@@ -63,9 +63,9 @@ record ThreadCpu(Map<Integer, String> names, Map<Integer, Long> ticks) {
     /** The group of a thread, by its name as the kernel knows it (the first 15 characters). */
     static String group(String name) {
         if (name.startsWith("NIOServerCxnFac") || name.startsWith("NIOWorkerThread") || name.startsWith("SyncThread")
-                || name.startsWith("ProcessThread") || name.startsWith("CommitProc") || name.startsWith("RequestThrottl")
-                || name.startsWith("SessionTracker") || name.startsWith("ConnnectionExpi")
-                || name.startsWith("ConnectionExpir")) {
+                || name.startsWith("ProcessThread") || name.startsWith("CommitProc")
+                || name.startsWith("RequestThrottl") || name.startsWith("SessionTracker")
+                || name.startsWith("ConnnectionExpi") || name.startsWith("ConnectionExpir")) {
             return "server";
         }
         if (name.contains("-SendThread") || name.contains("-EventThread") || name.startsWith("Curator")) {
