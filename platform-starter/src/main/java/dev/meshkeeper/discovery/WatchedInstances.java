@@ -7,10 +7,14 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.curator.x.discovery.details.InstanceSerializer;
 import org.slf4j.Logger;
@@ -20,10 +24,9 @@ import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 
 /**
  * The registered instances of every service this application looks up, held in memory and kept current by
- * ZooKeeper watches (one Curator {@code PersistentWatcher} per service on {@code <root>/<service>}, opened on the
- * service's first lookup, or from the start in the background for the services to preload; each time the watch is
- * set the service's nodes are read with one list and a few multi-reads). Reads never touch ZooKeeper, except the
- * first lookup of a service not loaded yet while connected, which waits up to
+ * ZooKeeper watches (one Curator {@link CuratorCache} per service under {@code <root>/<service>}, opened on the
+ * service's first lookup, or from the start in the background for the services to preload). Reads never touch
+ * ZooKeeper, except the first lookup of a service not loaded yet while connected, which waits up to
  * {@code meshkeeper.discovery.cache-start-timeout} for the cache to load. During an outage a first lookup answers at
  * once with an empty list, and the service's cache loads when the connection returns; the service names
  * ({@link #services()}) are watched the same way. Each instance is kept in a compact form (not the node's bytes).
@@ -32,9 +35,9 @@ import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
  * {@link ZookeeperInstance} payload). A node that cannot be read as one — bad JSON, no address, no port — is left
  * out with one WARN naming its path; it never breaks the cache. Unknown metadata keys are kept as they are.
  * <p>
- * On connection loss the last known instances stay visible (when the connection returns, Curator sets the watch
- * again and every registration of the service is read again, a node deleted meanwhile is removed); they are not
- * cleared, because a partitioned consumer is better served by a slightly stale list than by none.
+ * On connection loss the last known instances stay visible (Curator keeps the cache and resynchronises it on
+ * reconnect, and every registration is read again a second after the connection returns); they are not cleared,
+ * because a partitioned consumer is better served by a slightly stale list than by none.
  * <p>
  * Removal grace: when the registration of the <em>last</em> UP instance of a service vanishes, the instance stays
  * listed for the removal grace (unless it registers again or another UP instance appears first, which end the grace
@@ -50,6 +53,8 @@ public class WatchedInstances implements Closeable {
     public static final String STATUS_KEY = InstanceMetadata.STATUS_KEY;
 
     private static final Logger logger = LoggerFactory.getLogger(WatchedInstances.class);
+
+    private static final Duration RESYNC_DELAY = Duration.ofSeconds(1);
 
     private final CuratorFramework curator;
 
@@ -73,6 +78,8 @@ public class WatchedInstances implements Closeable {
 
     /** The monitor this cache made for itself when none was given, closed with it. */
     private final ZooKeeperConnectionMonitor ownConnection;
+
+    private final AutoCloseable connectionSubscription;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
 
@@ -153,6 +160,12 @@ public class WatchedInstances implements Closeable {
         this.preload = new ServicePreload(preloadServices, this::opened);
         this.serviceNames = new WatchedServiceNames(curator, this.root, this.connection, lookupTimeout,
                 this.preload::registered);
+        this.connectionSubscription = this.connection.subscribe((client, newState) -> {
+            if (newState == ConnectionState.RECONNECTED) {
+                CompletableFuture.delayedExecutor(RESYNC_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(this::resync);
+            }
+        });
         this.preload.start();
     }
 
@@ -215,6 +228,12 @@ public class WatchedInstances implements Closeable {
     public void close() {
         if (this.state.compareAndSet(State.OPEN, State.CLOSED)) {
             this.removalGrace.close();
+            try {
+                this.connectionSubscription.close();
+            }
+            catch (Exception ex) {
+                logger.debug("Could not stop following the connection", ex);
+            }
             if (this.ownConnection != null) {
                 this.ownConnection.destroy();
             }
@@ -242,6 +261,26 @@ public class WatchedInstances implements Closeable {
             return WatchedService.EMPTY;
         }
         return service;
+    }
+
+    /**
+     * Reads every watched registration again a little after the connection returns. Curator's cache compares only
+     * the data version of a node it reads again after a reconnect, so a registration deleted and created again
+     * while this application was disconnected (Curator's {@code ServiceDiscovery} re-registers that way, with the
+     * change made during the outage) looks unchanged to it and would keep its old content until its next change.
+     * The delay lets the cache's own watch be set again first, so no later change can slip between the two.
+     */
+    private void resync() {
+        if (this.state.get() == State.CLOSED) {
+            return;
+        }
+        for (WatchedService service : this.services.values()) {
+            service.readAgain(this.curator, (node) -> {
+                if (this.state.get() == State.OPEN) {
+                    this.changes.apply(service, CuratorCacheListener.Type.NODE_CHANGED, null, node);
+                }
+            });
+        }
     }
 
     private WatchedService open(String serviceId) {

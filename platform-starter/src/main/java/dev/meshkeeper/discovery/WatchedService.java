@@ -13,17 +13,21 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * One watched service: the watch on its registration nodes, the instances read from them and the immutable snapshot
- * lookups return. Changes to {@link #byId} and {@link #lingering} are made holding this object's lock and end with
- * {@link #publish()}.
+ * One watched service: its cache, the instances read from it and the immutable snapshot lookups return. Changes
+ * to {@link #byId} and {@link #lingering} are made holding this object's lock and end with {@link #publish()}.
  */
 final class WatchedService {
 
@@ -38,8 +42,7 @@ final class WatchedService {
 
     final String path;
 
-    /** The watch on the service's registration nodes; {@code null} for {@link #EMPTY}. */
-    final InstanceNodeWatch watch;
+    final CuratorCache cache;
 
     final Map<String, ServiceInstance> byId = new ConcurrentHashMap<>();
 
@@ -52,41 +55,31 @@ final class WatchedService {
 
     private final AtomicBoolean gaveUpWaiting = new AtomicBoolean();
 
-    WatchedService(String serviceId, String path, Function<WatchedService, InstanceNodeWatch> watch) {
+    WatchedService(String serviceId, String path, CuratorCache cache) {
         this.serviceId = serviceId;
         this.path = path;
-        this.watch = (watch != null) ? watch.apply(this) : null;
-        if (watch == null) {
+        this.cache = cache;
+        if (cache == null) {
             this.loaded.complete(null);
         }
     }
 
     /**
-     * Opens the watched cache of a service: {@code changes} reads every node its watch reports, and {@code listeners}
-     * hear of the service once it has loaded. The first read starts in the background.
+     * Opens the watched cache of a service: {@code changes} reads every node it reports, and {@code listeners} hear of
+     * the service once it has loaded. The cache starts loading in the background.
      */
     static WatchedService open(CuratorFramework curator, String serviceId, String path, RegistrationChanges changes,
             MembershipListeners listeners) {
-        WatchedService service = new WatchedService(serviceId, path,
-                (opened) -> new InstanceNodeWatch(curator, path, new InstanceNodeWatch.Nodes() {
-
-                    @Override
-                    public void read(List<ChildData> nodes) {
-                        changes.read(opened, nodes);
-                    }
-
-                    @Override
-                    public void deleted(String node) {
-                        changes.deleted(opened, node);
-                    }
-
-                    @Override
-                    public void loaded() {
-                        opened.loaded();
-                        listeners.changed(opened);
-                    }
-                }));
-        service.watch.start();
+        WatchedService service = new WatchedService(serviceId, path, CuratorCache.builder(curator, path)
+                // The listener reads each node into its compact form: the cache need not keep the bytes too.
+                .withStorage(CuratorCacheStorage.dataNotCached()).build());
+        service.cache.listenable().addListener(CuratorCacheListener.builder()
+                .forAll((type, oldData, data) -> changes.apply(service, type, oldData, data))
+                .forInitialized(() -> {
+                    service.loaded();
+                    listeners.changed(service);
+                }).build());
+        service.cache.start();
         logger.debug("Watching instances of " + serviceId + " under " + path);
         return service;
     }
@@ -170,9 +163,34 @@ final class WatchedService {
         }
     }
 
+    /**
+     * Reads every registration of the service again, in the background, and hands each node read to
+     * {@code read}, on Curator's event thread.
+     */
+    void readAgain(CuratorFramework curator, Consumer<ChildData> read) {
+        try {
+            curator.getChildren().inBackground((client, children) -> {
+                if (children.getResultCode() != KeeperException.Code.OK.intValue()) {
+                    return;
+                }
+                for (String child : children.getChildren()) {
+                    String node = ZKPaths.makePath(this.path, child);
+                    client.getData().inBackground((c, data) -> {
+                        if (data.getResultCode() == KeeperException.Code.OK.intValue()) {
+                            read.accept(new ChildData(node, data.getStat(), data.getData()));
+                        }
+                    }).forPath(node);
+                }
+            }).forPath(this.path);
+        }
+        catch (Exception ex) {
+            logger.debug("Could not read the instances of " + this.serviceId + " again", ex);
+        }
+    }
+
     void close() {
-        if (this.watch != null) {
-            this.watch.close();
+        if (this.cache != null) {
+            this.cache.close();
         }
     }
 }
