@@ -13,9 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
-import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.curator.x.discovery.details.InstanceSerializer;
@@ -286,18 +284,7 @@ public class WatchedInstances implements Closeable {
     }
 
     private WatchedService open(String serviceId) {
-        String path = ZKPaths.makePath(this.root, serviceId);
-        WatchedService service = new WatchedService(serviceId, path, CuratorCache.builder(this.curator, path)
-                // The listener reads each node into its compact form: the cache need not keep the bytes too.
-                .withStorage(CuratorCacheStorage.dataNotCached()).build());
-        service.cache.listenable().addListener(CuratorCacheListener.builder()
-                .forAll((type, oldData, data) -> this.changes.apply(service, type, oldData, data))
-                .forInitialized(() -> {
-                    service.loaded();
-                    this.listeners.changed(service);
-                }).build());
-        service.cache.start();
-        logger.debug("Watching instances of " + serviceId + " under " + path);
-        return service;
+        return WatchedService.open(this.curator, serviceId, ZKPaths.makePath(this.root, serviceId), this.changes,
+                this.listeners);
     }
 }

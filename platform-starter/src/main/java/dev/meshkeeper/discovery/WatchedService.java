@@ -17,6 +17,8 @@ import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
@@ -60,6 +62,26 @@ final class WatchedService {
         if (cache == null) {
             this.loaded.complete(null);
         }
+    }
+
+    /**
+     * Opens the watched cache of a service: {@code changes} reads every node it reports, and {@code listeners} hear of
+     * the service once it has loaded. The cache starts loading in the background.
+     */
+    static WatchedService open(CuratorFramework curator, String serviceId, String path, RegistrationChanges changes,
+            MembershipListeners listeners) {
+        WatchedService service = new WatchedService(serviceId, path, CuratorCache.builder(curator, path)
+                // The listener reads each node into its compact form: the cache need not keep the bytes too.
+                .withStorage(CuratorCacheStorage.dataNotCached()).build());
+        service.cache.listenable().addListener(CuratorCacheListener.builder()
+                .forAll((type, oldData, data) -> changes.apply(service, type, oldData, data))
+                .forInitialized(() -> {
+                    service.loaded();
+                    listeners.changed(service);
+                }).build());
+        service.cache.start();
+        logger.debug("Watching instances of " + serviceId + " under " + path);
+        return service;
     }
 
     /** The list published last. */

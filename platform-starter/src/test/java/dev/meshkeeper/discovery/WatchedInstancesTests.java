@@ -23,6 +23,8 @@ import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.ServiceInstance;
 import org.apache.curator.x.discovery.UriSpec;
 import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,6 +154,27 @@ class WatchedInstancesTests {
         await().atMost(Duration.ofSeconds(20)).until(() -> this.curator.getZookeeperClient().isConnected());
         register("cut", "cut-2", 8072, "UP");
         await().atMost(Duration.ofSeconds(20)).until(() -> this.instances.instances("cut").size() == 2);
+    }
+
+    @Test
+    void changesMissedWhileTheWatchWasAwayAreReadWhenTheConnectionReturns(RegistryHandle registry) throws Exception {
+        register("away", "away-1", 8081, "UP");
+        ServiceInstance<ZookeeperInstance> recreated = register("away", "away-2", 8082, "UP");
+        register("away", "away-3", 8083, "UP");
+        assertThat(this.instances.instances("away")).hasSize(3);
+        // The server forgets this session's watch on the service, as it would while the connection is away.
+        ZooKeeper zooKeeper = this.curator.getZookeeperClient().getZooKeeper();
+        zooKeeper.removeAllWatches(ROOT + "/away", Watcher.WatcherType.Any, false);
+        this.curator.delete().forPath(ROOT + "/away/away-1");
+        // Deleted and created again: the same data version as before, other content.
+        this.discovery.unregisterService(recreated);
+        register("away", "away-2", 9082, "UP");
+        register("away", "away-4", 8084, "UP");
+
+        registry.cutConnection(zooKeeper);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(this.instances.instances("away"))
+                .extracting((instance) -> instance.getInstanceId() + ":" + instance.getPort())
+                .containsExactly("away-2:9082", "away-3:8083", "away-4:8084"));
     }
 
     @Test

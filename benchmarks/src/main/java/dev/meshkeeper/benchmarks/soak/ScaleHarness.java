@@ -8,13 +8,16 @@ import dev.meshkeeper.registry.server.RegistryServer;
 import dev.meshkeeper.registry.server.RegistryServerSettings;
 import dev.meshkeeper.registry.server.ServerStatistics;
 import dev.meshkeeper.zookeeper.ZooKeeperConnectionMonitor;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,8 +41,9 @@ import org.springframework.context.annotation.Configuration;
  * Zookeeper's format, written asynchronously from a few Curator clients), then one consumer application looks every
  * service up, one after the other: first through the consumer's own cache, which loads each service on its first
  * lookup, then through a cache that preloads every service ({@code meshkeeper.discovery.preload-services=*}, timed
- * from its creation). Reports both times, the heap the caches take (after GC, before vs.
- * after) and the server's figures.
+ * from its creation). Reports both times, the CPU time of each phase by thread group (the in-process ZooKeeper
+ * server, the client's I/O, event and notification threads, the JIT compiler, GC), the heap the caches take (after
+ * GC, before vs. after), the server's figures and the load average.
  * <p>
  * Arguments (optional): {@code --instances=10000}, {@code --services=500}, {@code --clients=4}.
  */
@@ -122,6 +126,7 @@ public final class ScaleHarness {
         WatchedInstances watched = consumer.getBean(WatchedInstances.class);
         double heapBefore = heapAfterGc();
         long buildCpu = processCpuNanos();
+        ThreadCpu buildThreads = ThreadCpu.now();
         long building = System.nanoTime();
         int cached = 0;
         for (int s = 0; s < services; s++) {
@@ -129,6 +134,7 @@ public final class ScaleHarness {
         }
         long built = System.nanoTime() - building;
         buildCpu = processCpuNanos() - buildCpu;
+        Map<String, Double> buildShares = ThreadCpu.now().since(buildThreads);
         double heapAfter = heapAfterGc();
 
         // Preloaded (meshkeeper.discovery.preload-services=*): a cache built on the consumer's connection, timed from
@@ -136,6 +142,7 @@ public final class ScaleHarness {
         // code is warm by then, which this figure gains from.
         double preloadHeapBefore = heapAfterGc();
         long preloadCpu = processCpuNanos();
+        ThreadCpu preloadThreads = ThreadCpu.now();
         long preloading = System.nanoTime();
         WatchedInstances preloaded = new WatchedInstances(consumer.getBean(CuratorFramework.class), "/services",
                 new ZookeeperInstanceSerializer(), Duration.ofSeconds(30), Duration.ofSeconds(5),
@@ -146,6 +153,8 @@ public final class ScaleHarness {
         }
         long preloadedNanos = System.nanoTime() - preloading;
         preloadCpu = processCpuNanos() - preloadCpu;
+        ThreadCpu preloadEnd = ThreadCpu.now();
+        Map<String, Double> preloadShares = preloadEnd.since(preloadThreads);
         double preloadHeapAfter = heapAfterGc();
         preloaded.close();
 
@@ -171,6 +180,7 @@ public final class ScaleHarness {
         BenchmarkResults.record("discovery.cache-heap-per-instance" + scale, "after GC", "bytes",
                 (heapAfter - heapBefore) * 1048576 / Math.max(1, cached), Goal.valueAtMost(1024));
         System.out.println();
+        System.out.println("load average at the end: " + loadAverage());
         System.out.println("| measure | value |");
         System.out.println("|---|---|");
         System.out.printf(Locale.ROOT, "| consumer: first lookup of all %d services (caches built, sequential) | %.2f s (CPU of this JVM meanwhile, server included: %.2f s) |%n",
@@ -178,6 +188,12 @@ public final class ScaleHarness {
         System.out.printf(Locale.ROOT, "| consumer: instances cached | %d |%n", cached);
         System.out.printf(Locale.ROOT, "| consumer with preload-services=*: cache created → all %d services looked up (sequential) | %.2f s (%d instances; CPU of this JVM meanwhile, server included: %.2f s) |%n",
                 services, preloadedNanos / 1e9, preloadedCount, preloadCpu / 1e9);
+        System.out.printf(Locale.ROOT, "| CPU by thread group, first lookup (s) | %s |%n", shares(buildShares));
+        System.out.printf(Locale.ROOT, "| CPU by thread group, preloaded (s) | %s |%n", shares(preloadShares));
+        preloadEnd.byName(preloadThreads).entrySet().stream().filter((entry) -> entry.getValue() >= 0.05)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach((entry) -> System.out.printf(Locale.ROOT, "|   preloaded, thread %s | %.2f s |%n",
+                        entry.getKey(), entry.getValue()));
         System.out.printf(Locale.ROOT, "| consumer with preload-services=*: heap of the caches | %.1f MB (%.0f bytes per instance) |%n",
                 preloadHeapAfter - preloadHeapBefore,
                 (preloadHeapAfter - preloadHeapBefore) * 1048576 / Math.max(1, preloadedCount));
@@ -196,6 +212,22 @@ public final class ScaleHarness {
         clients.forEach(CuratorFramework::close);
         server.close();
         System.exit(0);
+    }
+
+    private static String shares(Map<String, Double> seconds) {
+        StringBuilder text = new StringBuilder();
+        seconds.forEach((group, value) -> text.append(text.isEmpty() ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%s %.2f", group, value)));
+        return text.toString();
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        }
+        catch (IOException ex) {
+            return "unknown";
+        }
     }
 
     private static long processCpuNanos() {
