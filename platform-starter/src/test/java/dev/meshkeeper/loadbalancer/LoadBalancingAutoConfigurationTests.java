@@ -146,6 +146,20 @@ class LoadBalancingAutoConfigurationTests {
     }
 
     @Test
+    void negativeLatencyTrustTimeFailsStartUpNamingTheProperty() {
+        this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.least-loaded.latency-trust-time=-1s")
+                .run((context) -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis analysis = new MeshkeeperPropertyFailureAnalyzer()
+                            .analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription()).contains(
+                            "meshkeeper.loadbalancer.least-loaded.latency-trust-time 'PT-1S' must be 0 or more");
+                    assertThat(analysis.getAction())
+                            .contains("Set meshkeeper.loadbalancer.least-loaded.latency-trust-time to a duration");
+                });
+    }
+
+    @Test
     void maxWeightBelowOneFailsStartUp() {
         this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.max-weight=0").run((context) -> {
             assertThat(context).hasFailed();
