@@ -29,6 +29,12 @@ import org.springframework.web.client.RestClient;
  * background client that calls it directly (4 x {@code threads} senders), which the callers do not see; (d) one
  * provider with half the worker threads. A silent pass of (a) warms the code up first. Run: {@code java -cp ...
  * dev.meshkeeper.benchmarks.loadbalancer.UtilisationAwareBalancingHarness [seconds=6] [senders=6] [threads=8]}.
+ * <p>
+ * System properties narrow or widen a run: {@code -Dharness.scenarios=bc} measures only the scenarios named (the
+ * warm-up always runs), {@code -Dharness.strategies=Meshkeeper round-robin,...} only the strategies named, and
+ * {@code -Dharness.variants=name:key=value|key=value;name2:...} adds least-loaded variants with those caller
+ * properties, measured side by side with the others (e.g. {@code
+ * trust0:meshkeeper.loadbalancer.least-loaded.latency-trust-time=0}).
  */
 public final class UtilisationAwareBalancingHarness {
 
@@ -68,6 +74,9 @@ public final class UtilisationAwareBalancingHarness {
 
     private static void scenario(String connect, String id, String title, int seconds, int senders, int[] threads,
             long[] workMillis, int background) throws Exception {
+        if (title != null && !System.getProperty("harness.scenarios", "abcd").contains(id)) {
+            return;
+        }
         String service = "utilisation-" + id;
         List<ConfigurableApplicationContext> providers = new ArrayList<>();
         try {
@@ -91,6 +100,22 @@ public final class UtilisationAwareBalancingHarness {
                         "meshkeeper.loadbalancer.least-loaded.load-bias=0" });
                 strategies.put("utilisation-aware least-loaded", new String[] {
                         "meshkeeper.loadbalancer.clients." + service + ".strategy=least-loaded" });
+                String only = System.getProperty("harness.strategies");
+                if (only != null) {
+                    strategies.keySet().removeIf((name) -> !List.of(only.split(",")).contains(name));
+                }
+                String variants = System.getProperty("harness.variants");
+                if (variants != null) {
+                    for (String variant : variants.split(";")) {
+                        String[] parts = variant.split(":", 2);
+                        List<String> props = new ArrayList<>(List.of(
+                                "meshkeeper.loadbalancer.clients." + service + ".strategy=least-loaded"));
+                        if (parts.length > 1 && !parts[1].isEmpty()) {
+                            props.addAll(List.of(parts[1].split("\\|")));
+                        }
+                        strategies.put(parts[0], props.toArray(new String[0]));
+                    }
+                }
                 for (Map.Entry<String, String[]> strategy : strategies.entrySet()) {
                     measure(connect, service, title, strategy.getKey(), strategy.getValue(), providers, badPort,
                             seconds, senders);
