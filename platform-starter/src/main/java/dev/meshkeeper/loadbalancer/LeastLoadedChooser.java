@@ -34,9 +34,9 @@ import org.springframework.cloud.client.ServiceInstance;
  * per instance and interval). An instance that was slow and lost every comparison would otherwise keep its stale
  * figure for as long as it loses: the probe's latency replaces its average and its answer's header refreshes its
  * published load. A still slow instance gets at most one call per probe interval from this client; a recovered one
- * wins comparisons again from its probe's answer on. An instance whose published load is 0.9 or more is not probed:
- * its load already says why it loses, and a call to it would wait in its queue; it is probed again once its load
- * falls.
+ * wins comparisons again from its probe's answer on. An instance whose metadata, or a response header younger than
+ * the probe interval, says its load is 0.9 or more is not probed: its load already says why it loses, and a call to
+ * it would wait in its queue; it is probed again once its load falls (an older header is refreshed by a probe).
  */
 final class LeastLoadedChooser implements InstanceChooser {
 
@@ -145,12 +145,26 @@ final class LeastLoadedChooser implements InstanceChooser {
         }
         long last = figures.lastChosenMillis.get();
         if (now - last > this.probeIntervalMillis && inFlight(key) == 0
-                && !(this.loadBias > 0 && this.published.load(instance, figures, this.loadKey, now) >= HOT_LOAD)
+                && !hot(instance, figures, now)
                 && figures.lastChosenMillis.compareAndSet(last, now)) {
             this.load.probing(this.serviceId, key);
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether the published load says {@code instance} is busy: its metadata, or a response header younger than the
+     * probe interval, at {@value #HOT_LOAD} or more. An older header is what a probe is for: it may date from a
+     * moment's burst, and the metadata, unchanged since, does not replace it.
+     */
+    private boolean hot(ServiceInstance instance, PublishedLoads.Figures figures, long now) {
+        if (this.loadBias <= 0) {
+            return false;
+        }
+        PublishedLoads.Figure figure = this.published.freshest(instance, figures, this.loadKey, now);
+        return figure != null && figure.load() >= HOT_LOAD
+                && (!figure.header() || now - figure.atMillis() <= this.probeIntervalMillis);
     }
 
     private static ServiceInstance chosen(ServiceInstance instance, PublishedLoads.Figures figures, long now) {

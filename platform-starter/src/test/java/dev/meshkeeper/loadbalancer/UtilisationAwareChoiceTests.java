@@ -137,6 +137,22 @@ class UtilisationAwareChoiceTests {
     }
 
     @Test
+    void aHighLoadFromAHeaderOlderThanTheProbeIntervalDoesNotStopAProbe() {
+        ServiceInstance burst = instance("burst", 1, "load", "0.00");
+        ServiceInstance other = instance("burst", 2);
+        LeastLoadedChooser chooser = chooser("burst");
+        chooser.choose(List.of(burst, other));
+        // a moment's burst: its answer said saturated, and its metadata, idle before and after, never changed
+        complete(burst, 5_000_000L);
+        this.published.headerReceived(burst, "1.00");
+        complete(other, 5_000_000L);
+        this.clock.advance(this.settings.getLatencyTrustTime());
+        assertThat(pick(chooser, List.of(burst, other), 100)).containsOnlyKeys("burst-2");
+        this.clock.advance(this.settings.getProbeInterval());
+        assertThat(pick(chooser, List.of(burst, other), 100)).containsEntry("burst-1", 1);
+    }
+
+    @Test
     void aNewlySeenInstanceIsNotFloodedDuringItsBlackout() {
         ServiceInstance busy = instance("blackout", 1, "load", "0.60");
         ServiceInstance newcomer = instance("blackout", 2, "load", "0.00");
