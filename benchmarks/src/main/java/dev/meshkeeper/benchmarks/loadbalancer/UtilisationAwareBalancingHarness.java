@@ -34,7 +34,8 @@ import org.springframework.web.client.RestClient;
  * warm-up always runs), {@code -Dharness.strategies=Meshkeeper round-robin,...} only the strategies named, and
  * {@code -Dharness.variants=name:key=value|key=value;name2:...} adds least-loaded variants with those caller
  * properties, measured side by side with the others (e.g. {@code
- * trust0:meshkeeper.loadbalancer.least-loaded.latency-trust-time=0}).
+ * trust0:meshkeeper.loadbalancer.least-loaded.latency-trust-time=0}); {@code -Dharness.show-loads=true} prints the
+ * {@code load} metadata of every provider every 500 ms of each measurement.
  */
 public final class UtilisationAwareBalancingHarness {
 
@@ -144,8 +145,16 @@ public final class UtilisationAwareBalancingHarness {
             two.reset();
             long[] versions = BalancingApps.versions(providers);
             long started = System.nanoTime();
-            TimeUnit.SECONDS.sleep(seconds);
+            StringBuilder loads = new StringBuilder();
+            for (int tick = 0; tick < seconds * 2; tick++) {
+                TimeUnit.MILLISECONDS.sleep(500);
+                loads.append(' ').append(BalancingApps.publishedLoads(providers));
+            }
             double elapsed = (System.nanoTime() - started) / 1e9;
+            if (title != null && Boolean.getBoolean("harness.show-loads")) {
+                System.out.printf(Locale.ROOT, "%s, %s: published loads every 500 ms (bad provider first):%s%n", title,
+                        strategy, loads);
+            }
             long[] after = BalancingApps.versions(providers);
             one.stop();
             two.stop();
