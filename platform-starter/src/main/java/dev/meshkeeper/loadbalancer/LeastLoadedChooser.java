@@ -12,10 +12,17 @@ import org.springframework.cloud.client.ServiceInstance;
  * Power of two choices: picks two different instances at random and takes the cheaper one. The cost of an
  * instance is {@code (requests in flight + 1) * (latency EWMA + 1 ms)} as this client observed them (the latency
  * average decays toward zero with the age of its last sample, see {@link ObservedLoad}), times
- * {@code 1 + load-bias * load / (1.05 - load)} when the instance publishes its load (0.0 idle to 1.0 saturated) in
- * the {@code X-Meshkeeper-Load} header of its responses or in its metadata (the freshest of the two; see
- * {@link PublishedLoads}). The load term grows like a queue's waiting time as the instance nears saturation, so the
- * load other callers put on an instance, which this client cannot observe, still steers it away.
+ * {@code 1 + trust * load-bias * load / (1.05 - load)} when the instance publishes its load (0.0 idle to 1.0
+ * saturated) in the {@code X-Meshkeeper-Load} header of its responses or in its metadata (the freshest of the two;
+ * see {@link PublishedLoads}). The load term grows like a queue's waiting time as the instance nears saturation, so
+ * the load other callers put on an instance, which this client cannot observe, still steers it away.
+ * <p>
+ * {@code trust} is the age of this client's last latency sample of the instance divided by
+ * {@code latency-trust-time}, at most 1 (1 without a sample). A sample just taken already contains the instance's
+ * queue, including the requests of this client, which its published load counts again: an instance this client
+ * keeps calling is judged by its latency, and the published load takes over as that latency grows old. Without
+ * this, fast instances that this client's own traffic keeps busy would look worse than an idle slow one whose low
+ * load only says that nobody calls it.
  * <p>
  * An instance that appears after the first choice is in blackout for a while: its published load and latency do
  * not count yet (an idle newcomer would otherwise win every comparison and be flooded), only the requests in
@@ -27,7 +34,9 @@ import org.springframework.cloud.client.ServiceInstance;
  * per instance and interval). An instance that was slow and lost every comparison would otherwise keep its stale
  * figure for as long as it loses: the probe's latency replaces its average and its answer's header refreshes its
  * published load. A still slow instance gets at most one call per probe interval from this client; a recovered one
- * wins comparisons again from its probe's answer on.
+ * wins comparisons again from its probe's answer on. An instance whose metadata, or a response header younger than
+ * the probe interval, says its load is 0.9 or more is not probed: its load already says why it loses, and a call to
+ * it would wait in its queue; it is probed again once its load falls (an older header is refreshed by a probe).
  */
 final class LeastLoadedChooser implements InstanceChooser {
 
@@ -36,6 +45,9 @@ final class LeastLoadedChooser implements InstanceChooser {
 
     /** Keeps the load term finite for a saturated instance: its cost is at most 1 + 20 * load-bias times higher. */
     private static final double SATURATION_MARGIN = 0.05;
+
+    /** A published load from which an instance counts as busy: it is not probed (the load says why it lost). */
+    private static final double HOT_LOAD = 0.9;
 
     /** About once in this many choices, figures of idle instances no longer offered are forgotten. */
     private static final int PRUNE_EVERY = 4096;
@@ -63,6 +75,9 @@ final class LeastLoadedChooser implements InstanceChooser {
     /** 0 when probing is off. */
     private final long probeIntervalMillis;
 
+    /** 0 when the published load always counts fully. */
+    private final long latencyTrustMillis;
+
     /** Until the first choice, instances are the initial ones and have no blackout. */
     private volatile boolean started;
 
@@ -78,6 +93,7 @@ final class LeastLoadedChooser implements InstanceChooser {
         this.clock = published.clock();
         this.blackoutMillis = settings.getBlackout().toMillis();
         this.probeIntervalMillis = settings.getProbeInterval().toMillis();
+        this.latencyTrustMillis = settings.getLatencyTrustTime().toMillis();
     }
 
     @Override
@@ -117,23 +133,38 @@ final class LeastLoadedChooser implements InstanceChooser {
                 ? inFlight(keyA) <= inFlight(keyB)
                 : cost(a, keyA, figuresA, now) <= cost(b, keyB, figuresB, now);
         if (aWins) {
-            return (probe(keyB, figuresB, now)) ? b : chosen(a, figuresA, now);
+            return (probe(b, keyB, figuresB, now)) ? b : chosen(a, figuresA, now);
         }
-        return (probe(keyA, figuresA, now)) ? a : chosen(b, figuresB, now);
+        return (probe(a, keyA, figuresA, now)) ? a : chosen(b, figuresB, now);
     }
 
     /** Whether the losing candidate is due for a probe; if so, it counts as chosen now. */
-    private boolean probe(String key, PublishedLoads.Figures figures, long now) {
+    private boolean probe(ServiceInstance instance, String key, PublishedLoads.Figures figures, long now) {
         if (this.probeIntervalMillis <= 0) {
             return false;
         }
         long last = figures.lastChosenMillis.get();
         if (now - last > this.probeIntervalMillis && inFlight(key) == 0
+                && !hot(instance, figures, now)
                 && figures.lastChosenMillis.compareAndSet(last, now)) {
             this.load.probing(this.serviceId, key);
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether the published load says {@code instance} is busy: its metadata, or a response header younger than the
+     * probe interval, at {@value #HOT_LOAD} or more. An older header is what a probe is for: it may date from a
+     * moment's burst, and the metadata, unchanged since, does not replace it.
+     */
+    private boolean hot(ServiceInstance instance, PublishedLoads.Figures figures, long now) {
+        if (this.loadBias <= 0) {
+            return false;
+        }
+        PublishedLoads.Figure figure = this.published.freshest(instance, figures, this.loadKey, now);
+        return figure != null && figure.load() >= HOT_LOAD
+                && (!figure.header() || now - figure.atMillis() <= this.probeIntervalMillis);
     }
 
     private static ServiceInstance chosen(ServiceInstance instance, PublishedLoads.Figures figures, long now) {
@@ -159,10 +190,22 @@ final class LeastLoadedChooser implements InstanceChooser {
         if (this.loadBias > 0) {
             double load = this.published.load(instance, figures, this.loadKey, now);
             if (!Double.isNaN(load)) {
-                cost *= 1 + this.loadBias * load / (1 + SATURATION_MARGIN - load);
+                cost *= 1 + trust(observed, now) * this.loadBias * load / (1 + SATURATION_MARGIN - load);
             }
         }
         return cost;
+    }
+
+    /**
+     * How much the published load counts next to this client's own figures of an instance: in proportion to the age
+     * of its last latency sample, fully from {@code latency-trust-time} on or without a sample.
+     */
+    private double trust(ObservedLoad.InstanceLoad observed, long now) {
+        if (this.latencyTrustMillis <= 0 || observed == null) {
+            return 1;
+        }
+        long age = ObservedLoad.sampleAgeMillis(observed, now);
+        return (age < 0 || age >= this.latencyTrustMillis) ? 1 : (double) age / this.latencyTrustMillis;
     }
 
     private PublishedLoads.Figures figures(String key, long now) {

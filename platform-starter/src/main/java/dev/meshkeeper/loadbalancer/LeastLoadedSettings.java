@@ -31,6 +31,14 @@ public class LeastLoadedSettings {
      */
     private double loadBias = 1.0;
 
+    /**
+     * How long this client's own latency sample of an instance outweighs the load the instance publishes: the
+     * published load counts in proportion to the sample's age, not at all for a sample just taken (its latency
+     * already contains the instance's queue, the queue this client's own requests make included) and fully from this
+     * age on or when there is no sample. 0 lets the published load always count fully.
+     */
+    private Duration latencyTrustTime = Duration.ofSeconds(1);
+
     /** How long a load read from a response header counts; after it, the metadata value does. */
     private Duration loadExpiry = Duration.ofSeconds(10);
 
@@ -73,6 +81,14 @@ public class LeastLoadedSettings {
 
     public void setLoadBias(double loadBias) {
         this.loadBias = loadBias;
+    }
+
+    public Duration getLatencyTrustTime() {
+        return this.latencyTrustTime;
+    }
+
+    public void setLatencyTrustTime(Duration latencyTrustTime) {
+        this.latencyTrustTime = latencyTrustTime;
     }
 
     public Duration getLoadExpiry() {
@@ -122,6 +138,13 @@ public class LeastLoadedSettings {
                     this.loadBias, "must be 0 or more",
                     "Set meshkeeper.loadbalancer.least-loaded.load-bias to 0 (ignore load metadata) or a positive "
                             + "factor such as 1.0.");
+        }
+        if (this.latencyTrustTime == null || this.latencyTrustTime.isNegative()) {
+            throw new InvalidLoadBalancingPropertyException(
+                    "meshkeeper.loadbalancer.least-loaded.latency-trust-time", this.latencyTrustTime,
+                    "must be 0 or more",
+                    "Set meshkeeper.loadbalancer.least-loaded.latency-trust-time to a duration such as 1s (0 lets "
+                            + "published loads always count fully).");
         }
         if (this.loadExpiry == null || this.loadExpiry.isNegative()) {
             throw new InvalidLoadBalancingPropertyException("meshkeeper.loadbalancer.least-loaded.load-expiry",

@@ -70,7 +70,7 @@ final class PublishedLoads {
         if (Double.isNaN(load)) {
             return;
         }
-        figures.header = new Figure(load, this.clock.millis());
+        figures.header = new Figure(load, this.clock.millis(), true);
         record(instance.getServiceId(), load);
     }
 
@@ -80,12 +80,21 @@ final class PublishedLoads {
      * @param metadataKey the metadata key the load is read from
      */
     double load(ServiceInstance instance, Figures figures, String metadataKey, long nowMillis) {
+        Figure freshest = freshest(instance, figures, metadataKey, nowMillis);
+        return (freshest != null) ? freshest.load() : Double.NaN;
+    }
+
+    /**
+     * The freshest usable figure {@code instance} published, or {@code null} when there is none; the arguments are
+     * those of {@link #load}.
+     */
+    Figure freshest(ServiceInstance instance, Figures figures, String metadataKey, long nowMillis) {
         String text = InstanceMetadata.load(instance, metadataKey);
         Figure fromMetadata = figures.metadata;
         if (text != null && (fromMetadata == null || !text.equals(figures.metadataText))) {
             // A new metadata value: it counts from when this application first saw it.
             double load = usable(instance, "metadata " + metadataKey, text);
-            fromMetadata = Double.isNaN(load) ? null : new Figure(load, nowMillis);
+            fromMetadata = Double.isNaN(load) ? null : new Figure(load, nowMillis, false);
             figures.metadataText = text;
             figures.metadata = fromMetadata;
             if (fromMetadata != null) {
@@ -100,9 +109,9 @@ final class PublishedLoads {
             fromHeader = null;
         }
         if (fromHeader != null && (fromMetadata == null || fromHeader.atMillis() >= fromMetadata.atMillis())) {
-            return fromHeader.load();
+            return fromHeader;
         }
-        return (fromMetadata != null) ? fromMetadata.load() : Double.NaN;
+        return fromMetadata;
     }
 
     /**
@@ -156,8 +165,11 @@ final class PublishedLoads {
         }
     }
 
-    /** A published load and when this application saw it. */
-    record Figure(double load, long atMillis) {
+    /**
+     * A published load, when this application saw it, and whether it came with a response ({@code false}: from the
+     * metadata, which the instance rewrites whenever its load moves, so that it stays current while nobody calls).
+     */
+    record Figure(double load, long atMillis, boolean header) {
     }
 
     /**

@@ -120,29 +120,32 @@ class LoadBalancingAutoConfigurationTests {
 
     @Test
     void zeroLatencyDecayTimeFailsStartUpNamingTheProperty() {
-        this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.least-loaded.latency-decay-time=0s")
-                .run((context) -> {
-                    assertThat(context).hasFailed();
-                    FailureAnalysis analysis = new MeshkeeperPropertyFailureAnalyzer()
-                            .analyze(context.getStartupFailure());
-                    assertThat(analysis.getDescription()).contains(
-                            "meshkeeper.loadbalancer.least-loaded.latency-decay-time 'PT0S' is not a positive duration");
-                    assertThat(analysis.getAction())
-                            .contains("Set meshkeeper.loadbalancer.least-loaded.latency-decay-time to a duration");
-                });
+        assertStartUpFails("meshkeeper.loadbalancer.least-loaded.latency-decay-time=0s",
+                "meshkeeper.loadbalancer.least-loaded.latency-decay-time 'PT0S' is not a positive duration",
+                "Set meshkeeper.loadbalancer.least-loaded.latency-decay-time to a duration");
     }
 
     @Test
     void negativeProbeIntervalFailsStartUpNamingTheProperty() {
-        this.contextRunner.withPropertyValues("meshkeeper.loadbalancer.least-loaded.probe-interval=-1s")
-                .run((context) -> {
-                    assertThat(context).hasFailed();
-                    FailureAnalysis analysis = new MeshkeeperPropertyFailureAnalyzer()
-                            .analyze(context.getStartupFailure());
-                    assertThat(analysis.getDescription())
-                            .contains("meshkeeper.loadbalancer.least-loaded.probe-interval 'PT-1S' must be 0 or more");
-                    assertThat(analysis.getAction()).contains("(0 for no probes)");
-                });
+        assertStartUpFails("meshkeeper.loadbalancer.least-loaded.probe-interval=-1s",
+                "meshkeeper.loadbalancer.least-loaded.probe-interval 'PT-1S' must be 0 or more", "(0 for no probes)");
+    }
+
+    @Test
+    void negativeLatencyTrustTimeFailsStartUpNamingTheProperty() {
+        assertStartUpFails("meshkeeper.loadbalancer.least-loaded.latency-trust-time=-1s",
+                "meshkeeper.loadbalancer.least-loaded.latency-trust-time 'PT-1S' must be 0 or more",
+                "Set meshkeeper.loadbalancer.least-loaded.latency-trust-time to a duration");
+    }
+
+    /** Start-up with {@code property} fails, and the failure analysis says {@code description} and {@code action}. */
+    private void assertStartUpFails(String property, String description, String action) {
+        this.contextRunner.withPropertyValues(property).run((context) -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new MeshkeeperPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains(description);
+            assertThat(analysis.getAction()).contains(action);
+        });
     }
 
     @Test

@@ -59,11 +59,16 @@ class UtilisationAwareChoiceTests {
         chooser.choose(List.of(busy, quiet));
         respond(busy, "0.95");
         respond(quiet, "0.10");
+        // the responses' latency samples count alone while they are fresh; the headers count from then on
+        this.clock.advance(this.settings.getLatencyTrustTime());
         assertThat(pick(chooser, List.of(busy, quiet), 100)).containsOnlyKeys("header-2");
     }
 
     @Test
     void aHeaderNewerThanTheMetadataWins() {
+        // the header's response leaves a fresh latency sample, which would outweigh the header: this test is about
+        // which published figure counts
+        this.settings.setLatencyTrustTime(Duration.ZERO);
         ServiceInstance a = instance("fresh", 1, "load", "0.10");
         ServiceInstance b = instance("fresh", 2, "load", "0.50");
         LeastLoadedChooser chooser = chooser("fresh");
@@ -99,6 +104,52 @@ class UtilisationAwareChoiceTests {
         assertThat(pick(chooser, List.of(a, b), 50)).containsOnlyKeys("expiry-2");
         this.clock.advance(Duration.ofSeconds(11));
         assertThat(pick(chooser, List.of(a, b), 50)).containsOnlyKeys("expiry-1");
+    }
+
+    @Test
+    void aFreshLatencySampleOutweighsThePublishedLoadUntilItGrowsOld() {
+        ServiceInstance fastButBusy = instance("trust", 1);
+        ServiceInstance slowAndIdle = instance("trust", 2, "load", "0.10");
+        LeastLoadedChooser chooser = chooser("trust");
+        chooser.choose(List.of(fastButBusy, slowAndIdle));
+        // busy with this client's own calls, which its 5 ms latency already shows
+        complete(fastButBusy, 5_000_000L);
+        this.published.headerReceived(fastButBusy, "1.00");
+        complete(slowAndIdle, 50_000_000L);
+        assertThat(pick(chooser, List.of(fastButBusy, slowAndIdle), 50)).containsOnlyKeys("trust-1");
+        this.clock.advance(this.settings.getLatencyTrustTime());
+        // not called for a while: its published load counts fully, and it says the instance is saturated
+        assertThat(pick(chooser, List.of(fastButBusy, slowAndIdle), 50)).containsOnlyKeys("trust-2");
+    }
+
+    @Test
+    void anInstanceThatPublishesAHighLoadIsNotProbedUntilItsLoadFalls() {
+        ServiceInstance hot = instance("hot", 1, "load", "0.95");
+        ServiceInstance other = instance("hot", 2);
+        LeastLoadedChooser chooser = chooser("hot");
+        complete(hot, 50_000_000L);
+        complete(other, 5_000_000L);
+        assertThat(chooser.choose(List.of(hot, other))).isSameAs(other);
+        this.clock.advance(this.settings.getProbeInterval().plusMillis(500));
+        assertThat(pick(chooser, List.of(hot, other), 100)).containsOnlyKeys("hot-2");
+        ServiceInstance cooled = instance("hot", 1, "load", "0.20");
+        assertThat(pick(chooser, List.of(cooled, other), 100)).containsEntry("hot-1", 1);
+    }
+
+    @Test
+    void aHighLoadFromAHeaderOlderThanTheProbeIntervalDoesNotStopAProbe() {
+        ServiceInstance burst = instance("burst", 1, "load", "0.00");
+        ServiceInstance other = instance("burst", 2);
+        LeastLoadedChooser chooser = chooser("burst");
+        chooser.choose(List.of(burst, other));
+        // a moment's burst: its answer said saturated, and its metadata, idle before and after, never changed
+        complete(burst, 5_000_000L);
+        this.published.headerReceived(burst, "1.00");
+        complete(other, 5_000_000L);
+        this.clock.advance(this.settings.getLatencyTrustTime());
+        assertThat(pick(chooser, List.of(burst, other), 100)).containsOnlyKeys("burst-2");
+        this.clock.advance(this.settings.getProbeInterval());
+        assertThat(pick(chooser, List.of(burst, other), 100)).containsEntry("burst-1", 1);
     }
 
     @Test
@@ -152,6 +203,11 @@ class UtilisationAwareChoiceTests {
         assertThat(summary.count()).isEqualTo(2);
         assertThat(summary.totalAmount()).isEqualTo(1.2, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(summary.getId().getTags()).hasSize(1);
+    }
+
+    private void complete(ServiceInstance instance, long latencyNanos) {
+        this.load.requestStarted(instance);
+        this.load.requestCompleted(instance, latencyNanos);
     }
 
     private void respond(ServiceInstance instance, String load) {

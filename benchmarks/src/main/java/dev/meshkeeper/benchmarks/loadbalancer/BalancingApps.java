@@ -44,6 +44,16 @@ final class BalancingApps {
         return versions;
     }
 
+    /** The {@code load} metadata each provider has published, e.g. {@code [0.25/0.50/0.50]}. */
+    static String publishedLoads(List<ConfigurableApplicationContext> providers) {
+        StringBuilder loads = new StringBuilder("[");
+        for (ConfigurableApplicationContext provider : providers) {
+            loads.append((loads.length() > 1) ? "/" : "")
+                    .append(provider.getBean(InstanceRegistration.class).metadata().get("load"));
+        }
+        return loads.append(']').toString();
+    }
+
     static JdkClientHttpRequestFactory requestFactory() {
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build());

@@ -29,6 +29,13 @@ import org.springframework.web.client.RestClient;
  * background client that calls it directly (4 x {@code threads} senders), which the callers do not see; (d) one
  * provider with half the worker threads. A silent pass of (a) warms the code up first. Run: {@code java -cp ...
  * dev.meshkeeper.benchmarks.loadbalancer.UtilisationAwareBalancingHarness [seconds=6] [senders=6] [threads=8]}.
+ * <p>
+ * System properties narrow or widen a run: {@code -Dharness.scenarios=bc} measures only the scenarios named (the
+ * warm-up always runs), {@code -Dharness.strategies=Meshkeeper round-robin,...} only the strategies named, and
+ * {@code -Dharness.variants=name:key=value|key=value;name2:...} adds least-loaded variants with those caller
+ * properties, measured side by side with the others (e.g. {@code
+ * trust0:meshkeeper.loadbalancer.least-loaded.latency-trust-time=0}); {@code -Dharness.show-loads=true} prints the
+ * {@code load} metadata of every provider every 500 ms of each measurement.
  */
 public final class UtilisationAwareBalancingHarness {
 
@@ -68,6 +75,9 @@ public final class UtilisationAwareBalancingHarness {
 
     private static void scenario(String connect, String id, String title, int seconds, int senders, int[] threads,
             long[] workMillis, int background) throws Exception {
+        if (title != null && !System.getProperty("harness.scenarios", "abcd").contains(id)) {
+            return;
+        }
         String service = "utilisation-" + id;
         List<ConfigurableApplicationContext> providers = new ArrayList<>();
         try {
@@ -91,6 +101,22 @@ public final class UtilisationAwareBalancingHarness {
                         "meshkeeper.loadbalancer.least-loaded.load-bias=0" });
                 strategies.put("utilisation-aware least-loaded", new String[] {
                         "meshkeeper.loadbalancer.clients." + service + ".strategy=least-loaded" });
+                String only = System.getProperty("harness.strategies");
+                if (only != null) {
+                    strategies.keySet().removeIf((name) -> !List.of(only.split(",")).contains(name));
+                }
+                String variants = System.getProperty("harness.variants");
+                if (variants != null) {
+                    for (String variant : variants.split(";")) {
+                        String[] parts = variant.split(":", 2);
+                        List<String> props = new ArrayList<>(List.of(
+                                "meshkeeper.loadbalancer.clients." + service + ".strategy=least-loaded"));
+                        if (parts.length > 1 && !parts[1].isEmpty()) {
+                            props.addAll(List.of(parts[1].split("\\|")));
+                        }
+                        strategies.put(parts[0], props.toArray(new String[0]));
+                    }
+                }
                 for (Map.Entry<String, String[]> strategy : strategies.entrySet()) {
                     measure(connect, service, title, strategy.getKey(), strategy.getValue(), providers, badPort,
                             seconds, senders);
@@ -119,8 +145,16 @@ public final class UtilisationAwareBalancingHarness {
             two.reset();
             long[] versions = BalancingApps.versions(providers);
             long started = System.nanoTime();
-            TimeUnit.SECONDS.sleep(seconds);
+            StringBuilder loads = new StringBuilder();
+            for (int tick = 0; tick < seconds * 2; tick++) {
+                TimeUnit.MILLISECONDS.sleep(500);
+                loads.append(' ').append(BalancingApps.publishedLoads(providers));
+            }
             double elapsed = (System.nanoTime() - started) / 1e9;
+            if (title != null && Boolean.getBoolean("harness.show-loads")) {
+                System.out.printf(Locale.ROOT, "%s, %s: published loads every 500 ms (bad provider first):%s%n", title,
+                        strategy, loads);
+            }
             long[] after = BalancingApps.versions(providers);
             one.stop();
             two.stop();
