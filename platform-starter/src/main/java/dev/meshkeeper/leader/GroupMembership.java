@@ -149,8 +149,12 @@ final class GroupMembership implements LeaderLatchListener {
         recheck();
     }
 
+    /**
+     * Curator's latch gives up leadership by itself when the connection is suspended; whichever of its listener and
+     * the connection monitor's hears of the suspension first, the reason is {@code suspended} then.
+     */
     @Override
     public void notLeader() {
-        revoke("latch");
+        revoke(this.leadership.curator().getZookeeperClient().isConnected() ? "latch" : "suspended");
     }
 }
