@@ -1,9 +1,9 @@
 package dev.meshkeeper.loadbalancer;
 
+import dev.meshkeeper.testapps.WebClientConsumer;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,19 +36,8 @@ class WebClientContractTests extends LoadBalancedClientContractTests {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    @Import(ReactiveRelay.class)
+    @Import({ WebClientConsumer.class, ReactiveRelay.class })
     static class Consumer {
-
-        @Bean
-        @LoadBalanced
-        WebClient.Builder loadBalancedWebClientBuilder() {
-            return WebClient.builder();
-        }
-
-        @Bean
-        WebClient loadBalancedWebClient(@LoadBalanced WebClient.Builder builder) {
-            return builder.build();
-        }
 
         @Bean
         Caller caller(WebClient loadBalancedWebClient) {
