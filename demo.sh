@@ -25,16 +25,19 @@ PID_DIR="$DEMO_DIR/pids"
 DATA_DIR="$DEMO_DIR/registry-data"
 HOST=127.0.0.1
 
-REGISTRY_HTTP_PORT=8181
-ZOOKEEPER_PORT=2181
-ORDER_PORT=8080
-INVENTORY_1_PORT=8081
-INVENTORY_2_PORT=8082
-ORDER_2_PORT=8083
-INVENTORY_V2_PORT=8084
-ORDER_3_PORT=8085
-PORTS=("$ZOOKEEPER_PORT" "$REGISTRY_HTTP_PORT" "$ORDER_PORT" "$INVENTORY_1_PORT" "$INVENTORY_2_PORT" "$ORDER_2_PORT"
-    "$INVENTORY_V2_PORT" "$ORDER_3_PORT")
+# Every process listens on a random free port of 127.0.0.1, chosen when the demo starts (below the kernel's ephemeral
+# range) and kept in .demo/ports for the URLs the demo prints and for `status`. DEMO_FIXED_PORTS=1 uses the fixed
+# ones instead: ZooKeeper 2181, the registry's HTTP 8181, order-service 8080, 8083 and 8085, inventory 8081, 8082 and
+# 8084.
+PORT_NAMES=(ZOOKEEPER_PORT REGISTRY_HTTP_PORT ORDER_PORT INVENTORY_1_PORT INVENTORY_2_PORT ORDER_2_PORT
+    INVENTORY_V2_PORT ORDER_3_PORT)
+FIXED_PORTS=(2181 8181 8080 8081 8082 8083 8084 8085)
+PORTS_FILE="$DEMO_DIR/ports"
+PORTS=()
+if [[ -f "$PORTS_FILE" ]]; then
+    # shellcheck disable=SC1090
+    . "$PORTS_FILE"
+fi
 
 # Stop order: consumers first, the registry last.
 SERVICES=(order-service-3 order-service-2 order-service inventory-v2 inventory-2 inventory-1 registry-server)
@@ -53,7 +56,7 @@ SPLIT_QUOTES=200
 # How long the outage step pauses the registry server (SIGSTOP, then SIGCONT).
 OUTAGE_SECONDS="${DEMO_OUTAGE_SECONDS:-10}"
 # The order-service instance quotes are asked from (the slow-instance step uses order-service-3).
-QUOTE_PORT=$ORDER_PORT
+QUOTE_PORT=${ORDER_PORT:-}
 # The per-instance config context of the inventory instance the slow-instance step slows down (profile "slow").
 SLOW_LATENCY_PATH=/config/inventory-service,slow/inventory/simulated-latency
 STREAM_PID=
@@ -118,11 +121,48 @@ status() {
             say "$name: not running"
         fi
     done
+    if [[ -f "$PORTS_FILE" ]]; then
+        say "ports of the last start: $(tr '\n' ' ' <"$PORTS_FILE")"
+    fi
     return $((1 - any))
 }
 
 port_in_use() {
     (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
+}
+
+# free_port TAKEN...: a random port of 127.0.0.1 in 20000-31999 that nothing listens on and is not among TAKEN.
+free_port() {
+    local port tries taken=" $* "
+    for (( tries = 0; tries < 200; tries++ )); do
+        port=$(( 20000 + RANDOM % 12000 ))
+        if [[ "$taken" != *" $port "* ]] && ! port_in_use "$port"; then
+            echo "$port"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# Chooses the ports of this run (random free ones, or the fixed ones with DEMO_FIXED_PORTS=1) and writes them to
+# .demo/ports.
+choose_ports() {
+    local i name port
+    PORTS=()
+    for i in "${!PORT_NAMES[@]}"; do
+        name="${PORT_NAMES[$i]}"
+        if [[ -n "${DEMO_FIXED_PORTS:-}" ]]; then
+            port="${FIXED_PORTS[$i]}"
+        else
+            port="$(free_port "${PORTS[@]}")" || fail "found no free port on $HOST between 20000 and 31999"
+        fi
+        PORTS+=("$port")
+        printf -v "$name" '%s' "$port"
+    done
+    QUOTE_PORT=$ORDER_PORT
+    for name in "${PORT_NAMES[@]}"; do
+        printf '%s=%s\n' "$name" "${!name}"
+    done >"$PORTS_FILE"
 }
 
 check_ports_free() {
@@ -833,6 +873,7 @@ start() {
             fail "the demo is already running ($name); stop it with ./demo.sh stop"
         fi
     done
+    choose_ports
     check_ports_free
     rm -f "$LOG_DIR"/*.log
 
